@@ -1,0 +1,19 @@
+{
+  "targets": [
+    {
+      "target_name": "armvirt",
+      "sources": [
+        "src/addon.cc",
+        "src/vcpu.cc",
+        "src/vcpu_memory.cc",
+        "src/vcpu_hooks.cc",
+        "src/deadline_timer.cc",
+        "src/host_memory.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NAPI_VERSION=8"],
+      "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
+      "libraries": ["-lunicorn", "-lpthread"]
+    }
+  ]
+}

@@ -1,0 +1,146 @@
+// One AArch64 vCPU on Debian's Unicorn 2.0.1, with the set-up and workarounds that build needs
+// (shared/design/UNICORN-FACTS.md): EL1 in non-secure AArch64 state, IRQ/FIQ lines through HCR_EL2.VI/VF,
+// gap-filling shadow regions, native system-register filtering, and deadline stops that never come from a
+// memory callback.
+#pragma once
+
+#include <napi.h>
+#include <unicorn/unicorn.h>
+
+#include <atomic>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "deadline_timer.h"
+#include "vcpu_hooks.h"
+
+namespace armvirt {
+
+// A bigint's low 64 bits (a larger one wraps, as a register would).
+inline uint64_t BigIntToU64(Napi::Value v) {
+  bool lossless = true;
+  return v.As<Napi::BigInt>().Uint64Value(&lossless);
+}
+
+// Why run() returned. Mirrored in src/cpu/stop-reason.ts.
+enum class StopCause : int32_t {
+  Deadline = 0,   // the instruction-count or host-time deadline was reached
+  Idle = 1,       // the guest executed WFI/WFE
+  Exception = 2,  // a synchronous exception Unicorn reported but did not deliver (SVC/HVC/SMC/UDF/...)
+  Error = 3,      // uc_emu_start failed (unmapped fetch, ...)
+  Requested = 4,  // requestStop() from JS between or during runs
+};
+
+// What a trapped system register does. Mirrored in src/cpu/sysregs.ts.
+enum class SysregAction : uint8_t {
+  PassThrough = 0,  // let Unicorn execute it
+  CallJs = 1,       // the VMM's handler gives the value / takes the write
+  VirtualCount = 2, // CNTVCT_EL0/CNTPCT_EL0 from the virtual clock, computed here (Linux reads it constantly)
+  ReadAsZero = 3,   // unimplemented register: read 0, write ignored, never hang
+};
+
+
+
+struct Mapping {
+  uint64_t size;
+  bool isShadow;
+  std::unique_ptr<MmioSlot> slot;   // MMIO only
+  Napi::Reference<Napi::ArrayBuffer> backing;  // pointer mappings only: keeps host memory alive
+};
+
+class Vcpu : public Napi::ObjectWrap<Vcpu> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+  explicit Vcpu(const Napi::CallbackInfo& info);
+  ~Vcpu() override;
+
+  // Called from Unicorn callbacks (vcpu_hooks.cc).
+  uint64_t MmioRead(uint32_t regionId, uint64_t offset, unsigned size);
+  void MmioWrite(uint32_t regionId, uint64_t offset, unsigned size, uint64_t value);
+  bool OnSysreg(uc_arm64_reg rt, const uc_arm64_cp_reg* cp, bool isRead);
+  void OnBlock(uint32_t size);
+  void OnInterrupt(uint32_t intno);
+  uint64_t VirtualNs() const;
+
+  uc_engine* uc() const { return uc_; }
+
+ private:
+  // JS API
+  Napi::Value SetHandlers(const Napi::CallbackInfo& info);
+  Napi::Value MapPointer(const Napi::CallbackInfo& info);
+  Napi::Value MapMmio(const Napi::CallbackInfo& info);
+  Napi::Value Unmap(const Napi::CallbackInfo& info);
+  Napi::Value Mappings(const Napi::CallbackInfo& info);
+  Napi::Value ReadMemory(const Napi::CallbackInfo& info);
+  Napi::Value WriteMemory(const Napi::CallbackInfo& info);
+  Napi::Value RegRead(const Napi::CallbackInfo& info);
+  Napi::Value RegWrite(const Napi::CallbackInfo& info);
+  Napi::Value CpRegRead(const Napi::CallbackInfo& info);
+  Napi::Value CpRegWrite(const Napi::CallbackInfo& info);
+  Napi::Value GetPc(const Napi::CallbackInfo& info);
+  Napi::Value SetPc(const Napi::CallbackInfo& info);
+  Napi::Value SetIrqLine(const Napi::CallbackInfo& info);
+  Napi::Value TrapSysreg(const Napi::CallbackInfo& info);
+  Napi::Value Run(const Napi::CallbackInfo& info);
+  Napi::Value RequestStop(const Napi::CallbackInfo& info);
+  Napi::Value LastException(const Napi::CallbackInfo& info);
+  Napi::Value NowNs(const Napi::CallbackInfo& info);
+  Napi::Value InstructionCount(const Napi::CallbackInfo& info);
+  Napi::Value Close(const Napi::CallbackInfo& info);
+
+  // Set-up and memory map (vcpu_memory.cc)
+  void ConfigureEl1(Napi::Env env);
+  void CalibrateSyndromeOffset();
+  void ReadExceptionSyndrome();
+  bool MapRange(Napi::Env env, uint64_t addr, uint64_t size, Mapping mapping, void* ptr);
+  bool UnmapRange(Napi::Env env, uint64_t addr, uint64_t size);
+  void FillShadow(uint64_t start, uint64_t end);
+  void MapShadowPiece(uint64_t start, uint64_t end);
+  void SealShadows();
+  bool CheckNoOverlap(Napi::Env env, uint64_t start, uint64_t end);
+  bool CarveShadow(Napi::Env env, uint64_t start, uint64_t end);
+  bool Check(Napi::Env env, uc_err err, const std::string& what);
+  void WriteCpReg(uint32_t op0, uint32_t op1, uint32_t crn, uint32_t crm, uint32_t op2, uint64_t value);
+  uint64_t ReadCpReg(uint32_t op0, uint32_t op1, uint32_t crn, uint32_t crm, uint32_t op2);
+  bool EnsureOpen(Napi::Env env);
+
+  uc_engine* uc_ = nullptr;
+  std::map<uint64_t, Mapping> mappings_;  // by guest physical base; user and shadow regions
+  std::vector<uc_hook> hooks_;
+  bool sealed_ = false;  // shadows laid (first run)
+
+  // JS callbacks, valid while run() is on the stack (and outside for host accesses)
+  Napi::FunctionReference mmioRead_, mmioWrite_, sysregHandler_, exceptionHandler_;
+  Napi::Reference<Napi::Uint32Array> argsRef_;
+  uint32_t* args_ = nullptr;  // shared with JS: [region, offLo, offHi, size, valLo, valHi, key, isWrite]
+  napi_env env_ = nullptr;
+  bool jsFailed_ = false;
+  bool running_ = false;
+
+  // System registers
+  std::vector<uint8_t> sysregActions_;  // indexed by the 16-bit op0:op1:CRn:CRm:op2 key
+
+  // Clock and stops
+  bool deterministic_ = true;
+  double nsPerInstruction_ = 1.0;
+  uint64_t icount_ = 0;
+  uint64_t icountDeadline_ = UINT64_MAX;
+  uint64_t realtimeOriginNs_ = 0;
+  std::unique_ptr<DeadlineTimer> timer_;
+  std::atomic<bool> stopRequested_{false};
+  StopCause cause_ = StopCause::Deadline;
+
+  // Interrupt lines and the last exception
+  uint64_t hcr_ = 0;
+  uint32_t lastIntno_ = 0;
+  uint64_t lastExceptionPc_ = 0;
+  uint32_t lastSyndrome_ = 0;
+  uint64_t lastFaultAddress_ = 0;
+  uc_context* context_ = nullptr;  // scratch for reading the syndrome
+  long syndromeOffset_ = -1;  // byte offset of env->exception.syndrome inside a uc_context blob
+};
+
+}  // namespace armvirt

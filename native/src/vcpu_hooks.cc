@@ -1,0 +1,253 @@
+// Unicorn hooks and the EL1 set-up they rely on. Everything that runs per instruction or per block stays in
+// C++; JS is called only for device MMIO and for the few system registers the VMM emulates.
+#include "vcpu_hooks.h"
+
+#include <cstring>
+
+#include "vcpu.h"
+
+namespace armvirt {
+
+namespace {
+
+constexpr uint64_t kScrEl3 = (1u << 0) | (1u << 8) | (1u << 10);   // NS | HCE (HVC reaches us) | RW (AArch64 EL1)
+constexpr uint64_t kHcrEl2 = (1ull << 31) | (1u << 4) | (1u << 3);  // RW | IMO | FMO: VI/VF are IRQ/FIQ lines
+constexpr uint32_t kCalibrationSvc = 0xd4000001 | (0x5a5a << 5);     // svc #0x5a5a
+constexpr uint32_t kCalibrationSyndrome = 0x56005a5a;               // ESR: EC=SVC64, IL=1, imm16
+constexpr uint64_t kCalibrationPage = 0;
+
+enum SysregKind : uintptr_t { kMrs, kMsr, kSys, kSysl };
+
+struct SysregHookData {
+  Vcpu* cpu;
+  SysregKind kind;
+};
+
+uint32_t OnSysregHook(uc_engine* uc, uc_arm64_reg rt, const uc_arm64_cp_reg* cp, void* user) {
+  auto* data = static_cast<SysregHookData*>(user);
+  return data->cpu->OnSysreg(rt, cp, data->kind == kMrs || data->kind == kSysl) ? 1 : 0;
+}
+
+void OnBlockHook(uc_engine* uc, uint64_t address, uint32_t size, void* user) {
+  static_cast<Vcpu*>(user)->OnBlock(size);
+}
+
+void OnInterruptHook(uc_engine* uc, uint32_t intno, void* user) { static_cast<Vcpu*>(user)->OnInterrupt(intno); }
+
+// Hook data must outlive the engine; one static table per vCPU is overkill, so it is owned by a small
+// registry keyed by vCPU (a vCPU installs its hooks once).
+struct HookData {
+  SysregHookData sysreg[4];
+};
+
+}  // namespace
+
+uint64_t OnMmioRead(uc_engine*, uint64_t offset, unsigned size, void* slot) {
+  auto* s = static_cast<MmioSlot*>(slot);
+  return s->cpu->MmioRead(s->regionId, offset, size);
+}
+
+void OnMmioWrite(uc_engine*, uint64_t offset, unsigned size, uint64_t value, void* slot) {
+  auto* s = static_cast<MmioSlot*>(slot);
+  s->cpu->MmioWrite(s->regionId, offset, size, value);
+}
+
+uint64_t OnShadowRead(uc_engine*, uint64_t offset, unsigned size, void* slot) {
+  auto* s = static_cast<MmioSlot*>(slot);
+  return s->cpu->MmioRead(0, s->base + offset, size);
+}
+
+void OnShadowWrite(uc_engine*, uint64_t offset, unsigned size, uint64_t value, void* slot) {
+  auto* s = static_cast<MmioSlot*>(slot);
+  s->cpu->MmioWrite(0, s->base + offset, size, value);
+}
+
+// The JS handlers take no arguments: they read the access from the shared args array, which is cheaper
+// than building N-API values for every access.
+uint64_t Vcpu::MmioRead(uint32_t regionId, uint64_t offset, unsigned size) {
+  if (jsFailed_ || !args_) return 0;
+  Napi::Env env(env_);
+  Napi::HandleScope scope(env);
+  args_[0] = regionId;
+  args_[1] = uint32_t(offset);
+  args_[2] = uint32_t(offset >> 32);
+  args_[3] = size;
+  Napi::Value result = mmioRead_.Call({});
+  if (env.IsExceptionPending()) {
+    // Stopping from a memory callback replays part of the block on resume: the run is over, the exception
+    // is rethrown from run().
+    jsFailed_ = true;
+    uc_emu_stop(uc_);
+    return 0;
+  }
+  if (result.IsBigInt()) return BigIntToU64(result);
+  return uint64_t(result.As<Napi::Number>().DoubleValue());
+}
+
+void Vcpu::MmioWrite(uint32_t regionId, uint64_t offset, unsigned size, uint64_t value) {
+  if (jsFailed_ || !args_) return;
+  Napi::Env env(env_);
+  Napi::HandleScope scope(env);
+  args_[0] = regionId;
+  args_[1] = uint32_t(offset);
+  args_[2] = uint32_t(offset >> 32);
+  args_[3] = size;
+  args_[4] = uint32_t(value);
+  args_[5] = uint32_t(value >> 32);
+  mmioWrite_.Call({});
+  if (env.IsExceptionPending()) {
+    jsFailed_ = true;
+    uc_emu_stop(uc_);
+  }
+}
+
+bool Vcpu::OnSysreg(uc_arm64_reg rt, const uc_arm64_cp_reg* cp, bool isRead) {
+  uint32_t key = (cp->op0 << 14) | (cp->op1 << 11) | (cp->crn << 7) | (cp->crm << 3) | cp->op2;
+  auto action = SysregAction(sysregActions_[key & 0xffff]);
+  if (action == SysregAction::PassThrough) return false;
+  uint64_t value = 0;
+  switch (action) {
+    case SysregAction::VirtualCount:
+      value = VirtualNs() / 16;  // CNTFRQ 62.5 MHz: one tick every 16 ns
+      break;
+    case SysregAction::ReadAsZero:
+      break;
+    case SysregAction::CallJs: {
+      if (jsFailed_ || !args_) break;
+      Napi::Env env(env_);
+      Napi::HandleScope scope(env);
+      args_[4] = uint32_t(cp->val);
+      args_[5] = uint32_t(cp->val >> 32);
+      args_[6] = key;
+      args_[7] = isRead ? 0 : 1;
+      Napi::Value result = sysregHandler_.Call({});
+      if (env.IsExceptionPending()) {
+        jsFailed_ = true;
+        uc_emu_stop(uc_);
+        return true;  // PC is precise here: the stop leaves it on the instruction
+      }
+      if (result.IsBigInt()) value = BigIntToU64(result);
+      else if (result.IsNumber()) value = uint64_t(result.As<Napi::Number>().DoubleValue());
+      break;
+    }
+    case SysregAction::PassThrough:
+      return false;
+  }
+  if (isRead && rt != UC_ARM64_REG_XZR) uc_reg_write(uc_, rt, &value);
+  // Returning 1 skips the access but does not advance PC for registers Unicorn lacks (it would re-execute
+  // forever): advance it here, which is also right for the ones it has.
+  uint64_t pc = 0;
+  uc_reg_read(uc_, UC_ARM64_REG_PC, &pc);
+  pc += 4;
+  uc_reg_write(uc_, UC_ARM64_REG_PC, &pc);
+  return true;
+}
+
+void Vcpu::OnBlock(uint32_t size) {
+  if (icount_ >= icountDeadline_) {
+    cause_ = StopCause::Deadline;
+    uc_emu_stop(uc_);  // the block is not executed; it is counted when the next run starts with it
+    return;
+  }
+  icount_ += size >> 2;
+}
+
+// Unicorn reports synchronous exceptions (SVC/HVC/SMC/UDF/BRK/aborts) here and never delivers them. The VMM's
+// handler answers what it can (PSCI) synchronously, with PC and registers exact; a stop requested here is
+// not always honoured before the next block runs, so only what the VMM cannot answer ends the run.
+void Vcpu::OnInterrupt(uint32_t intno) {
+  lastIntno_ = intno;
+  uc_reg_read(uc_, UC_ARM64_REG_PC, &lastExceptionPc_);
+  ReadExceptionSyndrome();
+  if (!jsFailed_ && args_ && !exceptionHandler_.IsEmpty()) {
+    Napi::Env env(env_);
+    Napi::HandleScope scope(env);
+    args_[0] = intno;
+    args_[1] = uint32_t(lastExceptionPc_);
+    args_[2] = uint32_t(lastExceptionPc_ >> 32);
+    args_[3] = lastSyndrome_;
+    Napi::Value handled = exceptionHandler_.Call({});
+    if (env.IsExceptionPending()) {
+      jsFailed_ = true;
+      uc_emu_stop(uc_);
+      return;
+    }
+    if (handled.ToBoolean().Value()) return;
+  }
+  cause_ = StopCause::Exception;
+  uc_emu_stop(uc_);
+}
+
+void Vcpu::ReadExceptionSyndrome() {
+  lastSyndrome_ = 0;
+  lastFaultAddress_ = 0;
+  if (syndromeOffset_ < 0) return;
+  if (!context_ && uc_context_alloc(uc_, &context_) != UC_ERR_OK) return;
+  if (uc_context_save(uc_, context_) != UC_ERR_OK) return;
+  const char* base = reinterpret_cast<const char*>(context_);
+  std::memcpy(&lastSyndrome_, base + syndromeOffset_, 4);
+  std::memcpy(&lastFaultAddress_, base + syndromeOffset_ + 8, 8);
+}
+
+void Vcpu::ConfigureEl1(Napi::Env env) {
+  WriteCpReg(3, 6, 1, 1, 0, kScrEl3);
+  hcr_ = kHcrEl2;
+  WriteCpReg(3, 4, 1, 1, 0, hcr_);
+
+  auto* data = new HookData{{{this, kMrs}, {this, kMsr}, {this, kSys}, {this, kSysl}}};
+  static_assert(UC_ARM64_INS_MRS + 1 == UC_ARM64_INS_MSR && UC_ARM64_INS_MSR + 1 == UC_ARM64_INS_SYS &&
+                    UC_ARM64_INS_SYS + 1 == UC_ARM64_INS_SYSL,
+                "instruction ids are consecutive");
+  uc_hook h;
+  for (int i = 0; i < 4; i++) {
+    if (!Check(env, uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void*>(OnSysregHook), &data->sysreg[i], 1, 0,
+                                UC_ARM64_INS_MRS + i),
+               "installing the system-register hook"))
+      return;
+    hooks_.push_back(h);
+  }
+  // Leaked on purpose per vCPU (a few bytes); hooks may fire until uc_close.
+  (void)data;
+  if (!Check(env, uc_hook_add(uc_, &h, UC_HOOK_INTR, reinterpret_cast<void*>(OnInterruptHook), this, 1, 0),
+             "installing the exception hook"))
+    return;
+  hooks_.push_back(h);
+  if (deterministic_) {
+    if (!Check(env, uc_hook_add(uc_, &h, UC_HOOK_BLOCK, reinterpret_cast<void*>(OnBlockHook), this, 1, 0),
+               "installing the instruction-count hook"))
+      return;
+    hooks_.push_back(h);
+  }
+}
+
+// The syndrome (ESR) of an exception Unicorn did not deliver is only in its saved context, at an offset
+// that depends on the build. Find it once by taking a known SVC on a scratch page.
+void Vcpu::CalibrateSyndromeOffset() {
+  if (uc_mem_map(uc_, kCalibrationPage, 0x1000, UC_PROT_ALL) != UC_ERR_OK) return;
+  uc_mem_write(uc_, kCalibrationPage, &kCalibrationSvc, 4);
+  uint64_t savedDeadline = icountDeadline_;
+  icountDeadline_ = UINT64_MAX;
+  uc_emu_start(uc_, kCalibrationPage, kCalibrationPage + 4, 0, 0);
+  icountDeadline_ = savedDeadline;
+  if (lastIntno_ == 2 && uc_context_alloc(uc_, &context_) == UC_ERR_OK &&
+      uc_context_save(uc_, context_) == UC_ERR_OK) {
+    size_t size = uc_context_size(uc_);
+    const char* bytes = reinterpret_cast<const char*>(context_);
+    for (size_t off = 0; off + 4 <= size; off += 4) {
+      uint32_t word;
+      std::memcpy(&word, bytes + off, 4);
+      if (word == kCalibrationSyndrome) {
+        syndromeOffset_ = long(off);
+        break;
+      }
+    }
+  }
+  uc_mem_unmap(uc_, kCalibrationPage, 0x1000);
+  uint64_t zero = 0;
+  uc_reg_write(uc_, UC_ARM64_REG_PC, &zero);
+  icount_ = 0;
+  lastIntno_ = 0;
+  cause_ = StopCause::Deadline;
+}
+
+}  // namespace armvirt

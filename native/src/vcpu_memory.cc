@@ -1,0 +1,238 @@
+// The vCPU's physical map: pointer mappings (RAM, device memory: the fast path), MMIO mappings that call JS
+// (the trapped path), and shadow MMIO regions in every gap. Unicorn 2.0.1 checks the *virtual* address of an
+// access against this map before translating, so without shadows a valid MMU-on access faults; the shadows
+// also give unmapped physical addresses a defined behaviour (region id 0: the VMM decides and logs).
+// Unmapping an MMIO region costs ~150 ms per GiB on this build while mapping is cheap, so shadows are laid
+// once, at the first run ("sealing"), in pieces that keep later carving affordable, and never merged.
+#include <cstring>
+
+#include "vcpu.h"
+#include "vcpu_hooks.h"
+
+namespace armvirt {
+
+namespace {
+constexpr uint64_t kAddressSpaceEnd = 0xfffffffffffff000ull;  // exclusive; the last page cannot be mapped
+constexpr uint64_t kPage = 0x1000;
+constexpr uint64_t kFourGiB = 1ull << 32;
+constexpr uint64_t kShadowChunk = 1ull << 36;
+constexpr uint64_t kOneTiB = 1ull << 40;
+
+std::string Hex(uint64_t v) {
+  char buf[24];
+  snprintf(buf, sizeof buf, "0x%llx", static_cast<unsigned long long>(v));
+  return buf;
+}
+
+bool ValidRange(Napi::Env env, uint64_t addr, uint64_t size, const char* what) {
+  if (size == 0 || (addr & (kPage - 1)) || (size & (kPage - 1)) || addr >= kOneTiB || size > kOneTiB - addr) {
+    Napi::RangeError::New(env, std::string(what) + ": range " + Hex(addr) + "+" + Hex(size) +
+                                   " must be non-empty, 4 KiB aligned and below " + Hex(kOneTiB) + " (1 TiB)")
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  return true;
+}
+}  // namespace
+
+void Vcpu::FillShadow(uint64_t start, uint64_t end) {
+  if (!sealed_) return;
+  // Piece boundaries: 4 GiB, then every 64 GiB up to 1 TiB, then one piece to the end of the address space.
+  while (start < end) {
+    uint64_t limit = start < kFourGiB ? kFourGiB
+                     : start < kOneTiB ? ((start / kShadowChunk) + 1) * kShadowChunk
+                                       : kAddressSpaceEnd;
+    uint64_t pieceEnd = end < limit ? end : limit;
+    MapShadowPiece(start, pieceEnd);
+    start = pieceEnd;
+  }
+}
+
+void Vcpu::MapShadowPiece(uint64_t start, uint64_t end) {
+  auto slot = std::make_unique<MmioSlot>(MmioSlot{this, 0, start});
+  uc_mmio_map(uc_, start, end - start, OnShadowRead, slot.get(), OnShadowWrite, slot.get());
+  uc_mem_protect(uc_, start, end - start, UC_PROT_ALL);
+  Mapping m{end - start, true, std::move(slot), {}};
+  mappings_[start] = std::move(m);
+}
+
+// Removes the shadow from [start, end) so a user mapping can go there; fails on overlap with a user mapping.
+bool Vcpu::CarveShadow(Napi::Env env, uint64_t start, uint64_t end) {
+  if (!sealed_) return CheckNoOverlap(env, start, end);
+  auto it = mappings_.upper_bound(start);
+  if (it != mappings_.begin()) --it;
+  std::vector<std::pair<uint64_t, uint64_t>> shadows;
+  for (; it != mappings_.end() && it->first < end; ++it) {
+    uint64_t mEnd = it->first + it->second.size;
+    if (mEnd <= start) continue;
+    if (!it->second.isShadow) {
+      Napi::Error::New(env, "mapping " + Hex(start) + "-" + Hex(end - 1) + " overlaps the mapping at " +
+                                Hex(it->first) + "-" + Hex(mEnd - 1))
+          .ThrowAsJavaScriptException();
+      return false;
+    }
+    shadows.emplace_back(it->first, mEnd);
+  }
+  for (auto [sStart, sEnd] : shadows) {
+    uc_mem_unmap(uc_, sStart, sEnd - sStart);
+    mappings_.erase(sStart);
+    if (sStart < start) FillShadow(sStart, start);
+    if (sEnd > end) FillShadow(end, sEnd);
+  }
+  return true;
+}
+
+bool Vcpu::CheckNoOverlap(Napi::Env env, uint64_t start, uint64_t end) {
+  auto it = mappings_.upper_bound(start);
+  if (it != mappings_.begin()) --it;
+  for (; it != mappings_.end() && it->first < end; ++it) {
+    uint64_t mEnd = it->first + it->second.size;
+    if (mEnd <= start) continue;
+    Napi::Error::New(env, "mapping " + Hex(start) + "-" + Hex(end - 1) + " overlaps the mapping at " +
+                              Hex(it->first) + "-" + Hex(mEnd - 1))
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  return true;
+}
+
+// Fills every gap with shadow pieces; called once, before the first run.
+void Vcpu::SealShadows() {
+  if (sealed_) return;
+  sealed_ = true;
+  std::vector<std::pair<uint64_t, uint64_t>> gaps;
+  uint64_t cursor = 0;
+  for (auto& [base, m] : mappings_) {
+    if (base > cursor) gaps.emplace_back(cursor, base);
+    cursor = base + m.size;
+  }
+  if (cursor < kAddressSpaceEnd) gaps.emplace_back(cursor, kAddressSpaceEnd);
+  for (auto [start, end] : gaps) FillShadow(start, end);
+}
+
+// Maps a user region. A region that exactly replaces an existing user mapping (fast <-> trapped switch) does
+// not touch the shadows, which keeps the switch at the engine's own cost.
+bool Vcpu::MapRange(Napi::Env env, uint64_t addr, uint64_t size, Mapping mapping, void* ptr) {
+  auto same = mappings_.find(addr);
+  bool replacing = same != mappings_.end() && !same->second.isShadow && same->second.size == size;
+  if (replacing) {
+    uc_mem_unmap(uc_, addr, size);
+    mappings_.erase(same);
+  } else if (!CarveShadow(env, addr, addr + size)) {
+    return false;
+  }
+  uc_err err = ptr ? uc_mem_map_ptr(uc_, addr, size, UC_PROT_ALL, ptr)
+                   : uc_mmio_map(uc_, addr, size, OnMmioRead, mapping.slot.get(), OnMmioWrite, mapping.slot.get());
+  if (err == UC_ERR_OK && !ptr) err = uc_mem_protect(uc_, addr, size, UC_PROT_ALL);
+  if (err != UC_ERR_OK) {
+    FillShadow(addr, addr + size);
+    return Check(env, err, "mapping " + Hex(addr) + "+" + Hex(size));
+  }
+  mappings_[addr] = std::move(mapping);
+  return true;
+}
+
+bool Vcpu::UnmapRange(Napi::Env env, uint64_t addr, uint64_t size) {
+  auto it = mappings_.find(addr);
+  if (it == mappings_.end() || it->second.isShadow || it->second.size != size) {
+    Napi::Error::New(env, "unmap: nothing is mapped exactly at " + Hex(addr) + "+" + Hex(size))
+        .ThrowAsJavaScriptException();
+    return false;
+  }
+  uc_mem_unmap(uc_, addr, size);
+  mappings_.erase(it);
+  FillShadow(addr, addr + size);
+  return true;
+}
+
+// mapPointer(addr, arrayBuffer, byteOffset, size): guest accesses go straight to the host bytes.
+Napi::Value Vcpu::MapPointer(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!EnsureOpen(env)) return env.Undefined();
+  if (!info[1].IsArrayBuffer()) {
+    Napi::TypeError::New(env, "mapPointer: backing must be an ArrayBuffer").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  uint64_t addr = uint64_t(info[0].As<Napi::Number>().DoubleValue());
+  Napi::ArrayBuffer buffer = info[1].As<Napi::ArrayBuffer>();
+  uint64_t offset = uint64_t(info[2].As<Napi::Number>().DoubleValue());
+  uint64_t size = uint64_t(info[3].As<Napi::Number>().DoubleValue());
+  if (!ValidRange(env, addr, size, "mapPointer")) return env.Undefined();
+  uint8_t* data = static_cast<uint8_t*>(buffer.Data());
+  if (offset + size > buffer.ByteLength() || ((reinterpret_cast<uintptr_t>(data) + offset) & (kPage - 1))) {
+    Napi::RangeError::New(env, "mapPointer: backing range is out of bounds or not page aligned (use host memory)")
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Mapping m{size, false, nullptr, Napi::Persistent(buffer)};
+  MapRange(env, addr, size, std::move(m), data + offset);
+  return env.Undefined();
+}
+
+// mapMmio(addr, size, regionId): accesses call the JS read/write handlers with regionId (> 0).
+Napi::Value Vcpu::MapMmio(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!EnsureOpen(env)) return env.Undefined();
+  uint64_t addr = uint64_t(info[0].As<Napi::Number>().DoubleValue());
+  uint64_t size = uint64_t(info[1].As<Napi::Number>().DoubleValue());
+  uint32_t regionId = info[2].As<Napi::Number>().Uint32Value();
+  if (!ValidRange(env, addr, size, "mapMmio")) return env.Undefined();
+  if (regionId == 0) {
+    Napi::RangeError::New(env, "mapMmio: region id 0 is reserved for unmapped space").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Mapping m{size, false, std::make_unique<MmioSlot>(MmioSlot{this, regionId, 0}), {}};
+  MapRange(env, addr, size, std::move(m), nullptr);
+  return env.Undefined();
+}
+
+Napi::Value Vcpu::Unmap(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!EnsureOpen(env)) return env.Undefined();
+  UnmapRange(env, uint64_t(info[0].As<Napi::Number>().DoubleValue()),
+             uint64_t(info[1].As<Napi::Number>().DoubleValue()));
+  return env.Undefined();
+}
+
+// mappings(): [{ base, size, kind: 'pointer' | 'mmio' | 'shadow', region }]: what the engine has, for tests.
+Napi::Value Vcpu::Mappings(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  Napi::Array out = Napi::Array::New(env);
+  uint32_t i = 0;
+  for (auto& [base, m] : mappings_) {
+    Napi::Object o = Napi::Object::New(env);
+    o.Set("base", Napi::BigInt::New(env, base));
+    o.Set("size", Napi::BigInt::New(env, m.size));
+    o.Set("kind", m.isShadow ? "shadow" : (m.slot ? "mmio" : "pointer"));
+    if (m.slot) o.Set("region", m.slot->regionId);
+    out.Set(i++, o);
+  }
+  return out;
+}
+
+// readMemory(addr, length): Buffer, by guest physical address.
+Napi::Value Vcpu::ReadMemory(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!EnsureOpen(env)) return env.Undefined();
+  uint64_t addr = 0;
+  if (!info[0].IsNumber() && !info[0].IsBigInt()) return env.Undefined();
+  addr = info[0].IsBigInt() ? BigIntToU64(info[0])
+                            : uint64_t(info[0].As<Napi::Number>().DoubleValue());
+  size_t length = info[1].As<Napi::Number>().Uint32Value();
+  Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::New(env, length);
+  if (!Check(env, uc_mem_read(uc_, addr, out.Data(), length), "reading guest memory at " + Hex(addr)))
+    return env.Undefined();
+  return out;
+}
+
+// writeMemory(addr, bytes: Uint8Array)
+Napi::Value Vcpu::WriteMemory(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (!EnsureOpen(env)) return env.Undefined();
+  uint64_t addr = uint64_t(info[0].As<Napi::Number>().DoubleValue());
+  Napi::Uint8Array bytes = info[1].As<Napi::Uint8Array>();
+  Check(env, uc_mem_write(uc_, addr, bytes.Data(), bytes.ByteLength()), "writing guest memory at " + Hex(addr));
+  return env.Undefined();
+}
+
+}  // namespace armvirt
