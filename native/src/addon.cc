@@ -11,7 +11,79 @@ Napi::Value UnicornVersion(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), uc_version(nullptr, nullptr));
 }
 
+// Unicorn's register ids by name, so the TS side never hard-codes enum values of this build.
+Napi::Object RegisterIds(Napi::Env env) {
+  Napi::Object ids = Napi::Object::New(env);
+  ids.Set("X0", int32_t(UC_ARM64_REG_X0));
+  ids.Set("X1", int32_t(UC_ARM64_REG_X1));
+  ids.Set("X2", int32_t(UC_ARM64_REG_X2));
+  ids.Set("X3", int32_t(UC_ARM64_REG_X3));
+  ids.Set("X4", int32_t(UC_ARM64_REG_X4));
+  ids.Set("X5", int32_t(UC_ARM64_REG_X5));
+  ids.Set("X6", int32_t(UC_ARM64_REG_X6));
+  ids.Set("X7", int32_t(UC_ARM64_REG_X7));
+  ids.Set("X8", int32_t(UC_ARM64_REG_X8));
+  ids.Set("X9", int32_t(UC_ARM64_REG_X9));
+  ids.Set("X10", int32_t(UC_ARM64_REG_X10));
+  ids.Set("X11", int32_t(UC_ARM64_REG_X11));
+  ids.Set("X12", int32_t(UC_ARM64_REG_X12));
+  ids.Set("X13", int32_t(UC_ARM64_REG_X13));
+  ids.Set("X14", int32_t(UC_ARM64_REG_X14));
+  ids.Set("X15", int32_t(UC_ARM64_REG_X15));
+  ids.Set("X16", int32_t(UC_ARM64_REG_X16));
+  ids.Set("X17", int32_t(UC_ARM64_REG_X17));
+  ids.Set("X18", int32_t(UC_ARM64_REG_X18));
+  ids.Set("X19", int32_t(UC_ARM64_REG_X19));
+  ids.Set("X20", int32_t(UC_ARM64_REG_X20));
+  ids.Set("X21", int32_t(UC_ARM64_REG_X21));
+  ids.Set("X22", int32_t(UC_ARM64_REG_X22));
+  ids.Set("X23", int32_t(UC_ARM64_REG_X23));
+  ids.Set("X24", int32_t(UC_ARM64_REG_X24));
+  ids.Set("X25", int32_t(UC_ARM64_REG_X25));
+  ids.Set("X26", int32_t(UC_ARM64_REG_X26));
+  ids.Set("X27", int32_t(UC_ARM64_REG_X27));
+  ids.Set("X28", int32_t(UC_ARM64_REG_X28));
+  ids.Set("X29", int32_t(UC_ARM64_REG_X29));
+  ids.Set("X30", int32_t(UC_ARM64_REG_X30));
+  ids.Set("SP", int32_t(UC_ARM64_REG_SP));
+  ids.Set("PC", int32_t(UC_ARM64_REG_PC));
+  ids.Set("NZCV", int32_t(UC_ARM64_REG_NZCV));
+  ids.Set("PSTATE", int32_t(UC_ARM64_REG_PSTATE));
+  ids.Set("XZR", int32_t(UC_ARM64_REG_XZR));
+  ids.Set("FPCR", int32_t(UC_ARM64_REG_FPCR));
+  ids.Set("FPSR", int32_t(UC_ARM64_REG_FPSR));
+  ids.Set("TPIDR_EL0", int32_t(UC_ARM64_REG_TPIDR_EL0));
+  ids.Set("TPIDRRO_EL0", int32_t(UC_ARM64_REG_TPIDRRO_EL0));
+  ids.Set("TPIDR_EL1", int32_t(UC_ARM64_REG_TPIDR_EL1));
+  ids.Set("ELR_EL0", int32_t(UC_ARM64_REG_ELR_EL0));
+  ids.Set("ELR_EL1", int32_t(UC_ARM64_REG_ELR_EL1));
+  ids.Set("ELR_EL2", int32_t(UC_ARM64_REG_ELR_EL2));
+  ids.Set("ELR_EL3", int32_t(UC_ARM64_REG_ELR_EL3));
+  ids.Set("SP_EL0", int32_t(UC_ARM64_REG_SP_EL0));
+  ids.Set("SP_EL1", int32_t(UC_ARM64_REG_SP_EL1));
+  ids.Set("SP_EL2", int32_t(UC_ARM64_REG_SP_EL2));
+  ids.Set("SP_EL3", int32_t(UC_ARM64_REG_SP_EL3));
+  ids.Set("TTBR0_EL1", int32_t(UC_ARM64_REG_TTBR0_EL1));
+  ids.Set("TTBR1_EL1", int32_t(UC_ARM64_REG_TTBR1_EL1));
+  ids.Set("ESR_EL0", int32_t(UC_ARM64_REG_ESR_EL0));
+  ids.Set("ESR_EL1", int32_t(UC_ARM64_REG_ESR_EL1));
+  ids.Set("ESR_EL2", int32_t(UC_ARM64_REG_ESR_EL2));
+  ids.Set("ESR_EL3", int32_t(UC_ARM64_REG_ESR_EL3));
+  ids.Set("FAR_EL0", int32_t(UC_ARM64_REG_FAR_EL0));
+  ids.Set("FAR_EL1", int32_t(UC_ARM64_REG_FAR_EL1));
+  ids.Set("FAR_EL2", int32_t(UC_ARM64_REG_FAR_EL2));
+  ids.Set("FAR_EL3", int32_t(UC_ARM64_REG_FAR_EL3));
+  ids.Set("PAR_EL1", int32_t(UC_ARM64_REG_PAR_EL1));
+  ids.Set("MAIR_EL1", int32_t(UC_ARM64_REG_MAIR_EL1));
+  ids.Set("VBAR_EL0", int32_t(UC_ARM64_REG_VBAR_EL0));
+  ids.Set("VBAR_EL1", int32_t(UC_ARM64_REG_VBAR_EL1));
+  ids.Set("VBAR_EL2", int32_t(UC_ARM64_REG_VBAR_EL2));
+  ids.Set("VBAR_EL3", int32_t(UC_ARM64_REG_VBAR_EL3));
+  return ids;
+}
+
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  exports.Set("registerIds", RegisterIds(env));
   exports.Set("Vcpu", armvirt::Vcpu::Init(env));
   exports.Set("allocateHostMemory", Napi::Function::New(env, armvirt::AllocateHostMemory));
   exports.Set("unicornVersion", Napi::Function::New(env, UnicornVersion));

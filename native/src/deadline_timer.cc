@@ -41,7 +41,7 @@ bool DeadlineTimer::Disarm() {
 void DeadlineTimer::Loop() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!quit_) {
-    if (!armed_) {
+    if (!armed_ || deadlineNs_ == UINT64_MAX) {  // UINT64_MAX: armed without a deadline
       wake_.wait(lock);
       continue;
     }

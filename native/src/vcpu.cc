@@ -58,9 +58,11 @@ Napi::Function Vcpu::Init(Napi::Env env) {
                          InstanceMethod("trapSysreg", &Vcpu::TrapSysreg),
                          InstanceMethod("run", &Vcpu::Run),
                          InstanceMethod("requestStop", &Vcpu::RequestStop),
+                         InstanceMethod("setDeadline", &Vcpu::SetDeadline),
                          InstanceMethod("lastException", &Vcpu::LastException),
                          InstanceMethod("nowNs", &Vcpu::NowNs),
                          InstanceMethod("instructionCount", &Vcpu::InstructionCount),
+                         InstanceMethod("advanceClock", &Vcpu::AdvanceClock),
                          InstanceMethod("close", &Vcpu::Close),
                      });
 }
@@ -247,14 +249,10 @@ Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
     running_ = false;
     return Napi::Number::New(env, int32_t(StopCause::Requested));
   }
-  if (deterministic_) {
-    icountDeadline_ = deadline >= 1.8e19 ? UINT64_MAX : uint64_t(deadline);
-    if (icount_ >= icountDeadline_) {
-      running_ = false;
-      return Napi::Number::New(env, int32_t(StopCause::Deadline));
-    }
-  } else {
-    timer_->Arm(realtimeOriginNs_ + uint64_t(deadline));
+  MoveDeadline(deadline);
+  if (deterministic_ && icount_ >= icountDeadline_) {
+    running_ = false;
+    return Napi::Number::New(env, int32_t(StopCause::Deadline));
   }
 
   uc_err err = uc_emu_start(uc_, pc, kNoUntilAddress, 0, 0);
@@ -274,10 +272,28 @@ Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
 }
 
 // requestStop(): ends the current run at the next block boundary (or makes the next run return at once).
+// Safe from any callback: it only moves the deadline, never calls uc_emu_stop from a memory callback.
 Napi::Value Vcpu::RequestStop(const Napi::CallbackInfo& info) {
   stopRequested_ = true;
-  if (running_) uc_emu_stop(uc_);
+  if (running_) MoveDeadline(0);
   return info.Env().Undefined();
+}
+
+// setDeadline(deadline): changes the current run's deadline (same units as run()); for timers armed
+// from device callbacks during a run.
+Napi::Value Vcpu::SetDeadline(const Napi::CallbackInfo& info) {
+  double deadline = info[0].As<Napi::Number>().DoubleValue();
+  if (running_) MoveDeadline(deadline);
+  return info.Env().Undefined();
+}
+
+void Vcpu::MoveDeadline(double deadline) {
+  bool never = deadline >= 1.8e19;  // Number.MAX_VALUE / Infinity: no deadline
+  if (deterministic_) {
+    icountDeadline_ = never ? UINT64_MAX : uint64_t(deadline);
+  } else {
+    timer_->Arm(never ? UINT64_MAX : realtimeOriginNs_ + uint64_t(deadline));
+  }
 }
 
 // lastException(): { intno, pc, syndrome } of the last Exception stop, or { error } of the last Error stop.
@@ -304,6 +320,16 @@ Napi::Value Vcpu::NowNs(const Napi::CallbackInfo& info) {
 
 Napi::Value Vcpu::InstructionCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), double(icount_));
+}
+
+// advanceClock(ns): moves the deterministic clock forward to `ns` (idle time skipped by WFI); never back.
+Napi::Value Vcpu::AdvanceClock(const Napi::CallbackInfo& info) {
+  double ns = info[0].As<Napi::Number>().DoubleValue();
+  if (deterministic_ && ns > 0) {
+    uint64_t target = uint64_t(std::ceil(ns / nsPerInstruction_));
+    if (target > icount_) icount_ = target;
+  }
+  return info.Env().Undefined();
 }
 
 Napi::Value Vcpu::Close(const Napi::CallbackInfo& info) {

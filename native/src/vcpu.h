@@ -86,9 +86,12 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   Napi::Value TrapSysreg(const Napi::CallbackInfo& info);
   Napi::Value Run(const Napi::CallbackInfo& info);
   Napi::Value RequestStop(const Napi::CallbackInfo& info);
+  Napi::Value SetDeadline(const Napi::CallbackInfo& info);
+  void MoveDeadline(double deadline);
   Napi::Value LastException(const Napi::CallbackInfo& info);
   Napi::Value NowNs(const Napi::CallbackInfo& info);
   Napi::Value InstructionCount(const Napi::CallbackInfo& info);
+  Napi::Value AdvanceClock(const Napi::CallbackInfo& info);
   Napi::Value Close(const Napi::CallbackInfo& info);
 
   // Set-up and memory map (vcpu_memory.cc)

@@ -1,0 +1,352 @@
+// The typed vCPU: an AArch64 Cortex-A72 at EL1 on Unicorn (native/), with RAM and device pointers mapped
+// without copies, MMIO calling TS handlers, IRQ/FIQ input lines, trapped system registers and run() that
+// says why it stopped. Read shared/design/UNICORN-FACTS.md for the engine behaviour this relies on.
+import { native, type NativeVcpu } from './native.js';
+import { HostMemory } from './host-memory.js';
+import { resolveRegister, sysregKey, type SysregEncoding } from './registers.js';
+
+/** An MMIO handler. Unicorn splits 8-byte accesses into two 4-byte ones: handlers see sizes 1, 2 and 4. */
+export interface MmioHandler {
+  read(offset: number, size: number): number;
+  write(offset: number, size: number, value: number): void;
+}
+
+export interface HypercallInfo {
+  conduit: 'hvc' | 'smc';
+  imm: number;
+  /** The address after the HVC/SMC instruction: where the guest resumes. */
+  pc: number;
+}
+
+/** Answers an HVC/SMC synchronously (read and write X0..X3); returns false to stop the run instead. */
+export type HypercallHandler = (vcpu: Vcpu, call: HypercallInfo) => boolean;
+
+export type UnmappedAccessPolicy = 'raz-wi' | 'stop';
+
+export interface UnmappedAccess {
+  address: number;
+  size: number;
+  write: boolean;
+  value?: number;
+}
+
+export type StopReason =
+  | { kind: 'deadline' }
+  | { kind: 'idle' }
+  | { kind: 'stopped' }
+  | { kind: 'hypercall'; call: HypercallInfo }
+  | { kind: 'exception'; name: string; intno: number; pc: number; syndrome?: number; faultAddress?: number }
+  | { kind: 'error'; message: string };
+
+/** Unicorn's exception numbers (QEMU's EXCP_*) for what it reports and does not deliver. */
+const EXCEPTION_NAMES: Readonly<Record<number, string>> = {
+  1: 'undefined instruction',
+  2: 'SVC',
+  3: 'prefetch abort',
+  4: 'data abort',
+  7: 'BRK',
+  11: 'HVC',
+  13: 'SMC',
+};
+const EXCP_HVC = 11;
+const EXCP_SMC = 13;
+
+const enum Cause {
+  Deadline = 0,
+  Idle = 1,
+  Exception = 2,
+  Error = 3,
+  Requested = 4,
+}
+
+const enum SysregAction {
+  PassThrough = 0,
+  CallJs = 1,
+  VirtualCount = 2,
+  ReadAsZero = 3,
+}
+
+/** A trapped system register: `read` gives the MRS value, `write` takes the MSR value. */
+export interface SysregHandler {
+  read?(): bigint | number;
+  write?(value: bigint): void;
+}
+
+/** Thrown from a handler to end the run at an unmapped access (policy 'stop'). */
+export class UnmappedAccessError extends Error {
+  constructor(readonly access: UnmappedAccess) {
+    super(
+      `guest ${access.write ? `write of 0x${(access.value ?? 0).toString(16)} to` : 'read from'} unmapped physical address ` +
+        `0x${access.address.toString(16)} (${access.size} bytes)`,
+    );
+    this.name = 'UnmappedAccessError';
+  }
+}
+
+export interface VcpuOptions {
+  /** 'deterministic' (default): time from the instruction count; 'realtime': the host clock. */
+  clock?: 'deterministic' | 'realtime';
+  /** Deterministic mode: virtual nanoseconds per instruction (default 1, a 1 GHz guest). */
+  nsPerInstruction?: number;
+  /** What a guest access to unmapped physical space does (default 'raz-wi'). */
+  unmappedAccess?: UnmappedAccessPolicy;
+  /** Where unmapped accesses and other guest misbehaviour are reported (default: stderr). */
+  log?: (message: string) => void;
+}
+
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+export class Vcpu {
+  readonly clock: 'deterministic' | 'realtime';
+  readonly nsPerInstruction: number;
+  unmappedAccess: UnmappedAccessPolicy;
+  private readonly log: (message: string) => void;
+  private readonly cpu: NativeVcpu;
+  /** Shared with the addon: [region, offLo, offHi, size, valLo, valHi, sysregKey, isWrite]. */
+  private readonly args = new Uint32Array(8);
+  private readonly regions: (MmioHandler | undefined)[] = [undefined];
+  private readonly sysregs = new Map<number, SysregHandler>();
+  private readonly keepAlive = new Map<number, HostMemory>();
+  private hypercallHandler: HypercallHandler | undefined;
+  private pendingHypercall: HypercallInfo | undefined;
+  private closed = false;
+
+  constructor(options: VcpuOptions = {}) {
+    this.clock = options.clock ?? 'deterministic';
+    this.nsPerInstruction = options.nsPerInstruction ?? 1;
+    this.unmappedAccess = options.unmappedAccess ?? 'raz-wi';
+    this.log = options.log ?? ((m) => process.stderr.write(`${m}\n`));
+    this.cpu = new native.Vcpu({ deterministic: this.clock === 'deterministic', nsPerInstruction: this.nsPerInstruction });
+    const a = this.args;
+    this.cpu.setHandlers(
+      () => this.mmioRead(a[0], a[1] + a[2] * 0x1_0000_0000, a[3]),
+      () => this.mmioWrite(a[0], a[1] + a[2] * 0x1_0000_0000, a[3], a[4] + a[5] * 0x1_0000_0000),
+      () => this.sysregAccess(a[6], a[7] === 1, (BigInt(a[5]) << 32n) | BigInt(a[4])),
+      () => this.exception(a[0], a[1] + a[2] * 0x1_0000_0000, a[3]),
+      a,
+    );
+  }
+
+  // --- memory -------------------------------------------------------------------------------------------
+
+  /** Maps host memory at a guest physical address: the guest's loads and stores go straight to it. */
+  mapMemory(address: number, memory: HostMemory, offset = 0, size = memory.size - offset): void {
+    this.cpu.mapPointer(address, memory.buffer, offset, size);
+    this.keepAlive.set(address, memory);
+  }
+
+  /** Maps an MMIO range whose accesses call `handler` (offsets relative to `address`). Returns its id. */
+  mapMmio(address: number, size: number, handler: MmioHandler): number {
+    const id = this.regions.length;
+    this.regions.push(handler);
+    try {
+      this.cpu.mapMmio(address, size, id);
+    } catch (e) {
+      this.regions[id] = undefined;
+      throw e;
+    }
+    this.keepAlive.delete(address);
+    return id;
+  }
+
+  unmap(address: number, size: number): void {
+    this.cpu.unmap(address, size);
+    this.keepAlive.delete(address);
+  }
+
+  /** What the engine has mapped, shadows included: for tests and `info mtree`. */
+  mappings() {
+    return this.cpu.mappings();
+  }
+
+  /** Reads guest physical memory (any kind: RAM, device, MMIO through its handler). */
+  readMemory(address: number, length: number): Buffer {
+    return this.cpu.readMemory(address, length);
+  }
+
+  writeMemory(address: number, bytes: Uint8Array): void {
+    this.cpu.writeMemory(address, bytes);
+  }
+
+  // --- registers ----------------------------------------------------------------------------------------
+
+  readRegister(name: string): bigint {
+    const r = resolveRegister(name);
+    if (r.kind === 'id') return this.cpu.regRead(r.id);
+    const e = r.encoding;
+    return this.cpu.cpRegRead(e.op0, e.op1, e.crn, e.crm, e.op2);
+  }
+
+  writeRegister(name: string, value: bigint | number): void {
+    const r = resolveRegister(name);
+    if (r.kind === 'id') return this.cpu.regWrite(r.id, value);
+    const e = r.encoding;
+    this.cpu.cpRegWrite(e.op0, e.op1, e.crn, e.crm, e.op2, value);
+  }
+
+  get pc(): number {
+    return this.cpu.getPc();
+  }
+
+  set pc(value: number) {
+    this.cpu.setPc(value);
+  }
+
+  // --- interrupts and system registers ------------------------------------------------------------------
+
+  /** The IRQ input: while high, the CPU takes an IRQ at EL1 whenever PSTATE.I allows. */
+  setIrq(level: boolean): void {
+    this.cpu.setIrqLine(false, level);
+  }
+
+  /** The FIQ input (PSTATE.F). */
+  setFiq(level: boolean): void {
+    this.cpu.setIrqLine(true, level);
+  }
+
+  /**
+   * Traps a system register: a handler, 'counter' (reads the virtual counter at 62.5 MHz, natively),
+   * 'read-as-zero' (an unimplemented register that must not UNDEF), or 'passthrough' to undo a trap.
+   */
+  trapSysreg(encoding: SysregEncoding, how: SysregHandler | 'counter' | 'read-as-zero' | 'passthrough'): void {
+    const key = sysregKey(encoding);
+    this.sysregs.delete(key);
+    if (how === 'counter') return this.cpu.trapSysreg(key, SysregAction.VirtualCount);
+    if (how === 'read-as-zero') return this.cpu.trapSysreg(key, SysregAction.ReadAsZero);
+    if (how === 'passthrough') return this.cpu.trapSysreg(key, SysregAction.PassThrough);
+    this.sysregs.set(key, how);
+    this.cpu.trapSysreg(key, SysregAction.CallJs);
+  }
+
+  /** Installs the HVC/SMC answerer (PSCI). Without one, every HVC/SMC stops the run. */
+  onHypercall(handler: HypercallHandler | undefined): void {
+    this.hypercallHandler = handler;
+  }
+
+  // --- running ------------------------------------------------------------------------------------------
+
+  /** Virtual time in ns: from the instruction count (deterministic) or the host clock (real-time). */
+  nowNs(): number {
+    return this.cpu.nowNs();
+  }
+
+  /** Instructions counted so far (deterministic mode; whole translated blocks). */
+  get instructionCount(): number {
+    return this.cpu.instructionCount();
+  }
+
+  /** Skips idle time: moves the deterministic clock forward to `ns`. */
+  advanceClock(ns: number): void {
+    this.cpu.advanceClock(ns);
+  }
+
+  /**
+   * Runs from the current PC until virtual time `deadlineNs`, WFI, an exception the VMM did not answer, a
+   * requested stop or an error. A handler that throws ends the run: the error is rethrown with the guest PC.
+   */
+  run(deadlineNs: number): StopReason {
+    if (this.closed) throw new Error('run() on a closed vCPU');
+    let cause: number;
+    try {
+      cause = this.cpu.run(this.toEngineDeadline(deadlineNs));
+    } catch (e) {
+      throw this.withGuestPc(e);
+    }
+    switch (cause) {
+      case Cause.Deadline:
+        return { kind: 'deadline' };
+      case Cause.Idle:
+        return { kind: 'idle' };
+      case Cause.Requested:
+        return { kind: 'stopped' };
+      case Cause.Exception:
+        return this.exceptionStop();
+      default:
+        return { kind: 'error', message: `${this.cpu.lastException().error ?? 'unknown engine error'} at PC ${hex(this.pc)}` };
+    }
+  }
+
+  /** Moves the current run's deadline (a timer armed from a device callback during the run). */
+  setDeadline(deadlineNs: number): void {
+    this.cpu.setDeadline(this.toEngineDeadline(deadlineNs));
+  }
+
+  private toEngineDeadline(ns: number): number {
+    if (ns === Infinity) return Number.MAX_VALUE;
+    return this.clock === 'deterministic' ? Math.ceil(ns / this.nsPerInstruction) : ns;
+  }
+
+  /** Ends the current run at the next block boundary (from a handler), or makes the next run return at once. */
+  requestStop(): void {
+    this.cpu.requestStop();
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.cpu.close();
+    this.keepAlive.clear();
+  }
+
+  // --- callbacks from the addon -------------------------------------------------------------------------
+
+  private mmioRead(region: number, offset: number, size: number): number {
+    const handler = this.regions[region];
+    if (handler) return handler.read(offset, size);
+    return this.unmapped({ address: offset, size, write: false });
+  }
+
+  private mmioWrite(region: number, offset: number, size: number, value: number): void {
+    const handler = this.regions[region];
+    if (handler) return handler.write(offset, size, value);
+    this.unmapped({ address: offset, size, write: true, value });
+  }
+
+  private unmapped(access: UnmappedAccess): number {
+    if (this.unmappedAccess === 'stop') throw new UnmappedAccessError(access);
+    this.log(`${new UnmappedAccessError(access).message}: ${access.write ? 'ignored' : 'read as zero'}`);
+    return 0;
+  }
+
+  private sysregAccess(key: number, isWrite: boolean, value: bigint): bigint | number {
+    const handler = this.sysregs.get(key);
+    if (isWrite) {
+      handler?.write?.(value);
+      return 0;
+    }
+    return handler?.read?.() ?? 0;
+  }
+
+  private exception(intno: number, pc: number, syndrome: number): boolean {
+    if (intno !== EXCP_HVC && intno !== EXCP_SMC) return false;
+    const call: HypercallInfo = { conduit: intno === EXCP_HVC ? 'hvc' : 'smc', imm: syndrome & 0xffff, pc };
+    if (this.hypercallHandler?.(this, call)) return true;
+    this.pendingHypercall = call;
+    return false;
+  }
+
+  private exceptionStop(): StopReason {
+    const info = this.cpu.lastException();
+    const intno = info.intno ?? -1;
+    const call = this.pendingHypercall;
+    this.pendingHypercall = undefined;
+    if (call && (intno === EXCP_HVC || intno === EXCP_SMC)) return { kind: 'hypercall', call };
+    return {
+      kind: 'exception',
+      name: EXCEPTION_NAMES[intno] ?? `exception ${intno}`,
+      intno,
+      pc: info.pc ?? this.pc,
+      ...(info.syndrome !== undefined ? { syndrome: info.syndrome, faultAddress: info.faultAddress } : {}),
+    };
+  }
+
+  private withGuestPc(e: unknown): unknown {
+    // MMIO callbacks only know the start of the translated block, so the PC is "near" the access.
+    const pc = this.pc;
+    if (e instanceof Error) {
+      Object.assign(e, { guestPc: pc });
+      e.message = `${e.message} (guest PC near ${hex(pc)})`;
+    }
+    return e;
+  }
+}

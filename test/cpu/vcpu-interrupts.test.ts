@@ -1,0 +1,288 @@
+import { expect } from 'chai';
+import type { MmioHandler, Vcpu } from '../../src/cpu/vcpu.js';
+import { FOREVER_NS, guestWith } from '../support/guest.js';
+
+const DEVICE = 0x0a00_0000;
+
+/** A device whose register 0 drives the IRQ line and register 4 the FIQ line (write 1 raise, 0 lower). */
+function lineDevice(vcpu: Vcpu): MmioHandler {
+  return {
+    read: () => 0,
+    write(offset, _size, value) {
+      if (offset === 0) vcpu.setIrq(value !== 0);
+      if (offset === 4) vcpu.setFiq(value !== 0);
+    },
+  };
+}
+
+// Vector table at +0x800 of the image: IRQ (current EL, SPx) at +0x280, FIQ at +0x300.
+const VECTORS = `
+  .balign 2048
+vectors:
+  .skip 0x280
+irq_entry:
+  b irq_handler
+  .balign 0x80
+fiq_entry:
+  b fiq_handler
+`;
+
+describe('vCPU interrupt lines', () => {
+  it('takes an IRQ at VBAR_EL1+0x280 with ELR/SPSR written, and ERET returns to the interrupted code', () => {
+    const { vcpu } = guestWith(`
+      adr x0, vectors
+      msr vbar_el1, x0
+      isb
+      ldr x8, =0x0a000000
+      msr daifclr, #2
+    wait:
+      cmp x5, #1
+      b.ne wait
+      hvc #0
+    irq_handler:
+      add x5, x5, #1
+      mrs x6, elr_el1
+      mrs x7, spsr_el1
+      str wzr, [x8]                // lower the line
+      eret
+    ${VECTORS}
+    fiq_handler:
+      b .`);
+    vcpu.mapMmio(DEVICE, 0x1000, lineDevice(vcpu));
+    vcpu.setIrq(true);
+    const stop = vcpu.run(FOREVER_NS);
+    expect(stop.kind).to.equal('hypercall');
+    expect(vcpu.readRegister('x5')).to.equal(1n);
+    expect(vcpu.readRegister('x6')).to.equal(0x4000_0014n); // the first instruction of "wait"
+    expect(vcpu.readRegister('x7') & 0x3ffn).to.equal(0x345n); // EL1h, D/A/F masked, I clear
+    expect(vcpu.readRegister('VBAR_EL1')).to.equal(0x4000_0800n);
+  });
+
+  it('holds an IRQ while PSTATE.I is set and takes it right after DAIFClr', () => {
+    const { vcpu } = guestWith(`
+      adr x0, vectors
+      msr vbar_el1, x0
+      ldr x8, =0x0a000000
+      mov x1, #1
+      str w1, [x8]                 // raise the line while masked
+      mov x2, #1000
+    spin:
+      subs x2, x2, #1
+      b.ne spin
+      mov x9, x5                   // IRQs taken while masked
+      msr daifclr, #2
+      mov x10, x5                  // taken right after unmasking
+      hvc #0
+    irq_handler:
+      add x5, x5, #1
+      str wzr, [x8]
+      eret
+    ${VECTORS}
+    fiq_handler:
+      b .`);
+    vcpu.mapMmio(DEVICE, 0x1000, lineDevice(vcpu));
+    vcpu.run(FOREVER_NS);
+    expect(vcpu.readRegister('x9')).to.equal(0n);
+    expect(vcpu.readRegister('x10')).to.equal(1n);
+  });
+
+  // Like QEMU's TCG, the engine looks at interrupts between translated blocks; the Arm ARM only promises
+  // the interrupt after a context synchronization event, and ISB is one (it also ends the block).
+  it('takes an IRQ raised inside an MMIO callback no later than the next context synchronization (ISB)', () => {
+    const { vcpu } = guestWith(`
+      adr x0, vectors
+      msr vbar_el1, x0
+      ldr x8, =0x0a000000
+      adr x11, after_isb
+      msr daifclr, #2
+      mov x1, #1
+      str w1, [x8]                 // the device raises IRQ in its write handler
+      isb
+    after_isb:
+      mov x12, #1
+      hvc #0
+    irq_handler:
+      mrs x6, elr_el1
+      cmp x6, x11
+      cset x13, eq                 // x13 = 1: interrupted right after the ISB
+      str wzr, [x8]
+      eret
+    ${VECTORS}
+    fiq_handler:
+      b .`);
+    vcpu.mapMmio(DEVICE, 0x1000, lineDevice(vcpu));
+    vcpu.run(FOREVER_NS);
+    expect(vcpu.readRegister('x13')).to.equal(1n);
+    expect(vcpu.readRegister('x12')).to.equal(1n);
+  });
+
+  it('nests an FIQ inside an IRQ handler that unmasks F, and both return in order', () => {
+    const { vcpu } = guestWith(`
+      adr x0, vectors
+      msr vbar_el1, x0
+      ldr x8, =0x0a000000
+      mov x1, #1
+      str w1, [x8]                 // raise IRQ
+      msr daifclr, #2
+      mov x20, #0x77               // runs after both handlers returned
+      hvc #0
+    irq_handler:
+      mrs x21, elr_el1
+      mrs x22, spsr_el1
+      add x5, x5, #1
+      str wzr, [x8]                // lower IRQ
+      str w1, [x8, #4]             // raise FIQ
+      msr daifclr, #1              // let it nest
+      mov x14, x15                 // FIQs seen inside the IRQ handler
+      msr daifset, #1
+      msr elr_el1, x21
+      msr spsr_el1, x22
+      eret
+    ${VECTORS}
+    fiq_handler:
+      add x15, x15, #1
+      str wzr, [x8, #4]            // lower FIQ
+      eret`);
+    vcpu.mapMmio(DEVICE, 0x1000, lineDevice(vcpu));
+    const stop = vcpu.run(FOREVER_NS);
+    expect(stop.kind).to.equal('hypercall');
+    expect(vcpu.readRegister('x5')).to.equal(1n);
+    expect(vcpu.readRegister('x14')).to.equal(1n);
+    expect(vcpu.readRegister('x20')).to.equal(0x77n);
+  });
+});
+
+describe('vCPU exceptions and stops', () => {
+  it('stops on HVC and SMC with their immediates and resumes after them', () => {
+    const { vcpu } = guestWith(`
+      hvc #0x1234
+      smc #0x42
+      mov x3, #3
+      hvc #0`);
+    expect(vcpu.run(FOREVER_NS)).to.deep.equal({ kind: 'hypercall', call: { conduit: 'hvc', imm: 0x1234, pc: 0x4000_0004 } });
+    expect(vcpu.run(FOREVER_NS)).to.deep.equal({ kind: 'hypercall', call: { conduit: 'smc', imm: 0x42, pc: 0x4000_0008 } });
+    vcpu.run(FOREVER_NS);
+    expect(vcpu.readRegister('x3')).to.equal(3n);
+  });
+
+  it('lets a hypercall handler answer synchronously, with the result visible to the next instruction', () => {
+    const { vcpu } = guestWith(`
+      mov x0, #0x84000000
+      hvc #0
+      mov x1, x0                   // must see the handler's answer
+      udf #7`);
+    vcpu.onHypercall((cpu, call) => {
+      if (cpu.readRegister('x0') !== 0x8400_0000n || call.conduit !== 'hvc') return false;
+      cpu.writeRegister('x0', 0x10002); // PSCI 1.2
+      return true;
+    });
+    const stop = vcpu.run(FOREVER_NS);
+    expect(stop).to.deep.include({ kind: 'exception', name: 'undefined instruction', pc: 0x4000_000c, syndrome: 0x0200_0000 });
+    expect(vcpu.readRegister('x1')).to.equal(0x10002n);
+  });
+
+  it('reports SVC and BRK with their syndromes', () => {
+    const { vcpu } = guestWith(`
+      svc #0x123
+      brk #0x89`);
+    expect(vcpu.run(FOREVER_NS)).to.deep.include({ kind: 'exception', name: 'SVC', intno: 2, pc: 0x4000_0004, syndrome: 0x5600_0123 });
+    expect(vcpu.run(FOREVER_NS)).to.deep.include({ kind: 'exception', name: 'BRK', intno: 7, pc: 0x4000_0004, syndrome: 0xf200_0089 });
+  });
+
+  it('returns idle on WFI with PC after it', () => {
+    const { vcpu } = guestWith(`
+      wfi
+      hvc #0`);
+    expect(vcpu.run(FOREVER_NS)).to.deep.equal({ kind: 'idle' });
+    expect(vcpu.pc).to.equal(0x4000_0004);
+  });
+
+  it('stops at the deadline: instruction-counted in deterministic mode, the same count every time', () => {
+    const counts = [0, 1].map(() => {
+      const { vcpu } = guestWith(`
+      loop:
+        add x1, x1, #1
+        b loop`);
+      expect(vcpu.run(100_000)).to.deep.equal({ kind: 'deadline' });
+      return [vcpu.instructionCount, vcpu.readRegister('x1')];
+    });
+    expect(counts[0]![0]).to.be.within(100_000, 100_002);
+    expect(counts[1]).to.deep.equal(counts[0]);
+  });
+
+  it('stops at the deadline on the host clock in real-time mode', () => {
+    const { vcpu } = guestWith(`
+    loop:
+      add x1, x1, #1
+      b loop`, { clock: 'realtime' });
+    const deadline = vcpu.nowNs() + 20e6;
+    expect(vcpu.run(deadline)).to.deep.equal({ kind: 'deadline' });
+    expect(vcpu.nowNs()).to.be.at.least(deadline);
+    expect(vcpu.readRegister('x1') > 1000n).to.equal(true);
+  });
+
+  it('returns at once when a stop was requested before the run', () => {
+    const { vcpu } = guestWith('b .');
+    vcpu.requestStop();
+    expect(vcpu.run(FOREVER_NS)).to.deep.equal({ kind: 'stopped' });
+  });
+});
+
+describe('vCPU registers', () => {
+  it('reads and writes general and system registers by name, SPSR_EL1 through CP_REG', () => {
+    const { vcpu } = guestWith('hvc #0');
+    const values: [string, bigint][] = [
+      ['x0', 0x1122_3344_5566_7788n],
+      ['X30', 0x4000_1000n],
+      ['sp', 0x4010_0000n],
+      ['ELR_EL1', 0x4000_2000n],
+      ['VBAR_EL1', 0x4000_0800n],
+      ['ESR_EL1', 0x5600_0000n],
+      ['FAR_EL1', 0xdead_b000n],
+      ['SPSR_EL1', 0x3c5n],
+    ];
+    for (const [name, value] of values) vcpu.writeRegister(name, value);
+    for (const [name, value] of values) expect(vcpu.readRegister(name), name).to.equal(value);
+    expect(vcpu.readRegister('PSTATE') & 0xfn).to.equal(0x5n); // EL1h at reset
+    expect(vcpu.readRegister('MIDR_EL1')).to.equal(0x410f_d083n); // Cortex-A72
+  });
+
+  it('rejects an unknown register name and lists the accepted ones', () => {
+    const { vcpu } = guestWith('hvc #0');
+    expect(() => vcpu.readRegister('CurrentEL')).to.throw(/unknown register 'CurrentEL'/);
+    expect(() => vcpu.readRegister('x31')).to.throw(/^unknown register 'x31': use X0-X30, LR, FP or one of .*SPSR_EL1/);
+    expect(() => vcpu.writeRegister('ELR_EL9', 0)).to.throw(/unknown register 'ELR_EL9'/);
+  });
+
+  it('traps MRS/MSR of a register Unicorn lacks to a handler without hanging, and reads as zero on request', () => {
+    const { vcpu } = guestWith(`
+      mrs x1, S3_0_C12_C12_0       // ICC_IAR1_EL1: UNDEF on this CPU unless trapped
+      msr S3_0_C12_C12_1, x1       // ICC_EOIR1_EL1
+      mrs x2, S3_3_C15_C15_7       // IMPLEMENTATION DEFINED
+      hvc #0`);
+    const writes: bigint[] = [];
+    vcpu.trapSysreg({ op0: 3, op1: 0, crn: 12, crm: 12, op2: 0 }, { read: () => 27 });
+    vcpu.trapSysreg({ op0: 3, op1: 0, crn: 12, crm: 12, op2: 1 }, { write: (v) => writes.push(v) });
+    vcpu.trapSysreg({ op0: 3, op1: 3, crn: 15, crm: 15, op2: 7 }, 'read-as-zero');
+    vcpu.writeRegister('x2', 5);
+    expect(vcpu.run(FOREVER_NS).kind).to.equal('hypercall');
+    expect(vcpu.readRegister('x1')).to.equal(27n);
+    expect(writes).to.deep.equal([27n]);
+    expect(vcpu.readRegister('x2')).to.equal(0n);
+  });
+
+  it('reads the virtual counter natively: CNTVCT_EL0 at 62.5 MHz of virtual time', () => {
+    const { vcpu } = guestWith(`
+      mrs x1, cntvct_el0
+      mov x3, #4000
+    1: subs x3, x3, #1
+      b.ne 1b
+      mrs x2, cntvct_el0
+      hvc #0`, { nsPerInstruction: 2 });
+    vcpu.trapSysreg({ op0: 3, op1: 3, crn: 14, crm: 0, op2: 2 }, 'counter');
+    vcpu.run(FOREVER_NS);
+    const ticks = vcpu.readRegister('x2') - vcpu.readRegister('x1');
+    // ~8000 instructions x 2 ns = 16 us = 1000 ticks of 16 ns
+    expect(Number(ticks)).to.be.within(990, 1010);
+  });
+});
