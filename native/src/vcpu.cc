@@ -116,7 +116,7 @@ uint64_t Vcpu::ReadCpReg(uint32_t op0, uint32_t op1, uint32_t crn, uint32_t crm,
 }
 
 uint64_t Vcpu::VirtualNs() const {
-  if (deterministic_) return uint64_t(double(icount_) * nsPerInstruction_);
+  if (deterministic_) return uint64_t(double(icount_) * nsPerInstruction_) + skippedNs_;
   return MonotonicNs() - realtimeOriginNs_;
 }
 
@@ -222,7 +222,7 @@ Napi::Value Vcpu::TrapSysreg(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// run(deadline): deadline is an instruction count (deterministic) or a virtual-time ns (real-time).
+// run(deadlineNs): runs until virtual time `deadlineNs` (either clock).
 // Returns a StopCause; an exception thrown by a JS handler during the run is left pending (rethrown).
 Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -287,10 +287,12 @@ Napi::Value Vcpu::SetDeadline(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
+// `deadline` is virtual ns in both modes; deterministic mode turns it into an instruction count.
 void Vcpu::MoveDeadline(double deadline) {
   bool never = deadline >= 1.8e19;  // Number.MAX_VALUE / Infinity: no deadline
   if (deterministic_) {
-    icountDeadline_ = never ? UINT64_MAX : uint64_t(deadline);
+    double instructions = std::ceil((deadline - double(skippedNs_)) / nsPerInstruction_);
+    icountDeadline_ = never ? UINT64_MAX : instructions <= 0 ? 0 : uint64_t(instructions);
   } else {
     timer_->Arm(never ? UINT64_MAX : realtimeOriginNs_ + uint64_t(deadline));
   }
@@ -323,12 +325,11 @@ Napi::Value Vcpu::InstructionCount(const Napi::CallbackInfo& info) {
 }
 
 // advanceClock(ns): moves the deterministic clock forward to `ns` (idle time skipped by WFI); never back.
+// Skipped time is kept apart from the instruction count, which stays a count of work done.
 Napi::Value Vcpu::AdvanceClock(const Napi::CallbackInfo& info) {
   double ns = info[0].As<Napi::Number>().DoubleValue();
-  if (deterministic_ && ns > 0) {
-    uint64_t target = uint64_t(std::ceil(ns / nsPerInstruction_));
-    if (target > icount_) icount_ = target;
-  }
+  uint64_t now = VirtualNs();
+  if (deterministic_ && ns > double(now)) skippedNs_ += uint64_t(std::ceil(ns)) - now;
   return info.Env().Undefined();
 }
 

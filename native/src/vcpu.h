@@ -130,6 +130,7 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   bool deterministic_ = true;
   double nsPerInstruction_ = 1.0;
   uint64_t icount_ = 0;
+  uint64_t skippedNs_ = 0;  // deterministic idle time skipped on WFI
   uint64_t icountDeadline_ = UINT64_MAX;
   uint64_t realtimeOriginNs_ = 0;
   std::unique_ptr<DeadlineTimer> timer_;

@@ -272,8 +272,7 @@ export class Vcpu {
   }
 
   private toEngineDeadline(ns: number): number {
-    if (ns === Infinity) return Number.MAX_VALUE;
-    return this.clock === 'deterministic' ? Math.ceil(ns / this.nsPerInstruction) : ns;
+    return ns === Infinity ? Number.MAX_VALUE : ns;
   }
 
   /** Ends the current run at the next block boundary (from a handler), or makes the next run return at once. */

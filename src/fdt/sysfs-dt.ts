@@ -1,0 +1,67 @@
+// Reads a device tree node from the directory form Linux exports it in: /proc/device-tree or
+// /sys/firmware/devicetree/base. Each property is a file holding its raw big-endian value, each
+// child node a subdirectory. Used to copy host nodes (e.g. for vfio-platform passthrough) into a guest tree.
+
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { childPath, type FdtNode } from './fdt-node.js';
+
+export interface ReadDtDirectoryOptions {
+  /**
+   * Path of the directory's node in the device tree; its last component becomes the node name.
+   * Defaults to '/': the directory is the tree's root, as /proc/device-tree is.
+   */
+  nodePath?: string;
+  /**
+   * Keep the 'name' file as a property. Linux makes up 'name' (the node name without unit address)
+   * for every node of a v16+ DTB, which has no such property, so it is dropped by default to give
+   * back what the blob held.
+   */
+  keepNameProperty?: boolean;
+}
+
+export function readDtDirectory(path: string, opts: ReadDtDirectoryOptions = {}): FdtNode {
+  const nodePath = opts.nodePath ?? '/';
+  if (!nodePath.startsWith('/')) throw new Error(`readDtDirectory: nodePath '${nodePath}' must start with '/'`);
+  const name = nodePath === '/' ? '' : nodePath.slice(nodePath.lastIndexOf('/') + 1);
+  if (!isDirectory(path)) throw new Error(`readDtDirectory: '${path}' is not a directory`);
+  return readNode(path, name, nodePath, opts.keepNameProperty ?? false);
+}
+
+function readNode(dir: string, name: string, nodePath: string, keepName: boolean): FdtNode {
+  const node: FdtNode = { name, path: nodePath, properties: new Map(), children: [] };
+  // readdir order is the filesystem's, not the blob's; sorting keeps the result reproducible.
+  const entries = attempt(dir, () => readdirSync(dir)).sort(compareCodeUnits);
+  for (const entry of entries) {
+    const full = join(dir, entry);
+    // statSync follows symlinks, as /proc/device-tree itself is one.
+    const stat = attempt(full, () => statSync(full));
+    if (stat.isDirectory()) {
+      node.children.push(readNode(full, entry, childPath(nodePath, entry), keepName));
+    } else if (stat.isFile()) {
+      if (entry === 'name' && !keepName) continue;
+      node.properties.set(entry, new Uint8Array(attempt(full, () => readFileSync(full))));
+    } else {
+      throw new Error(`readDtDirectory: '${full}' is neither a property file nor a node directory`);
+    }
+  }
+  return node;
+}
+
+function isDirectory(path: string): boolean {
+  return attempt(path, () => statSync(path)).isDirectory();
+}
+
+/** Runs a filesystem call, rethrowing its error with the path and our function's name in front. */
+function attempt<T>(path: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    throw new Error(`readDtDirectory: cannot read '${path}': ${why}`);
+  }
+}
+
+function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
