@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { RunLoop } from '../../src/core/run-loop.js';
 import { guestWith } from '../support/guest.js';
-import { HARNESS_BASE, HarnessDevice } from '../support/harness-device.js';
+import { HARNESS_BASE, HarnessDevice } from '../../devices/test-harness.js';
 
 // Guest: arm the harness timer for x20 ns, WFI until its IRQ was handled, then HVC. The handler acks the
 // timer (W1C), lowers the line and records the counter value.

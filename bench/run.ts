@@ -1,0 +1,176 @@
+// armvirt's benchmark suite: `npm run bench` prints each figure with its goal and the command that
+// reproduces it; `npm run bench -- --json` prints one JSON object (keys named by the issues).
+import { execFileSync, spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { HostMemory } from '../src/cpu/host-memory.js';
+import { FoundationBoard } from '../machines/foundation.js';
+import { firmwarePath, FIRMWARE_BUILD_DIR } from '../src/firmware-path.js';
+import { assemble } from '../test/support/assemble.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const RUNS = 5;
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  const mid = s.length >> 1;
+  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
+}
+
+function repeat(n: number, fn: () => number): number {
+  return median(Array.from({ length: n }, fn));
+}
+
+/** Runs a firmware loop of `iterations` (x25) on a fresh board; returns host seconds for the run. */
+async function timeLoop(program: string, iterations: number, clock: 'deterministic' | 'realtime', setup?: (b: FoundationBoard) => void) {
+  const board = new FoundationBoard({ clock });
+  setup?.(board);
+  board.loadFirmware(firmwarePath(program));
+  board.vcpu.writeRegister('x25', iterations);
+  const t0 = performance.now();
+  const exit = await board.run({ untilNs: Infinity });
+  const seconds = (performance.now() - t0) / 1e3;
+  if (exit.kind !== 'stopped') throw new Error(`${program}: unexpected exit ${JSON.stringify(exit)}`);
+  board.close();
+  return seconds;
+}
+
+async function medianOf(n: number, fn: () => Promise<number>): Promise<number> {
+  const xs: number[] = [];
+  for (let i = 0; i < n; i++) xs.push(await fn());
+  return median(xs);
+}
+
+/** (a) guest MIPS of our run loop vs a C harness driving libunicorn directly on the same bytes. */
+async function mips() {
+  const iterations = 100_000_000; // 4 instructions each
+  const raw = repeat(RUNS, () => {
+    const out = execFileSync(join(root, 'bench/raw/build/raw_mips'), [join(FIRMWARE_BUILD_DIR, 'spin.bin'), String(iterations)], { encoding: 'utf8' });
+    return JSON.parse(out.trim().split('\n').pop()!).mips as number;
+  });
+  const ours = async (clock: 'deterministic' | 'realtime') =>
+    (4 * iterations) / (await medianOf(RUNS, () => timeLoop('spin', iterations, clock))) / 1e6;
+  const realtime = await ours('realtime');
+  const deterministic = await ours('deterministic');
+  return { raw, realtime, deterministic };
+}
+
+/** (b) ns per trapped MMIO read through a JS handler, and (c) device-pointer vs RAM loads. */
+async function mmio() {
+  const n = 2_000_000;
+  const ram = await medianOf(RUNS, () => timeLoop('ram_loop', n, 'realtime'));
+  const trapped = await medianOf(RUNS, () => timeLoop('mmio_loop', n, 'realtime'));
+  const pointer = await medianOf(RUNS, () =>
+    timeLoop('ptr_loop', n * 50, 'realtime', (b) => b.vcpu.mapMemory(0x0a10_0000, new HostMemory(0x1000))),
+  );
+  const ramLong = await medianOf(RUNS, () => timeLoop('ram_loop', n * 50, 'realtime'));
+  return { mmioNs: ((trapped - ram) / n) * 1e9, fastpathVsRam: pointer / ramLong };
+}
+
+/** (d) µs per IRQ round trip: raise -> guest handler -> EOI write -> line lowered, then raised again. */
+async function irqRoundTrip() {
+  const count = 200_000;
+  const source = `
+    adr x0, vectors
+    msr vbar_el1, x0
+    ldr x8, =0x0a000000
+    sub x2, x25, #1
+    str w2, [x8, #0x18]      // IRQ_REPEAT: re-raise after each lowering but the last
+    mov w1, #1
+    str w1, [x8, #4]         // first raise
+    msr daifclr, #2
+  wait:
+    cmp x5, x25
+    b.ne wait
+    mov x0, #0x84000008
+    mov x1, #0
+    hvc #0
+  irq_handler:
+    add x5, x5, #1
+    str wzr, [x8, #4]        // EOI: lower the line (the device raises it again while repeats remain)
+    eret
+    .balign 2048
+  vectors:
+    .skip 0x280
+    b irq_handler`;
+  return medianOf(RUNS, async () => {
+    const board = new FoundationBoard({ clock: 'realtime' });
+    board.ram.bytes.set(assemble(source));
+    board.vcpu.pc = 0x4000_0000;
+    board.vcpu.writeRegister('x25', count);
+    const t0 = performance.now();
+    const exit = await board.run();
+    const us = ((performance.now() - t0) * 1e3) / count;
+    if (exit.kind !== 'stopped' || board.vcpu.readRegister('x5') !== BigInt(count)) {
+      throw new Error(`irq bench: ${JSON.stringify(exit)} after ${board.vcpu.readRegister('x5')} IRQs`);
+    }
+    board.close();
+    return us;
+  });
+}
+
+/** (e) µs to switch a 4 KiB region between the fast path (pointer) and the trapped path, one direction. */
+function regionSwitch() {
+  const board = new FoundationBoard();
+  const mem = new HostMemory(0x1000);
+  const handler = { read: () => 0, write: () => {} };
+  board.vcpu.mapMemory(0x0a10_0000, mem);
+  board.vcpu.run(0); // lays the shadow regions, as a running guest has them
+  const n = 2000;
+  const us = repeat(RUNS, () => {
+    const t0 = performance.now();
+    for (let i = 0; i < n; i++) {
+      board.vcpu.mapMmio(0x0a10_0000, 0x1000, handler);
+      board.vcpu.mapMemory(0x0a10_0000, mem);
+    }
+    return ((performance.now() - t0) * 1e3) / (2 * n);
+  });
+  board.close();
+  return us;
+}
+
+/** (f) ms from process start to the first guest instruction (a fresh node process each time). */
+function startup() {
+  const script = join(root, 'dist/bench/first-instruction.js');
+  return repeat(RUNS, () => {
+    const r = spawnSync(process.execPath, [script], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`startup bench failed: ${r.stderr}`);
+    return Number(r.stdout.trim());
+  });
+}
+
+async function main() {
+  const json = process.argv.includes('--json');
+  const m = await mips();
+  const io = await mmio();
+  const results = {
+    mips_ratio_vs_raw: m.realtime / m.raw,
+    mips_ratio_vs_raw_deterministic: m.deterministic / m.raw,
+    mmio_js_ns: io.mmioNs,
+    fastpath_vs_ram_ratio: io.fastpathVsRam,
+    irq_roundtrip_us: await irqRoundTrip(),
+    region_switch_us: regionSwitch(),
+    startup_ms: startup(),
+  };
+  if (json) {
+    process.stdout.write(`${JSON.stringify(results)}\n`);
+    return;
+  }
+  const rows: [string, string, string][] = [
+    ['guest MIPS, real-time loop / raw libunicorn', `${results.mips_ratio_vs_raw.toFixed(3)} (${m.realtime.toFixed(0)} / ${m.raw.toFixed(0)} MIPS)`, '>= 0.9'],
+    ['guest MIPS, deterministic loop / raw libunicorn', `${results.mips_ratio_vs_raw_deterministic.toFixed(3)} (${m.deterministic.toFixed(0)} MIPS)`, '>= 0.6'],
+    ['trapped MMIO read through a JS handler', `${results.mmio_js_ns.toFixed(0)} ns`, '<= 300 ns'],
+    ['device-pointer load time / RAM load time', results.fastpath_vs_ram_ratio.toFixed(3), '<= 1.05'],
+    ['IRQ round trip (raise, handler, EOI write, lower)', `${results.irq_roundtrip_us.toFixed(2)} us`, '<= 2 us'],
+    ['switch a 4 KiB region fast <-> trapped (one way)', `${results.region_switch_us.toFixed(1)} us`, '<= 30 us'],
+    ['process start to first guest instruction', `${results.startup_ms.toFixed(0)} ms`, '<= 150 ms'],
+  ];
+  process.stdout.write(`armvirt benchmarks: medians of ${RUNS} runs (rerun: npm run bench, or npm run bench -- --json)\n`);
+  for (const [what, value, goal] of rows) process.stdout.write(`  ${what.padEnd(52)} ${value.padEnd(34)} goal ${goal}\n`);
+  process.stdout.write(`raw reference: bench/raw/build/raw_mips firmware/build/spin.bin 100000000\n`);
+}
+
+main().catch((e: unknown) => {
+  process.stderr.write(`bench: ${e instanceof Error ? e.message : String(e)}\n`);
+  process.exit(1);
+});

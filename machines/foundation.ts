@@ -1,0 +1,61 @@
+// The foundation board: one vCPU, RAM at 0x40000000 (as on virt), the test harness device at 0x0a000000
+// and PSCI SYSTEM_OFF/RESET over HVC. It carries the firmware tests, benchmarks and the demo until the
+// virt machine's devices exist.
+import { HostMemory } from '../src/cpu/host-memory.js';
+import { Vcpu, type VcpuOptions } from '../src/cpu/vcpu.js';
+import { RunLoop, type ExitReason } from '../src/core/run-loop.js';
+import { SYSTEM_REGISTERS } from '../src/cpu/registers.js';
+import { readElf } from '../src/loader/elf.js';
+import { loadElfIntoRam } from '../src/loader/load.js';
+import { HARNESS_BASE, HarnessDevice } from '../devices/test-harness.js';
+
+export const FOUNDATION_RAM_BASE = 0x4000_0000;
+
+const PSCI_SYSTEM_OFF = 0x8400_0008n;
+const PSCI_SYSTEM_RESET = 0x8400_0009n;
+
+export interface FoundationBoardOptions extends VcpuOptions {
+  ramSize?: number;
+}
+
+export class FoundationBoard {
+  readonly vcpu: Vcpu;
+  readonly ram: HostMemory;
+  readonly loop: RunLoop;
+  readonly harness: HarnessDevice;
+
+  constructor(options: FoundationBoardOptions = {}) {
+    this.vcpu = new Vcpu(options);
+    this.ram = new HostMemory(options.ramSize ?? 16 * 1024 * 1024);
+    this.vcpu.mapMemory(FOUNDATION_RAM_BASE, this.ram);
+    this.loop = new RunLoop(this.vcpu);
+    this.harness = new HarnessDevice(this.loop);
+    this.vcpu.mapMmio(HARNESS_BASE, 0x1000, this.harness);
+    this.vcpu.trapSysreg(SYSTEM_REGISTERS.CNTVCT_EL0!, 'counter');
+    this.vcpu.trapSysreg(SYSTEM_REGISTERS.CNTPCT_EL0!, 'counter');
+    this.vcpu.onHypercall((cpu, call) => {
+      if (call.conduit !== 'hvc') return false;
+      const fn = cpu.readRegister('x0');
+      if (fn === PSCI_SYSTEM_OFF) this.loop.stop('guest powered off (PSCI SYSTEM_OFF)', Number(cpu.readRegister('x1') & 0xffn));
+      else if (fn === PSCI_SYSTEM_RESET) this.loop.stop('guest asked for a reset (PSCI SYSTEM_RESET)', 0);
+      else return false;
+      return true;
+    });
+  }
+
+  /** Loads an ELF into RAM and points the vCPU at its entry (x0 = 0: no DTB on this board). */
+  loadFirmware(path: string): void {
+    const image = readElf(path);
+    loadElfIntoRam(image, this.ram, FOUNDATION_RAM_BASE, `'${path}'`);
+    this.vcpu.pc = image.entry;
+    this.vcpu.writeRegister('x0', 0);
+  }
+
+  run(options: { untilNs?: number } = {}): Promise<ExitReason> {
+    return this.loop.run(options);
+  }
+
+  close(): void {
+    this.vcpu.close();
+  }
+}
