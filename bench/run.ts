@@ -82,7 +82,7 @@ async function irqRoundTrip() {
   wait:
     cmp x5, x25
     b.ne wait
-    mov x0, #0x84000008
+    ldr x0, =0x84000008
     mov x1, #0
     hvc #0
   irq_handler:

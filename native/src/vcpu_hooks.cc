@@ -172,7 +172,10 @@ void Vcpu::OnInterrupt(uint32_t intno) {
       uc_emu_stop(uc_);
       return;
     }
-    if (handled.ToBoolean().Value()) return;
+    if (handled.ToBoolean().Value()) {
+      if (stopRequested_) uc_emu_stop(uc_);
+      return;
+    }
   }
   cause_ = StopCause::Exception;
   uc_emu_stop(uc_);

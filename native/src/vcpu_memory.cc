@@ -3,7 +3,9 @@
 // access against this map before translating, so without shadows a valid MMU-on access faults; the shadows
 // also give unmapped physical addresses a defined behaviour (region id 0: the VMM decides and logs).
 // Unmapping an MMIO region costs ~150 ms per GiB on this build while mapping is cheap, so shadows are laid
-// once, at the first run ("sealing"), in pieces that keep later carving affordable, and never merged.
+// once, at the first run ("sealing"), one per gap, and never merged. Every map change rebuilds the engine's
+// dispatch tree, whose size grows with the extent mapped, so shadows cover only the canonical VA halves
+// ([0, 2^48) and [0xffff000000000000, 2^64-4K)): a non-canonical address faults in translation anyway.
 #include <cstring>
 
 #include "vcpu.h"
@@ -14,9 +16,9 @@ namespace armvirt {
 namespace {
 constexpr uint64_t kAddressSpaceEnd = 0xfffffffffffff000ull;  // exclusive; the last page cannot be mapped
 constexpr uint64_t kPage = 0x1000;
-constexpr uint64_t kFourGiB = 1ull << 32;
-constexpr uint64_t kShadowChunk = 1ull << 36;
 constexpr uint64_t kOneTiB = 1ull << 40;
+constexpr uint64_t kLowHalfEnd = 1ull << 48;
+constexpr uint64_t kHighHalfStart = 0xffff000000000000ull;
 
 std::string Hex(uint64_t v) {
   char buf[24];
@@ -37,15 +39,8 @@ bool ValidRange(Napi::Env env, uint64_t addr, uint64_t size, const char* what) {
 
 void Vcpu::FillShadow(uint64_t start, uint64_t end) {
   if (!sealed_) return;
-  // Piece boundaries: 4 GiB, then every 64 GiB up to 1 TiB, then one piece to the end of the address space.
-  while (start < end) {
-    uint64_t limit = start < kFourGiB ? kFourGiB
-                     : start < kOneTiB ? ((start / kShadowChunk) + 1) * kShadowChunk
-                                       : kAddressSpaceEnd;
-    uint64_t pieceEnd = end < limit ? end : limit;
-    MapShadowPiece(start, pieceEnd);
-    start = pieceEnd;
-  }
+  if (start < kLowHalfEnd) MapShadowPiece(start, end < kLowHalfEnd ? end : kLowHalfEnd);
+  if (end > kHighHalfStart) MapShadowPiece(start > kHighHalfStart ? start : kHighHalfStart, end);
 }
 
 void Vcpu::MapShadowPiece(uint64_t start, uint64_t end) {
@@ -123,7 +118,6 @@ bool Vcpu::MapRange(Napi::Env env, uint64_t addr, uint64_t size, Mapping mapping
   }
   uc_err err = ptr ? uc_mem_map_ptr(uc_, addr, size, UC_PROT_ALL, ptr)
                    : uc_mmio_map(uc_, addr, size, OnMmioRead, mapping.slot.get(), OnMmioWrite, mapping.slot.get());
-  if (err == UC_ERR_OK && !ptr) err = uc_mem_protect(uc_, addr, size, UC_PROT_ALL);
   if (err != UC_ERR_OK) {
     FillShadow(addr, addr + size);
     return Check(env, err, "mapping " + Hex(addr) + "+" + Hex(size));

@@ -30,9 +30,15 @@ export function readDtb(bytes: Uint8Array): DtbContents {
 
   const version = field(HDR_VERSION);
   const lastCompVersion = field(HDR_LAST_COMP_VERSION);
-  if (version < FDT_MIN_READ_VERSION) fail(`unsupported version ${version} (this reader handles ${FDT_MIN_READ_VERSION}..${FDT_VERSION})`);
-  if (lastCompVersion > FDT_VERSION) fail(`unsupported version: last_comp_version ${lastCompVersion} is newer than ${FDT_VERSION}`);
-  if (version >= 17 && bytes.length < FDT_HEADER_SIZE) fail(`truncated header: ${bytes.length} bytes, need ${FDT_HEADER_SIZE} for version ${version}`);
+  if (version < FDT_MIN_READ_VERSION) {
+    fail(`unsupported version ${version} (this reader handles ${FDT_MIN_READ_VERSION}..${FDT_VERSION})`);
+  }
+  if (lastCompVersion > FDT_VERSION) {
+    fail(`unsupported version: last_comp_version ${lastCompVersion} is newer than ${FDT_VERSION}`);
+  }
+  if (version >= 17 && bytes.length < FDT_HEADER_SIZE) {
+    fail(`truncated header: ${bytes.length} bytes, need ${FDT_HEADER_SIZE} for version ${version}`);
+  }
 
   const totalSize = field(HDR_TOTALSIZE);
   if (totalSize > bytes.length) fail(`truncated blob: totalsize is ${totalSize} but only ${bytes.length} bytes are present`);
@@ -90,7 +96,9 @@ class StructParser {
 
   parse(): FdtNode {
     const first = this.nextToken();
-    if (first !== FDT_BEGIN_NODE) fail(`structure block must start with FDT_BEGIN_NODE, found token ${hex(first)} at offset ${hex(this.pos - 4)}`);
+    if (first !== FDT_BEGIN_NODE) {
+      fail(`structure block must start with FDT_BEGIN_NODE, found token ${hex(first)} at offset ${hex(this.pos - 4)}`);
+    }
     const rootName = this.cString();
     // v16+ roots are named ''; tolerate a non-empty name but still call the node '/'.
     const root = this.node(rootName, '/');
@@ -128,7 +136,9 @@ class StructParser {
     const at = this.pos - 4;
     const len = this.u32();
     const nameOff = this.u32();
-    if (len > this.end - this.pos) fail(`truncated structure block at offset ${hex(this.pos)}: property value of ${len} bytes in node '${node.path}' runs past the block`);
+    if (len > this.end - this.pos) {
+      fail(`truncated structure block at offset ${hex(this.pos)}: property value of ${len} bytes in node '${node.path}' runs past the block`);
+    }
     const name = this.propertyName(nameOff, at, node.path);
     if (node.properties.has(name)) fail(`duplicate property '${name}' in node '${node.path}' at offset ${hex(at)}`);
     node.properties.set(name, this.bytes.slice(this.pos, this.pos + len));
@@ -136,7 +146,10 @@ class StructParser {
   }
 
   private propertyName(nameOff: number, at: number, path: string): string {
-    if (nameOff >= this.strings.length) fail(`property at offset ${hex(at)} in node '${path}' has name offset ${hex(nameOff)} past the strings block (${this.strings.length} bytes)`);
+    if (nameOff >= this.strings.length) {
+      const size = this.strings.length;
+      fail(`property at offset ${hex(at)} in node '${path}' has name offset ${hex(nameOff)} past the strings block (${size} bytes)`);
+    }
     const nul = this.strings.indexOf(0, nameOff);
     if (nul < 0) fail(`property name at strings offset ${hex(nameOff)} is not NUL-terminated`);
     return utf8.decode(this.strings.subarray(nameOff, nul));

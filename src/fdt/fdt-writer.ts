@@ -107,14 +107,18 @@ export class FdtWriter {
 
   propertyU32(name: string, n: number): void {
     const node = this.checkProperty('propertyU32', name);
-    if (!isU32(n)) fail('propertyU32', `value of property '${name}' in node '${node.path}' is ${n}, not a 32-bit unsigned integer`);
+    if (!isU32(n)) {
+      fail('propertyU32', `value of property '${name}' in node '${node.path}' is ${n}, not a 32-bit unsigned integer`);
+    }
     this.writeProperty('propertyU32', name, cellBytes([n]));
   }
 
   /** A 64-bit value as two cells, high word first, the way #address-cells = 2 reads it. */
   propertyU64(name: string, n: bigint): void {
     const node = this.checkProperty('propertyU64', name);
-    if (!isU64(n)) fail('propertyU64', `value of property '${name}' in node '${node.path}' is ${n}, not a 64-bit unsigned integer`);
+    if (!isU64(n)) {
+      fail('propertyU64', `value of property '${name}' in node '${node.path}' is ${n}, not a 64-bit unsigned integer`);
+    }
     const value = new Uint8Array(8);
     new DataView(value.buffer).setBigUint64(0, n, false);
     this.writeProperty('propertyU64', name, value);
@@ -134,7 +138,9 @@ export class FdtWriter {
   /** A NUL-terminated string. */
   propertyString(name: string, s: string): void {
     const node = this.checkProperty('propertyString', name);
-    if (s.includes('\0')) fail('propertyString', `property '${name}' in node '${node.path}' contains a NUL character, which would end the string early`);
+    if (s.includes('\0')) {
+      fail('propertyString', `property '${name}' in node '${node.path}' contains a NUL character, which would end the string early`);
+    }
     this.writeProperty('propertyString', name, stringListBytes([s]));
   }
 
@@ -143,7 +149,8 @@ export class FdtWriter {
     const node = this.checkProperty('propertyStringList', name);
     list.forEach((s, i) => {
       if (s.includes('\0')) {
-        fail('propertyStringList', `string ${i} of property '${name}' in node '${node.path}' contains a NUL character, which would split it in two`);
+        const where = `string ${i} of property '${name}' in node '${node.path}'`;
+        fail('propertyStringList', `${where} contains a NUL character, which would split it in two`);
       }
     });
     this.writeProperty('propertyStringList', name, stringListBytes(list));
@@ -152,7 +159,10 @@ export class FdtWriter {
   /** A reference to another node's phandle, e.g. interrupt-parent. Forward references are fine. */
   propertyPhandle(name: string, p: number): void {
     const node = this.checkProperty('propertyPhandle', name);
-    if (!isPhandle(p)) fail('propertyPhandle', `property '${name}' in node '${node.path}' refers to phandle ${p}, outside ${PHANDLE_MIN}..${hex(PHANDLE_MAX)}`);
+    if (!isPhandle(p)) {
+      const where = `property '${name}' in node '${node.path}'`;
+      fail('propertyPhandle', `${where} refers to phandle ${p}, outside ${PHANDLE_MIN}..${hex(PHANDLE_MAX)}`);
+    }
     this.writeProperty('propertyPhandle', name, cellBytes([p]));
   }
 
@@ -252,7 +262,9 @@ export class FdtWriter {
     if (!isPhandle(p)) fail(method, `phandle ${p} of node '${path}' is outside ${PHANDLE_MIN}..${hex(PHANDLE_MAX)}`);
     const owner = this.phandleOwners.get(p);
     // 'phandle' and 'linux,phandle' on one node legitimately hold the same value.
-    if (owner !== undefined && owner !== path) fail(method, `phandle ${hex(p)} of node '${path}' is already used by node '${owner}'`);
+    if (owner !== undefined && owner !== path) {
+      fail(method, `phandle ${hex(p)} of node '${path}' is already used by node '${owner}'`);
+    }
     this.phandleOwners.set(p, path);
   }
 
