@@ -52,6 +52,9 @@ async function main(argv: string[]): Promise<number> {
     case 'exception':
       process.stderr.write(`armvirt: guest ${exit.name} at PC 0x${exit.pc.toString(16)}${exit.syndrome !== undefined ? ` (ESR 0x${exit.syndrome.toString(16)})` : ''}\n`);
       return EXIT_GUEST_FAULT;
+    case 'unmapped-access':
+      process.stderr.write(`armvirt: ${exit.message}\n`);
+      return EXIT_GUEST_FAULT;
     case 'error':
       process.stderr.write(`armvirt: ${exit.message}\n`);
       return EXIT_VMM_ERROR;

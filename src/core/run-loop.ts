@@ -9,7 +9,7 @@ export type ExitReason =
   | { kind: 'stopped'; reason: string; exitCode: number }
   | { kind: 'time-limit' }
   | { kind: 'hypercall'; call: HypercallInfo }
-  | Extract<StopReason, { kind: 'exception' } | { kind: 'error' }>;
+  | Extract<StopReason, { kind: 'exception' } | { kind: 'error' } | { kind: 'unmapped-access' }>;
 
 export interface RunLoopOptions {
   /** Longest slice in virtual ns, so host events and stops are looked at regularly (default 10 ms). */

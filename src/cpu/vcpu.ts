@@ -35,6 +35,7 @@ export type StopReason =
   | { kind: 'idle' }
   | { kind: 'stopped' }
   | { kind: 'hypercall'; call: HypercallInfo }
+  | { kind: 'unmapped-access'; access: UnmappedAccess; message: string; pc: number }
   | { kind: 'exception'; name: string; intno: number; pc: number; syndrome?: number; faultAddress?: number }
   | { kind: 'error'; message: string };
 
@@ -72,7 +73,7 @@ export interface SysregHandler {
   write?(value: bigint): void;
 }
 
-/** Thrown from a handler to end the run at an unmapped access (policy 'stop'). */
+/** Thrown from a handler to end the run at an unmapped access (policy 'stop'); run() returns it as a stop. */
 export class UnmappedAccessError extends Error {
   constructor(readonly access: UnmappedAccess) {
     super(
@@ -250,6 +251,10 @@ export class Vcpu {
     try {
       cause = this.cpu.run(this.toEngineDeadline(deadlineNs));
     } catch (e) {
+      if (e instanceof UnmappedAccessError) {
+        // PC is the start of the translated block holding the access (the engine knows no better).
+        return { kind: 'unmapped-access', access: e.access, message: `${e.message} near PC ${hex(this.pc)}`, pc: this.pc };
+      }
       throw this.withGuestPc(e);
     }
     switch (cause) {

@@ -116,6 +116,39 @@ describe('vCPU interrupt lines', () => {
     expect(vcpu.readRegister('x12')).to.equal(1n);
   });
 
+  it('takes an IRQ from EL0 at VBAR_EL1+0x480 and returns to EL0', () => {
+    const { vcpu } = guestWith(`
+      adr x0, vectors
+      msr vbar_el1, x0
+      ldr x8, =0x0a000000
+      ldr x1, =0x40100000
+      msr sp_el0, x1
+      adr x1, user
+      msr elr_el1, x1
+      msr spsr_el1, xzr            // EL0t, all interrupts unmasked
+      eret
+    user:
+      mov x1, #1
+      str w1, [x8]                 // the device is mapped for EL0 too (MMU off)
+    spin:
+      cbz x5, spin
+      mrs x2, nzcv                 // still at EL0: an EL1-only register read would UNDEF
+      svc #0
+    ${VECTORS.replace('.skip 0x280', '.skip 0x480')}
+    irq_handler:
+      add x5, x5, #1
+      mrs x6, spsr_el1
+      str wzr, [x8]
+      eret
+    fiq_handler:
+      b .`);
+    vcpu.mapMmio(DEVICE, 0x1000, lineDevice(vcpu));
+    const stop = vcpu.run(FOREVER_NS);
+    expect(stop).to.deep.include({ kind: 'exception', name: 'SVC' });
+    expect(vcpu.readRegister('x5')).to.equal(1n);
+    expect(vcpu.readRegister('x6') & 0xfn).to.equal(0n); // interrupted at EL0t
+  });
+
   it('nests an FIQ inside an IRQ handler that unmasks F, and both return in order', () => {
     const { vcpu } = guestWith(`
       adr x0, vectors
