@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -58,6 +59,8 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   ~Vcpu() override;
 
   // Called from Unicorn callbacks (vcpu_hooks.cc).
+  std::optional<uint64_t> CallJs(Napi::FunctionReference& fn);
+  void SetAccessArgs(uint32_t regionId, uint64_t offset, unsigned size);
   uint64_t MmioRead(uint32_t regionId, uint64_t offset, unsigned size);
   void MmioWrite(uint32_t regionId, uint64_t offset, unsigned size, uint64_t value);
   bool OnSysreg(uc_arm64_reg rt, const uc_arm64_cp_reg* cp, bool isRead);

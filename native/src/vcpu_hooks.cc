@@ -3,6 +3,7 @@
 #include "vcpu_hooks.h"
 
 #include <cstring>
+#include <optional>
 
 #include "vcpu.h"
 
@@ -63,42 +64,43 @@ void OnShadowWrite(uc_engine*, uint64_t offset, unsigned size, uint64_t value, v
 }
 
 // The JS handlers take no arguments: they read the access from the shared args array, which is cheaper
-// than building N-API values for every access.
-uint64_t Vcpu::MmioRead(uint32_t regionId, uint64_t offset, unsigned size) {
-  if (jsFailed_ || !args_) return 0;
+// than building N-API values for every access. Returns the handler's result as an integer, or nullopt when
+// it threw: the run is then over and run() rethrows. (Stopping from a memory callback replays part of the
+// block on resume, which is acceptable only because the run does not resume.)
+std::optional<uint64_t> Vcpu::CallJs(Napi::FunctionReference& fn) {
   Napi::Env env(env_);
-  Napi::HandleScope scope(env);
+  Napi::Value result = fn.Call({});
+  if (env.IsExceptionPending()) {
+    jsFailed_ = true;
+    uc_emu_stop(uc_);
+    return std::nullopt;
+  }
+  if (result.IsBigInt()) return BigIntToU64(result);
+  if (result.IsNumber()) return uint64_t(result.As<Napi::Number>().DoubleValue());
+  return result.ToBoolean().Value() ? 1 : 0;
+}
+
+void Vcpu::SetAccessArgs(uint32_t regionId, uint64_t offset, unsigned size) {
   args_[0] = regionId;
   args_[1] = uint32_t(offset);
   args_[2] = uint32_t(offset >> 32);
   args_[3] = size;
-  Napi::Value result = mmioRead_.Call({});
-  if (env.IsExceptionPending()) {
-    // Stopping from a memory callback replays part of the block on resume: the run is over, the exception
-    // is rethrown from run().
-    jsFailed_ = true;
-    uc_emu_stop(uc_);
-    return 0;
-  }
-  if (result.IsBigInt()) return BigIntToU64(result);
-  return uint64_t(result.As<Napi::Number>().DoubleValue());
+}
+
+uint64_t Vcpu::MmioRead(uint32_t regionId, uint64_t offset, unsigned size) {
+  if (jsFailed_ || !args_) return 0;
+  Napi::HandleScope scope(Napi::Env{env_});
+  SetAccessArgs(regionId, offset, size);
+  return CallJs(mmioRead_).value_or(0);
 }
 
 void Vcpu::MmioWrite(uint32_t regionId, uint64_t offset, unsigned size, uint64_t value) {
   if (jsFailed_ || !args_) return;
-  Napi::Env env(env_);
-  Napi::HandleScope scope(env);
-  args_[0] = regionId;
-  args_[1] = uint32_t(offset);
-  args_[2] = uint32_t(offset >> 32);
-  args_[3] = size;
+  Napi::HandleScope scope(Napi::Env{env_});
+  SetAccessArgs(regionId, offset, size);
   args_[4] = uint32_t(value);
   args_[5] = uint32_t(value >> 32);
-  mmioWrite_.Call({});
-  if (env.IsExceptionPending()) {
-    jsFailed_ = true;
-    uc_emu_stop(uc_);
-  }
+  CallJs(mmioWrite_);
 }
 
 bool Vcpu::OnSysreg(uc_arm64_reg rt, const uc_arm64_cp_reg* cp, bool isRead) {
@@ -114,20 +116,14 @@ bool Vcpu::OnSysreg(uc_arm64_reg rt, const uc_arm64_cp_reg* cp, bool isRead) {
       break;
     case SysregAction::CallJs: {
       if (jsFailed_ || !args_) break;
-      Napi::Env env(env_);
-      Napi::HandleScope scope(env);
+      Napi::HandleScope scope(Napi::Env{env_});
       args_[4] = uint32_t(cp->val);
       args_[5] = uint32_t(cp->val >> 32);
       args_[6] = key;
       args_[7] = isRead ? 0 : 1;
-      Napi::Value result = sysregHandler_.Call({});
-      if (env.IsExceptionPending()) {
-        jsFailed_ = true;
-        uc_emu_stop(uc_);
-        return true;  // PC is precise here: the stop leaves it on the instruction
-      }
-      if (result.IsBigInt()) value = BigIntToU64(result);
-      else if (result.IsNumber()) value = uint64_t(result.As<Napi::Number>().DoubleValue());
+      auto result = CallJs(sysregHandler_);
+      if (!result) return true;  // PC is precise here: the stop leaves it on the instruction
+      value = *result;
       break;
     }
     case SysregAction::PassThrough:
@@ -160,19 +156,11 @@ void Vcpu::OnInterrupt(uint32_t intno) {
   uc_reg_read(uc_, UC_ARM64_REG_PC, &lastExceptionPc_);
   ReadExceptionSyndrome();
   if (!jsFailed_ && args_ && !exceptionHandler_.IsEmpty()) {
-    Napi::Env env(env_);
-    Napi::HandleScope scope(env);
-    args_[0] = intno;
-    args_[1] = uint32_t(lastExceptionPc_);
-    args_[2] = uint32_t(lastExceptionPc_ >> 32);
-    args_[3] = lastSyndrome_;
-    Napi::Value handled = exceptionHandler_.Call({});
-    if (env.IsExceptionPending()) {
-      jsFailed_ = true;
-      uc_emu_stop(uc_);
-      return;
-    }
-    if (handled.ToBoolean().Value()) {
+    Napi::HandleScope scope(Napi::Env{env_});
+    SetAccessArgs(intno, lastExceptionPc_, lastSyndrome_);
+    auto handled = CallJs(exceptionHandler_);
+    if (!handled) return;
+    if (*handled) {
       if (stopRequested_) uc_emu_stop(uc_);
       return;
     }
