@@ -8,8 +8,12 @@ import { SYSTEM_REGISTERS } from '../src/cpu/registers.js';
 import { readElf } from '../src/loader/elf.js';
 import { loadElfIntoRam } from '../src/loader/load.js';
 import { HARNESS_BASE, HarnessDevice } from '../devices/test-harness.js';
+import { MemoryRegion } from '../src/memory/region.js';
+import { AddressSpace } from '../src/memory/address-space.js';
+import { CpuMemoryMap } from '../src/memory/cpu-map.js';
 
 export const FOUNDATION_RAM_BASE = 0x4000_0000;
+const PHYSICAL_SPACE = 2 ** 40;
 
 const PSCI_SYSTEM_OFF = 0x8400_0008n;
 const PSCI_SYSTEM_RESET = 0x8400_0009n;
@@ -23,14 +27,19 @@ export class FoundationBoard {
   readonly ram: HostMemory;
   readonly loop: RunLoop;
   readonly harness: HarnessDevice;
+  /** The board's physical address space; the vCPU's map follows it. */
+  readonly system = MemoryRegion.container('system', PHYSICAL_SPACE);
+  readonly memory: AddressSpace;
 
   constructor(options: FoundationBoardOptions = {}) {
     this.vcpu = new Vcpu(options);
+    this.memory = new AddressSpace('memory', this.system, options.log);
+    this.memory.addListener(new CpuMemoryMap(this.vcpu, options.log));
     this.ram = new HostMemory(options.ramSize ?? 16 * 1024 * 1024);
-    this.vcpu.mapMemory(FOUNDATION_RAM_BASE, this.ram);
+    this.system.addSubregion(FOUNDATION_RAM_BASE, MemoryRegion.ram('foundation.ram', this.ram));
     this.loop = new RunLoop(this.vcpu);
     this.harness = new HarnessDevice(this.loop);
-    this.vcpu.mapMmio(HARNESS_BASE, 0x1000, this.harness);
+    this.system.addSubregion(HARNESS_BASE, MemoryRegion.io('test-harness', 0x1000, this.harness));
     this.vcpu.trapSysreg(SYSTEM_REGISTERS.CNTVCT_EL0!, 'counter');
     this.vcpu.trapSysreg(SYSTEM_REGISTERS.CNTPCT_EL0!, 'counter');
     this.vcpu.onHypercall((cpu, call) => {

@@ -105,7 +105,10 @@ export class Vcpu {
   private readonly cpu: NativeVcpu;
   /** Shared with the addon: [region, offLo, offHi, size, valLo, valHi, sysregKey, isWrite]. */
   private readonly args = new Uint32Array(8);
+  /** Handlers by region id (index); id 0 is unmapped space. Ids are reused per address and after unmap. */
   private readonly regions: (MmioHandler | undefined)[] = [undefined];
+  private readonly regionIdAt = new Map<number, number>();
+  private readonly freeRegionIds: number[] = [];
   private readonly sysregs = new Map<number, SysregHandler>();
   private readonly keepAlive = new Map<number, HostMemory>();
   private hypercallHandler: HypercallHandler | undefined;
@@ -134,18 +137,23 @@ export class Vcpu {
   mapMemory(address: number, memory: HostMemory, offset = 0, size = memory.size - offset): void {
     this.cpu.mapPointer(address, memory.buffer, offset, size);
     this.keepAlive.set(address, memory);
+    this.releaseRegionId(address);
   }
 
   /** Maps an MMIO range whose accesses call `handler` (offsets relative to `address`). Returns its id. */
   mapMmio(address: number, size: number, handler: MmioHandler): number {
-    const id = this.regions.length;
-    this.regions.push(handler);
+    const reused = this.regionIdAt.get(address);
+    const id = reused ?? this.freeRegionIds.pop() ?? this.regions.length;
+    const previous = this.regions[id];
+    this.regions[id] = handler;
     try {
       this.cpu.mapMmio(address, size, id);
     } catch (e) {
-      this.regions[id] = undefined;
+      this.regions[id] = previous;
+      if (reused === undefined) this.freeRegionIds.push(id);
       throw e;
     }
+    this.regionIdAt.set(address, id);
     this.keepAlive.delete(address);
     return id;
   }
@@ -153,6 +161,15 @@ export class Vcpu {
   unmap(address: number, size: number): void {
     this.cpu.unmap(address, size);
     this.keepAlive.delete(address);
+    this.releaseRegionId(address);
+  }
+
+  private releaseRegionId(address: number): void {
+    const id = this.regionIdAt.get(address);
+    if (id === undefined) return;
+    this.regions[id] = undefined;
+    this.freeRegionIds.push(id);
+    this.regionIdAt.delete(address);
   }
 
   /** What the engine has mapped, shadows included: for tests and `info mtree`. */
@@ -297,16 +314,17 @@ export class Vcpu {
   private mmioRead(region: number, offset: number, size: number): number {
     const handler = this.regions[region];
     if (handler) return handler.read(offset, size);
-    return this.unmapped({ address: offset, size, write: false });
+    return this.handleUnmapped({ address: offset, size, write: false });
   }
 
   private mmioWrite(region: number, offset: number, size: number, value: number): void {
     const handler = this.regions[region];
     if (handler) return handler.write(offset, size, value);
-    this.unmapped({ address: offset, size, write: true, value });
+    this.handleUnmapped({ address: offset, size, write: true, value });
   }
 
-  private unmapped(access: UnmappedAccess): number {
+  /** What a guest access to nothing does (policy): also used by trapped pages with holes (src/memory). */
+  handleUnmapped(access: UnmappedAccess): number {
     if (this.unmappedAccess === 'stop') throw new UnmappedAccessError(access);
     this.log(`${new UnmappedAccessError(access).message}: ${access.write ? 'ignored' : 'read as zero'}`);
     return 0;
