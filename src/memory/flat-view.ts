@@ -11,9 +11,9 @@ export interface FlatRange {
 }
 
 export function flatten(root: MemoryRegion): FlatRange[] {
-  const ranges: FlatRange[] = [];
+  const ranges: FlatRange[] = []; // kept sorted by start while rendering
   render(root, 0, 0, root.size, ranges);
-  return ranges.sort((a, b) => a.start - b.start);
+  return ranges;
 }
 
 /** Renders `region` placed at `base`, limited to [clipStart, clipEnd), into what `claimed` leaves free. */
@@ -26,31 +26,43 @@ function render(region: MemoryRegion, base: number, clipStart: number, clipEnd: 
     case 'alias':
       render(region.aliasOf!, base - region.aliasOffset, start, end, claimed);
       return;
-    case 'container': {
-      const byPrecedence = [...region.subregions].sort((a, b) => b.priority - a.priority || b.order - a.order);
-      for (const sub of byPrecedence) render(sub.region, base + sub.offset, start, end, claimed);
+    case 'container':
+      // subregions are kept in precedence order (see MemoryRegion.addSubregion)
+      for (const sub of region.subregions) render(sub.region, base + sub.offset, start, end, claimed);
       return;
-    }
     default:
-      for (const [s, e] of unclaimed(start, end, claimed)) {
-        claimed.push({ start: s, size: e - s, region, regionOffset: s - base });
-      }
+      claimFree(start, end, base, region, claimed);
   }
 }
 
-/** The parts of [start, end) that no range in `claimed` covers. */
-function unclaimed(start: number, end: number, claimed: FlatRange[]): [number, number][] {
-  const overlaps = claimed
-    .filter((r) => r.start < end && r.start + r.size > start)
-    .sort((a, b) => a.start - b.start);
-  const free: [number, number][] = [];
+/** Adds the parts of [start, end) that no range in the sorted `claimed` covers, keeping it sorted. */
+function claimFree(start: number, end: number, base: number, region: MemoryRegion, claimed: FlatRange[]): void {
+  let i = firstEndingAfter(claimed, start);
   let cursor = start;
-  for (const r of overlaps) {
-    if (r.start > cursor) free.push([cursor, r.start]);
-    cursor = Math.max(cursor, r.start + r.size);
+  while (cursor < end) {
+    const next = claimed[i];
+    const gapEnd = next ? Math.min(next.start, end) : end;
+    if (gapEnd > cursor) {
+      claimed.splice(i, 0, { start: cursor, size: gapEnd - cursor, region, regionOffset: cursor - base });
+      i++;
+    }
+    if (!next || next.start >= end) return;
+    cursor = Math.max(cursor, next.start + next.size);
+    i++;
   }
-  if (cursor < end) free.push([cursor, end]);
-  return free;
+}
+
+/** Index of the first range in the sorted `ranges` that ends after `address`. */
+function firstEndingAfter(ranges: readonly FlatRange[], address: number): number {
+  let lo = 0;
+  let hi = ranges.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const r = ranges[mid]!;
+    if (r.start + r.size <= address) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 /** The range holding `address`, by binary search over a sorted view. */

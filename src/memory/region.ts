@@ -23,11 +23,7 @@ export interface Subregion {
   offset: number;
   region: MemoryRegion;
   priority: number;
-  /** Insertion order, to break priority ties: later wins. */
-  order: number;
 }
-
-let insertionCounter = 0;
 
 export class MemoryRegion {
   readonly subregions: Subregion[] = [];
@@ -90,7 +86,10 @@ export class MemoryRegion {
       );
     }
     region.container = this;
-    this.subregions.push({ offset, region, priority, order: insertionCounter++ });
+    // Kept in precedence order (higher priority first; on a tie, the later first) so flattening never sorts.
+    const entry = { offset, region, priority };
+    const at = this.subregions.findIndex((s) => s.priority <= priority);
+    this.subregions.splice(at < 0 ? this.subregions.length : at, 0, entry);
     this.changed();
   }
 
