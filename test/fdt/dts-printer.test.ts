@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { FdtWriter, printDts, readDtb } from '../../src/fdt/index.js';
-import { dtcCompile, dtcDecompile } from './dtc.js';
+import { dtcCompile, dtcDecompile } from '../support/dtc.js';
 import { buildVirtTree } from './virt-tree.js';
 
 /** Asserts printDts matches `dtc -I dtb -O dts` for `dtb`, line by line for a readable diff. */

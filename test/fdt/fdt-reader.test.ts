@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import {
   FdtWriter, findByCompatible, findByPhandle, findNode, getCells, getString, getStringList, getU32, parseDtb, readDtb,
 } from '../../src/fdt/index.js';
-import { dtcCompile } from './dtc.js';
+import { dtcCompile } from '../support/dtc.js';
 import { expectError } from './expect-error.js';
 import { buildVirtTree } from './virt-tree.js';
 

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import {
   FdtWriter, findNode, getCells, getString, getStringList, getU32, readDtDirectory, readDtb,
 } from '../../src/fdt/index.js';
-import { dtcDecompile } from './dtc.js';
+import { dtcDecompile } from '../support/dtc.js';
 import { expectError } from './expect-error.js';
 
 function cells(...values: number[]): Buffer {

@@ -26,3 +26,10 @@ function runDtc(args: string[], input: Uint8Array): DtcResult {
   if (r.error) throw r.error;
   return { stdout: r.stdout.toString('latin1'), stderr: r.stderr.toString(), status: r.status };
 }
+
+/** dtc's warnings on decompiling `dtb` ('' when clean); throws when dtc rejects it. */
+export function dtcWarnings(dtb: Uint8Array): string {
+  const r = dtcDecompile(dtb);
+  if (r.status !== 0) throw new Error(`dtc rejected the DTB (exit ${r.status}): ${r.stderr}`);
+  return r.stderr;
+}

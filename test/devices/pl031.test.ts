@@ -1,0 +1,133 @@
+import { expect } from 'chai';
+import '../../devices/pl031.js';
+import type { Pl031 } from '../../devices/pl031.js';
+import { FdtWriter } from '../../src/fdt/fdt-writer.js';
+import { printDts } from '../../src/fdt/dts-printer.js';
+import { DeviceHarness } from '../../src/testing/device-harness.js';
+import { MemoryTraceSink, traceRegistry } from '../../src/trace/index.js';
+import { dtcWarnings } from '../support/dtc.js';
+
+const RTC = 0x0901_0000;
+const RTCDR = RTC + 0x00;
+const RTCMR = RTC + 0x04;
+const RTCLR = RTC + 0x08;
+const RTCCR = RTC + 0x0c;
+const RTCIMSC = RTC + 0x10;
+const RTCRIS = RTC + 0x14;
+const RTCMIS = RTC + 0x18;
+const RTCICR = RTC + 0x1c;
+const S = 1e9;
+
+function rtc(startTime = '1700000000') {
+  return DeviceHarness.create<Pl031>('pl031', { properties: { 'start-time': startTime }, mmioAt: [RTC] });
+}
+
+describe('PL031 real-time clock', () => {
+  it('counts seconds of virtual time from its start-time', () => {
+    const t = rtc();
+    expect(t.read32(RTCDR)).to.equal(1_700_000_000);
+    t.step(2.5 * S);
+    expect(t.read32(RTCDR)).to.equal(1_700_000_002);
+  });
+
+  it('loads the counter from RTCLR and keeps RTCStart set once started', () => {
+    const t = rtc();
+    t.write32(RTCLR, 100);
+    t.step(S);
+    expect(t.read32(RTCDR)).to.equal(101);
+    t.write32(RTCCR, 0);
+    expect(t.read32(RTCCR)).to.equal(1);
+  });
+
+  it('raises its interrupt when the counter reaches RTCMR, if unmasked, until cleared through RTCICR', () => {
+    const t = rtc('0');
+    t.write32(RTCMR, 3);
+    t.step(3 * S - 1);
+    expect(t.read32(RTCRIS)).to.equal(0);
+    t.step(1);
+    expect(t.read32(RTCRIS)).to.equal(1);
+    expect(t.irq(0).level).to.equal(false); // masked
+    t.write32(RTCIMSC, 1);
+    expect(t.irq(0).level).to.equal(true);
+    expect(t.read32(RTCMIS)).to.equal(1);
+    t.write32(RTCICR, 1);
+    expect(t.irq(0).level).to.equal(false);
+    expect(t.irq(0).history).to.deep.equal([true, false]);
+  });
+
+  it('answers with the PrimeCell identification registers', () => {
+    const t = rtc();
+    const ids = [0xfe0, 0xfe4, 0xfe8, 0xfec, 0xff0, 0xff4, 0xff8, 0xffc].map((o) => t.read32(RTC + o));
+    expect(ids).to.deep.equal([0x31, 0x10, 0x04, 0x00, 0x0d, 0xf0, 0x05, 0xb1]);
+  });
+
+  it('logs guest writes to read-only registers and accesses to unknown offsets, and carries on', () => {
+    const t = rtc();
+    t.write32(RTCDR, 5);
+    expect(t.read32(RTC + 0x40)).to.equal(0);
+    expect(t.log).to.have.length(2);
+    expect(t.log[0]).to.match(/^pl031: .*RTCDR/);
+    expect(t.log[1]).to.equal('pl031: read of unknown register at offset 0x40 (4 bytes)');
+  });
+
+  it('fires its trace events when enabled', () => {
+    const sink = new MemoryTraceSink();
+    traceRegistry.addSink(sink);
+    traceRegistry.enable('pl031_*');
+    try {
+      const t = rtc('0');
+      t.write32(RTCLR, 7);
+      t.write32(RTCMR, 8);
+      t.step(S);
+      expect(sink.records.map((r) => r.message)).to.deep.equal([
+        '/machine/device-under-test: counter loaded with 7 s',
+        '/machine/device-under-test: match at 8 s raises the interrupt',
+      ]);
+    } finally {
+      traceRegistry.enable('-pl031_*');
+      traceRegistry.removeSink(sink);
+    }
+  });
+
+  it('writes its device-tree node, which dtc accepts', () => {
+    const t = rtc();
+    const fdt = new FdtWriter();
+    fdt.beginNode('');
+    fdt.propertyCells('#address-cells', [2]);
+    fdt.propertyCells('#size-cells', [2]);
+    fdt.propertyCells('interrupt-parent', [0x8001]);
+    fdt.beginNode('intc@8000000');
+    fdt.propertyString('compatible', 'arm,cortex-a15-gic');
+    fdt.propertyCells('#interrupt-cells', [3]);
+    fdt.propertyEmpty('interrupt-controller');
+    fdt.propertyCells('#address-cells', [0]);
+    fdt.propertyCells('reg', [0, 0x0800_0000, 0, 0x1_0000, 0, 0x0801_0000, 0, 0x1_0000]);
+    fdt.propertyCells('phandle', [0x8001]);
+    fdt.endNode();
+    fdt.beginNode('apb-pclk');
+    fdt.propertyString('compatible', 'fixed-clock');
+    fdt.propertyCells('#clock-cells', [0]);
+    fdt.propertyCells('clock-frequency', [24_000_000]);
+    fdt.propertyCells('phandle', [0x8000]);
+    fdt.endNode();
+    t.device.writeDeviceTree(fdt, {
+      mmioAddress: () => RTC,
+      interruptCells: (_n, trigger) => [0, 2, trigger === 'level' ? 4 : 1],
+      clockPhandle: () => 0x8000,
+      addressCells: 2,
+      sizeCells: 2,
+    });
+    fdt.endNode();
+    const dtb = fdt.finish();
+    expect(dtcWarnings(dtb)).to.equal('');
+    expect(printDts(dtb)).to.contain(
+      '\tpl031@9010000 {\n' +
+        '\t\tclock-names = "apb_pclk";\n' +
+        '\t\tclocks = <0x8000>;\n' +
+        '\t\tinterrupts = <0x00 0x02 0x04>;\n' +
+        '\t\treg = <0x00 0x9010000 0x00 0x1000>;\n' +
+        '\t\tcompatible = "arm,pl031\\0arm,primecell";\n' +
+        '\t};\n',
+    );
+  });
+});
