@@ -4,26 +4,41 @@
 import { parseArgs } from 'node:util';
 import { FoundationBoard } from '../../machines/foundation.js';
 import { firmwarePath } from '../firmware-path.js';
+import { formatMtree } from '../memory/mtree.js';
+import { StreamTraceSink, traceRegistry } from '../trace/index.js';
 
 const USAGE = `usage: armvirt [--firmware FILE.elf] [--clock deterministic|realtime] [--timeout SECONDS]
+               [--trace PATTERN]... [--info mtree|mtree-f]
   Runs an AArch64 ELF on the foundation board (RAM at 0x40000000, test harness device at 0x0a000000).
-  Without --firmware it runs the demo, firmware/build/foundation.elf.`;
+  Without --firmware it runs the demo, firmware/build/foundation.elf.
+  --trace enables trace events by glob ('pl031_*', '-regbank_*' to disable; 'help' lists them).
+  --info prints the board's memory tree (mtree) or flat view (mtree-f) and exits.`;
 
 // Exit codes: the guest's own code on power-off; these for everything else.
 const EXIT_TIMEOUT = 124;
 const EXIT_GUEST_FAULT = 125;
 const EXIT_VMM_ERROR = 126;
 
+function parseOptions(argv: string[]) {
+  try {
+    return parseArgs({
+      args: argv,
+      options: {
+        firmware: { type: 'string' },
+        clock: { type: 'string', default: 'realtime' },
+        timeout: { type: 'string', default: '60' },
+        help: { type: 'boolean', short: 'h' },
+        trace: { type: 'string', multiple: true, default: [] },
+        info: { type: 'string' },
+      },
+    });
+  } catch (e) {
+    throw new Error(`${(e as Error).message}; see armvirt --help`);
+  }
+}
+
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      firmware: { type: 'string' },
-      clock: { type: 'string', default: 'realtime' },
-      timeout: { type: 'string', default: '60' },
-      help: { type: 'boolean', short: 'h' },
-    },
-  });
+  const { values } = parseOptions(argv);
   if (values.help) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
@@ -33,7 +48,21 @@ async function main(argv: string[]): Promise<number> {
   const timeoutS = Number(values.timeout);
   if (!(timeoutS > 0)) throw new Error(`--timeout '${values.timeout}' is not a positive number of seconds`);
 
+  if (values.trace.includes('help')) {
+    for (const e of traceRegistry.list()) process.stdout.write(`${e.name}  ${e.format}\n`);
+    return 0;
+  }
+  for (const warning of traceRegistry.enable(...values.trace)) process.stderr.write(`armvirt: ${warning}\n`);
+  if (values.trace.length) traceRegistry.addSink(new StreamTraceSink(process.stderr));
+
   const board = new FoundationBoard({ clock });
+  traceRegistry.setClock(() => board.vcpu.nowNs());
+  if (values.info !== undefined) {
+    if (values.info !== 'mtree' && values.info !== 'mtree-f') throw new Error(`--info '${values.info}' is not one of mtree, mtree-f`);
+    process.stdout.write(formatMtree(board.memory, { flat: values.info === 'mtree-f' }));
+    board.close();
+    return 0;
+  }
   board.harness.onLine = (line) => process.stdout.write(`${line}\n`);
   board.loadFirmware(values.firmware ?? firmwarePath('foundation'));
   process.once('SIGINT', () => board.loop.stop('interrupted (SIGINT)', 130));
