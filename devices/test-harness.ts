@@ -1,36 +1,40 @@
-// The test harness device (at 0x0a000000 on the foundation board): an echo register, the CPU's IRQ line, a
+// The test harness device (at 0x0a000000 on the foundation board): an echo register, an IRQ output, a
 // one-shot virtual-time timer, character output, and a place for the guest to report a count. Firmware
-// tests and benchmarks drive the vCPU and run loop through it before any real device model exists.
-// Register map (32-bit): 0x00 ECHO (reads the last write XOR 0xffffffff), 0x04 IRQ_LINE (1 raise, 0 lower),
+// tests and benchmarks drive the vCPU and run loop through it.
+// Registers (32-bit): 0x00 ECHO (reads the last write XOR 0xffffffff), 0x04 IRQ_LINE (1 raise, 0 lower),
 // 0x08 TIMER_NS (arm a one-shot N ns from now), 0x0c STATUS (bit0 timer fired, W1C), 0x10 PUTC,
 // 0x14 IRQ_COUNT_SEEN, 0x18 IRQ_REPEAT (write N: the next N lowerings of IRQ_LINE raise it again at once:
 // an interrupt storm for benchmarks).
-import type { MmioHandler } from '../src/cpu/vcpu.js';
-import type { RunLoop } from '../src/core/run-loop.js';
+import type { IrqLine } from '../src/core/irq.js';
+import type { Timer } from '../src/core/timers.js';
+import { MemoryRegion, type MemoryOps } from '../src/memory/region.js';
+import { registerType } from '../src/qom/types.js';
+import { SysBusDevice } from '../src/qom/sys-bus-device.js';
 
 export const HARNESS_BASE = 0x0a00_0000;
 
-export class HarnessDevice implements MmioHandler {
+export class HarnessDevice extends SysBusDevice implements MemoryOps {
   output = '';
   irqCountSeen: number | undefined;
-  irqLevel = false;
   /** Virtual times at which the timer fired. */
   readonly timerFiredAt: number[] = [];
-  private echo = 0;
-  private status = 0;
-  private repeats = 0;
-  private readonly timer;
   /** Called with each complete output line. */
   onLine: (line: string) => void = () => {};
   private partialLine = '';
+  private echo = 0;
+  private status = 0;
+  private repeats = 0;
+  private line!: IrqLine;
+  private timer!: Timer;
 
-  constructor(private readonly loop: RunLoop) {
-    this.timer = loop.timers.create('harness timer', (now) => {
+  protected override onRealize(): void {
+    this.initMmio(MemoryRegion.io('test-harness', 0x1000, this));
+    this.line = this.initIrq();
+    this.timer = this.context.clock.timers.create('test-harness timer', (now) => {
       this.timerFiredAt.push(now);
       this.status |= 1;
-      this.setIrq(true);
+      this.line.raise();
     });
-    loop.setIrqPendingProbe(() => this.irqLevel);
   }
 
   read(offset: number): number {
@@ -38,7 +42,7 @@ export class HarnessDevice implements MmioHandler {
       case 0x00:
         return (this.echo ^ 0xffff_ffff) >>> 0;
       case 0x04:
-        return this.irqLevel ? 1 : 0;
+        return this.line.level ? 1 : 0;
       case 0x0c:
         return this.status;
       default:
@@ -54,14 +58,14 @@ export class HarnessDevice implements MmioHandler {
       case 0x04:
         if (value === 0 && this.repeats > 0) {
           this.repeats--;
-          this.setIrq(false);
-          this.setIrq(true);
+          this.line.pulse();
+          this.line.raise();
         } else {
-          this.setIrq(value !== 0);
+          this.line.set(value !== 0);
         }
         break;
       case 0x08:
-        if (value > 0) this.timer.arm(this.loop.now() + value);
+        if (value > 0) this.timer.arm(this.context.clock.now() + value);
         break;
       case 0x0c:
         this.status &= ~value;
@@ -76,11 +80,6 @@ export class HarnessDevice implements MmioHandler {
         this.repeats = value >>> 0;
         break;
     }
-  }
-
-  setIrq(level: boolean): void {
-    this.irqLevel = level;
-    this.loop.vcpu.setIrq(level);
   }
 
   /** Output lines so far (complete ones). */
@@ -100,3 +99,10 @@ export class HarnessDevice implements MmioHandler {
     this.onLine(line);
   }
 }
+
+registerType({
+  name: 'test-harness',
+  parent: 'sys-bus-device',
+  cls: HarnessDevice,
+  description: 'armvirt test harness: echo, IRQ line, one-shot timer, character output',
+});

@@ -7,7 +7,10 @@ import { RunLoop, type ExitReason } from '../src/core/run-loop.js';
 import { SYSTEM_REGISTERS } from '../src/cpu/registers.js';
 import { readElf } from '../src/loader/elf.js';
 import { loadElfIntoRam } from '../src/loader/load.js';
-import { HARNESS_BASE, HarnessDevice } from '../devices/test-harness.js';
+import { HARNESS_BASE, type HarnessDevice } from '../devices/test-harness.js';
+import { cast, defaultRegistry } from '../src/qom/types.js';
+import type { ArmObject } from '../src/qom/object.js';
+import { provideMachineContext } from '../src/qom/machine-context.js';
 import { MemoryRegion } from '../src/memory/region.js';
 import { AddressSpace } from '../src/memory/address-space.js';
 import { CpuMemoryMap } from '../src/memory/cpu-map.js';
@@ -27,6 +30,8 @@ export class FoundationBoard {
   readonly ram: HostMemory;
   readonly loop: RunLoop;
   readonly harness: HarnessDevice;
+  /** The object tree: `/machine/harness`. */
+  readonly root: ArmObject;
   /** The board's physical address space; the vCPU's map follows it. */
   readonly system = MemoryRegion.container('system', PHYSICAL_SPACE);
   readonly memory: AddressSpace;
@@ -38,8 +43,16 @@ export class FoundationBoard {
     this.ram = new HostMemory(options.ramSize ?? 16 * 1024 * 1024);
     this.system.addSubregion(FOUNDATION_RAM_BASE, MemoryRegion.ram('foundation.ram', this.ram));
     this.loop = new RunLoop(this.vcpu);
-    this.harness = new HarnessDevice(this.loop);
-    this.system.addSubregion(HARNESS_BASE, MemoryRegion.io('test-harness', 0x1000, this.harness));
+    const log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+    this.root = defaultRegistry.create('container');
+    provideMachineContext(this.root, { clock: this.loop, log });
+    const machine = defaultRegistry.create('container');
+    this.root.addChild('machine', machine);
+    this.harness = cast<HarnessDevice>(defaultRegistry.create('test-harness'), 'test-harness');
+    machine.addChild('harness', this.harness);
+    this.harness.realize();
+    this.system.addSubregion(HARNESS_BASE, this.harness.mmio(0));
+    this.harness.connectIrq(0, (level) => this.vcpu.setIrq(level));
     this.vcpu.trapSysreg(SYSTEM_REGISTERS.CNTVCT_EL0!, 'counter');
     this.vcpu.trapSysreg(SYSTEM_REGISTERS.CNTPCT_EL0!, 'counter');
     this.vcpu.onHypercall((cpu, call) => {

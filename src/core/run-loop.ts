@@ -24,7 +24,6 @@ export class RunLoop {
   private readonly hostYieldMs: number;
   private stopRequest: { reason: string; exitCode: number } | undefined;
   private wakeIdle: (() => void) | undefined;
-  private irqPending: () => boolean = () => false;
   private sliceDeadline = Infinity;
   private running = false;
 
@@ -48,11 +47,6 @@ export class RunLoop {
   /** Virtual time in ns. */
   now(): number {
     return this.vcpu.nowNs();
-  }
-
-  /** Tells the loop how to see whether an interrupt is pending: WFI does not idle while one is. */
-  setIrqPendingProbe(probe: () => boolean): void {
-    this.irqPending = probe;
   }
 
   /** Ends run() with { kind: 'stopped' } (guest power-off, a fatal device error, Ctrl-C). */
@@ -112,7 +106,7 @@ export class RunLoop {
 
   /** WFI: nothing to do until the next timer, a host event or `until`. */
   private async idle(until: number): Promise<void> {
-    if (this.irqPending() || this.stopRequest) return;
+    if (this.vcpu.interruptPending || this.stopRequest) return;
     const next = Math.min(this.timers.nextDeadline(), until);
     if (this.vcpu.clock === 'deterministic') {
       if (next !== Infinity) {

@@ -114,6 +114,8 @@ export class Vcpu {
   private hypercallHandler: HypercallHandler | undefined;
   private pendingHypercall: HypercallInfo | undefined;
   private closed = false;
+  private irqLevel = false;
+  private fiqLevel = false;
 
   constructor(options: VcpuOptions = {}) {
     this.clock = options.clock ?? 'deterministic';
@@ -214,12 +216,19 @@ export class Vcpu {
 
   /** The IRQ input: while high, the CPU takes an IRQ at EL1 whenever PSTATE.I allows. */
   setIrq(level: boolean): void {
+    this.irqLevel = level;
     this.cpu.setIrqLine(false, level);
   }
 
   /** The FIQ input (PSTATE.F). */
   setFiq(level: boolean): void {
+    this.fiqLevel = level;
     this.cpu.setIrqLine(true, level);
+  }
+
+  /** An IRQ or FIQ input is high: WFI does not idle (even when PSTATE masks it, as the architecture says). */
+  get interruptPending(): boolean {
+    return this.irqLevel || this.fiqLevel;
   }
 
   /**

@@ -1,7 +1,6 @@
 import { expect } from 'chai';
-import { RunLoop } from '../../src/core/run-loop.js';
-import { guestWith } from '../support/guest.js';
-import { HARNESS_BASE, HarnessDevice } from '../../devices/test-harness.js';
+import { FoundationBoard, FOUNDATION_RAM_BASE } from '../../machines/foundation.js';
+import { assemble } from '../support/assemble.js';
 
 // Guest: arm the harness timer for x20 ns, WFI until its IRQ was handled, then HVC. The handler acks the
 // timer (W1C), lowers the line and records the counter value.
@@ -29,13 +28,11 @@ vectors:
 `;
 
 function timerGuest(clock: 'deterministic' | 'realtime', delayNs: number) {
-  const guest = guestWith(WAIT_FOR_TIMER, { clock });
-  guest.vcpu.trapSysreg({ op0: 3, op1: 3, crn: 14, crm: 0, op2: 2 }, 'counter');
-  guest.vcpu.writeRegister('x20', delayNs);
-  const loop = new RunLoop(guest.vcpu);
-  const harness = new HarnessDevice(loop);
-  guest.vcpu.mapMmio(HARNESS_BASE, 0x1000, harness);
-  return { ...guest, loop, harness };
+  const board = new FoundationBoard({ clock });
+  board.ram.bytes.set(assemble(WAIT_FOR_TIMER));
+  board.vcpu.pc = FOUNDATION_RAM_BASE;
+  board.vcpu.writeRegister('x20', delayNs);
+  return { vcpu: board.vcpu, loop: board.loop, harness: board.harness };
 }
 
 describe('run loop', () => {
@@ -72,7 +69,7 @@ describe('run loop', () => {
   it('wakes an idle guest for a host event delivered by the event loop', async () => {
     const { vcpu, loop, harness } = timerGuest('realtime', 0); // TIMER_NS 0: no timer
     setTimeout(() => {
-      harness.setIrq(true);
+      harness.irq(0).raise();
       loop.wake();
     }, 20);
     const exit = await loop.run();
