@@ -1,0 +1,48 @@
+// What the GICv2 register frames share (Arm IHI 0048B §4.1.4 register access): which accesses a register
+// takes, how refused ones are reported (never thrown: a guest must not stop the VMM), and the hooks through
+// which a frame tells the GIC its state changed.
+import { hex } from '../../src/regs/text.js';
+
+export interface GicHooks {
+  /** Recomputes the CPU's IRQ output; called after every state change. */
+  update(): void;
+  /** Ends an active interrupt's active state and runs its deactivation notifiers. */
+  deactivate(intid: number): void;
+  guestError(message: string): void;
+}
+
+export interface GicRegister {
+  /** Datasheet name, with the element number for an array: `GICD_ISENABLER3`. */
+  readonly name: string;
+  readonly access: 'RW' | 'RO' | 'WO';
+  /** Byte accesses are allowed besides aligned words (IPRIORITYRn, ITARGETSRn, CPENDSGIRn, SPENDSGIRn). */
+  readonly byteAccess?: boolean;
+}
+
+/**
+ * Whether an access may proceed; reports the others, which read as zero and ignore writes. `value` is
+ * undefined for a read.
+ */
+export function accessAllowed(frame: string, register: GicRegister | undefined, offset: number, size: number, value: number | undefined, report: (message: string) => void): boolean {
+  const what = value === undefined ? `${size}-byte read` : `${size}-byte write of ${hex(value)}`;
+  const fate = value === undefined ? 'reads as zero' : 'ignored';
+  if (!register) {
+    report(`${frame}: ${what} at offset ${hex(offset)}: no register there; ${fate}`);
+    return false;
+  }
+  const at = `${register.name} (offset ${hex(offset)})`;
+  const sizeOk = (size === 4 && offset % 4 === 0) || (size === 1 && register.byteAccess === true);
+  if (!sizeOk) {
+    report(`${frame}: ${what} at ${at}: it takes aligned 4-byte accesses${register.byteAccess ? ' or bytes' : ' only'}; ${fate}`);
+    return false;
+  }
+  if (value === undefined && register.access === 'WO') {
+    report(`${frame}: read of write-only ${at} reads as zero`);
+    return false;
+  }
+  if (value !== undefined && register.access === 'RO') {
+    report(`${frame}: write of ${hex(value)} to read-only ${at} ignored`);
+    return false;
+  }
+  return true;
+}
