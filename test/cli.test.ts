@@ -13,10 +13,19 @@ describe('armvirt launcher', () => {
     expect(r.status).to.equal(0);
   });
 
-  it('prints the memory tree with --info mtree', () => {
-    const r = armvirt('--info', 'mtree');
-    expect(r.stdout).to.contain('    0000000040000000-0000000040ffffff (prio 0, ram): foundation.ram\n');
-    expect(r.status).to.equal(0);
+  it('prints monitor views with --info: memory tree, device tree, IRQ lines', () => {
+    expect(armvirt('--info', 'mtree').stdout).to.contain('    0000000040000000-0000000040ffffff (prio 0, ram): foundation.ram\n');
+    expect(armvirt('--info', 'qtree').stdout).to.equal(
+      '/ (container)\n' +
+        '  /machine (container)\n' +
+        '    /machine/harness (test-harness)\n' +
+        "      mmio[0] 0x000000000a000000-0x000000000a000fff 'test-harness'\n" +
+        '      irq[0] wired, low\n',
+    );
+    expect(armvirt('--info', 'irq').stdout).to.equal('/machine/harness.irq[0]: low, raised 0 times\n');
+    const bad = armvirt('--info', 'pic');
+    expect(bad.stderr).to.equal("armvirt: --info 'pic' is not one of qtree, mtree, mtree-f, irq\n");
+    expect(bad.status).to.equal(126);
   });
 
   it('says what is wrong with a bad option or a missing file, without a stack trace, exit 126', () => {

@@ -5,14 +5,17 @@ import { parseArgs } from 'node:util';
 import { FoundationBoard } from '../../machines/foundation.js';
 import { firmwarePath } from '../firmware-path.js';
 import { formatMtree } from '../memory/mtree.js';
+import { formatQtree } from '../monitor/qtree.js';
+import { formatInfoIrq } from '../monitor/irq-lines.js';
 import { StreamTraceSink, traceRegistry } from '../trace/index.js';
 
 const USAGE = `usage: armvirt [--firmware FILE.elf] [--clock deterministic|realtime] [--timeout SECONDS]
-               [--trace PATTERN]... [--info mtree|mtree-f]
+               [--trace PATTERN]... [--info qtree|mtree|mtree-f|irq]
   Runs an AArch64 ELF on the foundation board (RAM at 0x40000000, test harness device at 0x0a000000).
   Without --firmware it runs the demo, firmware/build/foundation.elf.
   --trace enables trace events by glob ('pl031_*', '-regbank_*' to disable; 'help' lists them).
-  --info prints the board's memory tree (mtree) or flat view (mtree-f) and exits.`;
+  --info prints a monitor view of the board and exits: the device tree (qtree), the memory tree (mtree),
+  its flat view (mtree-f) or the IRQ lines (irq).`;
 
 // Exit codes: the guest's own code on power-off; these for everything else.
 const EXIT_TIMEOUT = 124;
@@ -58,8 +61,15 @@ async function main(argv: string[]): Promise<number> {
   const board = new FoundationBoard({ clock });
   traceRegistry.setClock(() => board.vcpu.nowNs());
   if (values.info !== undefined) {
-    if (values.info !== 'mtree' && values.info !== 'mtree-f') throw new Error(`--info '${values.info}' is not one of mtree, mtree-f`);
-    process.stdout.write(formatMtree(board.memory, { flat: values.info === 'mtree-f' }));
+    const views: Record<string, () => string> = {
+      qtree: () => formatQtree(board.root),
+      mtree: () => formatMtree(board.memory),
+      'mtree-f': () => formatMtree(board.memory, { flat: true }),
+      irq: () => formatInfoIrq(board.root),
+    };
+    const view = views[values.info];
+    if (!view) throw new Error(`--info '${values.info}' is not one of ${Object.keys(views).join(', ')}`);
+    process.stdout.write(view());
     board.close();
     return 0;
   }
