@@ -15,11 +15,11 @@ function lineDevice(vcpu: Vcpu): MmioHandler {
   };
 }
 
-// Vector table at +0x800 of the image: IRQ (current EL, SPx) at +0x280, FIQ at +0x300.
-const VECTORS = `
+/** A vector table whose IRQ entry is at `irqOffset` (0x280: current EL with SPx; 0x480: lower EL), FIQ next. */
+const vectors = (irqOffset = 0x280) => `
   .balign 2048
 vectors:
-  .skip 0x280
+  .skip ${irqOffset}
 irq_entry:
   b irq_handler
   .balign 0x80
@@ -27,13 +27,27 @@ fiq_entry:
   b fiq_handler
 `;
 
-describe('vCPU interrupt lines', () => {
-  it('takes an IRQ at VBAR_EL1+0x280 with ELR/SPSR written, and ERET returns to the interrupted code', () => {
-    const { vcpu } = guestWith(`
+/**
+ * A guest whose code starts with VBAR_EL1 set and x8 pointing at the line device (which is mapped), and
+ * ends with the vector table; `code` holds the test body and its handlers (fiq_handler defaults to a hang).
+ */
+function lineGuest(code: string, irqOffset?: number) {
+  const fiq = code.includes('fiq_handler:') ? '' : 'fiq_handler:\n  b .';
+  const guest = guestWith(`
       adr x0, vectors
       msr vbar_el1, x0
-      isb
       ldr x8, =0x0a000000
+      ${code}
+    ${vectors(irqOffset)}
+    ${fiq}`);
+  guest.vcpu.mapMmio(DEVICE, 0x1000, lineDevice(guest.vcpu));
+  return guest;
+}
+
+describe('vCPU interrupt lines', () => {
+  it('takes an IRQ at VBAR_EL1+0x280 with ELR/SPSR written, and ERET returns to the interrupted code', () => {
+    const { vcpu } = lineGuest(`
+      isb
       msr daifclr, #2
     wait:
       cmp x5, #1
@@ -44,11 +58,7 @@ describe('vCPU interrupt lines', () => {
       mrs x6, elr_el1
       mrs x7, spsr_el1
       str wzr, [x8]                // lower the line
-      eret
-    ${VECTORS}
-    fiq_handler:
-      b .`);
-    vcpu.mapMmio(DEVICE, 0x1000, lineDevice(vcpu));
+      eret`);
     vcpu.setIrq(true);
     const stop = vcpu.run(FOREVER_NS);
     expect(stop.kind).to.equal('hypercall');
@@ -59,10 +69,7 @@ describe('vCPU interrupt lines', () => {
   });
 
   it('holds an IRQ while PSTATE.I is set and takes it right after DAIFClr', () => {
-    const { vcpu } = guestWith(`
-      adr x0, vectors
-      msr vbar_el1, x0
-      ldr x8, =0x0a000000
+    const { vcpu } = lineGuest(`
       mov x1, #1
       str w1, [x8]                 // raise the line while masked
       mov x2, #1000
@@ -76,11 +83,7 @@ describe('vCPU interrupt lines', () => {
     irq_handler:
       add x5, x5, #1
       str wzr, [x8]
-      eret
-    ${VECTORS}
-    fiq_handler:
-      b .`);
-    vcpu.mapMmio(DEVICE, 0x1000, lineDevice(vcpu));
+      eret`);
     vcpu.run(FOREVER_NS);
     expect(vcpu.readRegister('x9')).to.equal(0n);
     expect(vcpu.readRegister('x10')).to.equal(1n);
@@ -89,10 +92,7 @@ describe('vCPU interrupt lines', () => {
   // Like QEMU's TCG, the engine looks at interrupts between translated blocks; the Arm ARM only promises
   // the interrupt after a context synchronization event, and ISB is one (it also ends the block).
   it('takes an IRQ raised inside an MMIO callback no later than the next context synchronization (ISB)', () => {
-    const { vcpu } = guestWith(`
-      adr x0, vectors
-      msr vbar_el1, x0
-      ldr x8, =0x0a000000
+    const { vcpu } = lineGuest(`
       adr x11, after_isb
       msr daifclr, #2
       mov x1, #1
@@ -106,21 +106,14 @@ describe('vCPU interrupt lines', () => {
       cmp x6, x11
       cset x13, eq                 // x13 = 1: interrupted right after the ISB
       str wzr, [x8]
-      eret
-    ${VECTORS}
-    fiq_handler:
-      b .`);
-    vcpu.mapMmio(DEVICE, 0x1000, lineDevice(vcpu));
+      eret`);
     vcpu.run(FOREVER_NS);
     expect(vcpu.readRegister('x13')).to.equal(1n);
     expect(vcpu.readRegister('x12')).to.equal(1n);
   });
 
   it('takes an IRQ from EL0 at VBAR_EL1+0x480 and returns to EL0', () => {
-    const { vcpu } = guestWith(`
-      adr x0, vectors
-      msr vbar_el1, x0
-      ldr x8, =0x0a000000
+    const { vcpu } = lineGuest(`
       ldr x1, =0x40100000
       msr sp_el0, x1
       adr x1, user
@@ -134,15 +127,11 @@ describe('vCPU interrupt lines', () => {
       cbz x5, spin
       mrs x2, nzcv                 // still at EL0: an EL1-only register read would UNDEF
       svc #0
-    ${VECTORS.replace('.skip 0x280', '.skip 0x480')}
     irq_handler:
       add x5, x5, #1
       mrs x6, spsr_el1
       str wzr, [x8]
-      eret
-    fiq_handler:
-      b .`);
-    vcpu.mapMmio(DEVICE, 0x1000, lineDevice(vcpu));
+      eret`, 0x480);
     const stop = vcpu.run(FOREVER_NS);
     expect(stop).to.deep.include({ kind: 'exception', name: 'SVC' });
     expect(vcpu.readRegister('x5')).to.equal(1n);
@@ -150,10 +139,7 @@ describe('vCPU interrupt lines', () => {
   });
 
   it('nests an FIQ inside an IRQ handler that unmasks F, and both return in order', () => {
-    const { vcpu } = guestWith(`
-      adr x0, vectors
-      msr vbar_el1, x0
-      ldr x8, =0x0a000000
+    const { vcpu } = lineGuest(`
       mov x1, #1
       str w1, [x8]                 // raise IRQ
       msr daifclr, #2
@@ -171,12 +157,10 @@ describe('vCPU interrupt lines', () => {
       msr elr_el1, x21
       msr spsr_el1, x22
       eret
-    ${VECTORS}
     fiq_handler:
       add x15, x15, #1
       str wzr, [x8, #4]            // lower FIQ
       eret`);
-    vcpu.mapMmio(DEVICE, 0x1000, lineDevice(vcpu));
     const stop = vcpu.run(FOREVER_NS);
     expect(stop.kind).to.equal('hypercall');
     expect(vcpu.readRegister('x5')).to.equal(1n);
