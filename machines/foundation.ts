@@ -14,12 +14,11 @@ import { provideMachineContext } from '../src/qom/machine-context.js';
 import { MemoryRegion } from '../src/memory/region.js';
 import { AddressSpace } from '../src/memory/address-space.js';
 import { CpuMemoryMap } from '../src/memory/cpu-map.js';
+import { Psci } from '../src/vmm/psci.js';
 
 export const FOUNDATION_RAM_BASE = 0x4000_0000;
 const PHYSICAL_SPACE = 2 ** 40;
 
-const PSCI_SYSTEM_OFF = 0x8400_0008n;
-const PSCI_SYSTEM_RESET = 0x8400_0009n;
 
 export interface FoundationBoardOptions extends VcpuOptions {
   ramSize?: number;
@@ -55,14 +54,8 @@ export class FoundationBoard {
     this.harness.connectIrq(0, (level) => this.vcpu.setIrq(level));
     this.vcpu.trapSysreg(SYSTEM_REGISTERS.CNTVCT_EL0!, 'counter');
     this.vcpu.trapSysreg(SYSTEM_REGISTERS.CNTPCT_EL0!, 'counter');
-    this.vcpu.onHypercall((cpu, call) => {
-      if (call.conduit !== 'hvc') return false;
-      const fn = cpu.readRegister('x0');
-      if (fn === PSCI_SYSTEM_OFF) this.loop.stop('guest powered off (PSCI SYSTEM_OFF)', Number(cpu.readRegister('x1') & 0xffn));
-      else if (fn === PSCI_SYSTEM_RESET) this.loop.stop('guest asked for a reset (PSCI SYSTEM_RESET)', 0);
-      else return false;
-      return true;
-    });
+    const psci = new Psci({ powerOff: (reason, status) => this.loop.stop(reason, status), reset: (reason) => this.loop.stop(reason, 0) });
+    this.vcpu.onHypercall((cpu, call) => psci.handle(cpu, call));
   }
 
   /** Loads an ELF into RAM and points the vCPU at its entry (x0 = 0: no DTB on this board). */

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { FoundationBoard, FOUNDATION_RAM_BASE } from '../../machines/foundation.js';
 import { assemble } from '../support/assemble.js';
 
-// Guest: arm the harness timer for x20 ns, WFI until its IRQ was handled, then HVC. The handler acks the
+// Guest: arm the harness timer for x20 ns, WFI until its IRQ was handled, then power off. The handler acks the
 // timer (W1C), lowers the line and records the counter value.
 const WAIT_FOR_TIMER = `
   adr x0, vectors
@@ -13,6 +13,8 @@ const WAIT_FOR_TIMER = `
 wait:
   wfi
   cbz x5, wait
+  ldr x0, =0x84000008            // PSCI SYSTEM_OFF
+  mov x1, #0
   hvc #0
 irq_handler:
   mov w1, #1
@@ -39,7 +41,7 @@ describe('run loop', () => {
   it('fires a timer at its virtual deadline and skips idle time on WFI in deterministic mode', async () => {
     const { vcpu, loop, harness } = timerGuest('deterministic', 1_000_000_000);
     const exit = await loop.run();
-    expect(exit.kind).to.equal('hypercall');
+    expect(exit.kind).to.equal('stopped');
     expect(harness.timerFiredAt).to.have.length(1);
     expect(harness.timerFiredAt[0]).to.be.within(1e9, 1e9 + 1000);
     // One virtual second passed while only a few instructions ran: the idle time was skipped.
@@ -60,7 +62,7 @@ describe('run loop', () => {
     const { vcpu, loop, harness } = timerGuest('realtime', 30_000_000);
     const start = performance.now();
     const exit = await loop.run();
-    expect(exit.kind).to.equal('hypercall');
+    expect(exit.kind).to.equal('stopped');
     expect(performance.now() - start).to.be.at.least(29);
     expect(harness.timerFiredAt[0]).to.be.at.least(30e6);
     expect(vcpu.instructionCount).to.equal(0); // no block hook in real-time mode
@@ -73,7 +75,7 @@ describe('run loop', () => {
       loop.wake();
     }, 20);
     const exit = await loop.run();
-    expect(exit.kind).to.equal('hypercall');
+    expect(exit.kind).to.equal('stopped');
     expect(vcpu.readRegister('x5')).to.equal(1n);
   });
 
