@@ -245,6 +245,7 @@ Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
   jsFailed_ = false;
   running_ = true;
   cause_ = StopCause::Idle;  // what an uc_emu_start that returns OK by itself means: WFI
+  exceptionStopPending_ = false;
   if (stopRequested_.exchange(false)) {
     running_ = false;
     return Napi::Number::New(env, int32_t(StopCause::Requested));
@@ -259,13 +260,14 @@ Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
 
   bool timerFired = !deterministic_ && timer_->Disarm();
   running_ = false;
+  exceptionStopPending_ = false;
   if (jsFailed_) return env.Undefined();  // the JS exception is pending: the caller sees it thrown
   if (err != UC_ERR_OK) {
     lastIntno_ = uint32_t(err);
     cause_ = StopCause::Error;
   } else if (stopRequested_.exchange(false)) {
     cause_ = StopCause::Requested;
-  } else if (timerFired && cause_ == StopCause::Idle) {
+  } else if (timerFired && cause_ == StopCause::Idle) {  // (an exception stop keeps cause_ Exception)
     cause_ = StopCause::Deadline;
   }
   return Napi::Number::New(env, int32_t(cause_));

@@ -66,6 +66,7 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   bool OnSysreg(uc_arm64_reg rt, const uc_arm64_cp_reg* cp, bool isRead);
   void OnBlock(uint32_t size);
   void OnInterrupt(uint32_t intno);
+  void StopAtException();
   uint64_t VirtualNs() const;
 
   uc_engine* uc() const { return uc_; }
@@ -138,6 +139,7 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   uint64_t realtimeOriginNs_ = 0;
   std::unique_ptr<DeadlineTimer> timer_;
   std::atomic<bool> stopRequested_{false};
+  bool exceptionStopPending_ = false;
   StopCause cause_ = StopCause::Deadline;
 
   // Interrupt lines and the last exception

@@ -140,6 +140,10 @@ bool Vcpu::OnSysreg(uc_arm64_reg rt, const uc_arm64_cp_reg* cp, bool isRead) {
 }
 
 void Vcpu::OnBlock(uint32_t size) {
+  if (exceptionStopPending_) {
+    uc_emu_stop(uc_);  // see StopAtException
+    return;
+  }
   if (icount_ >= icountDeadline_) {
     cause_ = StopCause::Deadline;
     uc_emu_stop(uc_);  // the block is not executed; it is counted when the next run starts with it
@@ -161,12 +165,22 @@ void Vcpu::OnInterrupt(uint32_t intno) {
     auto handled = CallJs(exceptionHandler_);
     if (!handled) return;
     if (*handled) {
-      if (stopRequested_) uc_emu_stop(uc_);
+      if (stopRequested_) StopAtException();
       return;
     }
   }
   cause_ = StopCause::Exception;
+  StopAtException();
+}
+
+// A stop from the exception hook is exact, except that a PC written earlier in the same engine slice (by
+// the sysreg hook's PC+4) makes the engine drop it and carry on. So the stop is also kept pending: the
+// block hook (deterministic mode) stops before the next block runs, and in real-time mode the deadline
+// thread is asked to stop at once (the guest may run a few more blocks there).
+void Vcpu::StopAtException() {
+  exceptionStopPending_ = true;
   uc_emu_stop(uc_);
+  if (timer_) MoveDeadline(0);
 }
 
 void Vcpu::ReadExceptionSyndrome() {
@@ -239,6 +253,7 @@ void Vcpu::CalibrateSyndromeOffset() {
   icount_ = 0;
   lastIntno_ = 0;
   cause_ = StopCause::Deadline;
+  exceptionStopPending_ = false;
 }
 
 }  // namespace armvirt

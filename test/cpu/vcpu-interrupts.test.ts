@@ -182,6 +182,20 @@ describe('vCPU exceptions and stops', () => {
     expect(vcpu.readRegister('x3')).to.equal(3n);
   });
 
+  for (const clock of ['deterministic', 'realtime'] as const) {
+    it(`stops at an HVC that follows a trapped MRS in the same block (${clock} clock)`, () => {
+      // The trap's PC+4 once made the engine drop the stop the HVC asked for and run on.
+      const { vcpu } = guestWith(`
+        mrs x1, cntvct_el0
+        hvc #0x33
+        mov x2, #1
+        b .`, { clock });
+      vcpu.trapSysreg({ op0: 3, op1: 3, crn: 14, crm: 0, op2: 2 }, 'counter');
+      expect(vcpu.run(vcpu.nowNs() + 1e9)).to.deep.equal({ kind: 'hypercall', call: { conduit: 'hvc', imm: 0x33, pc: 0x4000_0008 } });
+      if (clock === 'deterministic') expect(vcpu.readRegister('x2')).to.equal(0n); // exact: nothing ran after
+    });
+  }
+
   it('lets a hypercall handler answer synchronously, with the result visible to the next instruction', () => {
     const { vcpu } = guestWith(`
       mov x0, #0x84000000
