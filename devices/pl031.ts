@@ -62,6 +62,11 @@ export class Pl031 extends SysBusDevice {
     this.onReset();
   }
 
+  protected override onUnrealize(): void {
+    this.alarm.cancel();
+    this.context.clock.timers.remove(this.alarm);
+  }
+
   protected override onReset(): void {
     this.regs.reset();
     this.baseSeconds = Number(this.getUint64('start-time'));

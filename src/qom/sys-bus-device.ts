@@ -39,6 +39,13 @@ export class SysBusDevice extends Device {
     return machineContextOf(this);
   }
 
+  /** Forgets the regions and outputs realize declared, so a later realize declares them afresh. */
+  override unrealize(): void {
+    super.unrealize();
+    this.mmioRegions.length = 0;
+    this.irqOutputs.length = 0;
+  }
+
   /** Declares MMIO region n (in order of calls). */
   protected initMmio(region: MemoryRegion): number {
     this.mmioRegions.push(region);

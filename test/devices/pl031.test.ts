@@ -55,6 +55,14 @@ describe('PL031 real-time clock', () => {
     expect(t.irq(0).history).to.deep.equal([true, false]);
   });
 
+  it('declares its region and IRQ afresh when realized again after unrealize', () => {
+    const t = rtc();
+    t.device.unrealize();
+    t.device.realize();
+    expect(t.device.mmioRegions).to.have.length(1);
+    expect(t.device.irqOutputs).to.have.length(1);
+  });
+
   it('answers with the PrimeCell identification registers', () => {
     const t = rtc();
     const ids = [0xfe0, 0xfe4, 0xfe8, 0xfec, 0xff0, 0xff4, 0xff8, 0xffc].map((o) => t.read32(RTC + o));
