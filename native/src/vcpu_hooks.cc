@@ -140,12 +140,8 @@ bool Vcpu::OnSysreg(uc_arm64_reg rt, const uc_arm64_cp_reg* cp, bool isRead) {
 }
 
 void Vcpu::OnBlock(uint32_t size) {
-  if (exceptionStopPending_) {
-    uc_emu_stop(uc_);  // see StopAtException
-    return;
-  }
   if (icount_ >= icountDeadline_) {
-    cause_ = StopCause::Deadline;
+    if (!exceptionStopPending_) cause_ = StopCause::Deadline;  // else: see StopAtException
     uc_emu_stop(uc_);  // the block is not executed; it is counted when the next run starts with it
     return;
   }
@@ -174,13 +170,13 @@ void Vcpu::OnInterrupt(uint32_t intno) {
 }
 
 // A stop from the exception hook is exact, except that a PC written earlier in the same engine slice (by
-// the sysreg hook's PC+4) makes the engine drop it and carry on. So the stop is also kept pending: the
+// the sysreg hook's PC+4) makes the engine drop it and carry on. So the deadline is also moved to now: the
 // block hook (deterministic mode) stops before the next block runs, and in real-time mode the deadline
-// thread is asked to stop at once (the guest may run a few more blocks there).
+// thread stops the engine at once (the guest may run a few more blocks there).
 void Vcpu::StopAtException() {
   exceptionStopPending_ = true;
   uc_emu_stop(uc_);
-  if (timer_) MoveDeadline(0);
+  if (running_) MoveDeadline(0);
 }
 
 void Vcpu::ReadExceptionSyndrome() {
