@@ -2,12 +2,12 @@ import { expect } from 'chai';
 import '../../devices/pl011.js';
 import type { Pl011 } from '../../devices/pl011.js';
 import { MemoryChardev, NullChardev } from '../../src/chardev/index.js';
-import { FdtWriter } from '../../src/fdt/fdt-writer.js';
 import { printDts } from '../../src/fdt/dts-printer.js';
 import { DeviceError } from '../../src/qom/index.js';
 import { DeviceHarness } from '../../src/testing/device-harness.js';
 import { MemoryTraceSink, traceRegistry } from '../../src/trace/index.js';
 import { dtcWarnings } from '../support/dtc.js';
+import { treeWith, virtDtContext } from '../support/device-tree.js';
 
 const UART = 0x0900_0000;
 const UARTDR = UART + 0x000;
@@ -191,34 +191,7 @@ describe('PL011 UART', () => {
 
   it('writes QEMU virt’s device-tree node, which dtc accepts', () => {
     const { t } = uart();
-    const fdt = new FdtWriter();
-    fdt.beginNode('');
-    fdt.propertyCells('#address-cells', [2]);
-    fdt.propertyCells('#size-cells', [2]);
-    fdt.propertyCells('interrupt-parent', [0x8001]);
-    fdt.beginNode('intc@8000000');
-    fdt.propertyString('compatible', 'arm,cortex-a15-gic');
-    fdt.propertyCells('#interrupt-cells', [3]);
-    fdt.propertyEmpty('interrupt-controller');
-    fdt.propertyCells('#address-cells', [0]);
-    fdt.propertyCells('reg', [0, 0x0800_0000, 0, 0x1_0000, 0, 0x0801_0000, 0, 0x1_0000]);
-    fdt.propertyCells('phandle', [0x8001]);
-    fdt.endNode();
-    fdt.beginNode('apb-pclk');
-    fdt.propertyString('compatible', 'fixed-clock');
-    fdt.propertyCells('#clock-cells', [0]);
-    fdt.propertyCells('clock-frequency', [24_000_000]);
-    fdt.propertyCells('phandle', [0x8000]);
-    fdt.endNode();
-    t.device.writeDeviceTree(fdt, {
-      mmioAddress: () => UART,
-      interruptCells: (_n, trigger) => [0, 1, trigger === 'level' ? 4 : 1],
-      clockPhandle: () => 0x8000,
-      addressCells: 2,
-      sizeCells: 2,
-    });
-    fdt.endNode();
-    const dtb = fdt.finish();
+    const dtb = treeWith((fdt) => t.device.writeDeviceTree(fdt, virtDtContext(UART, 1)));
     expect(dtcWarnings(dtb)).to.equal('');
     expect(printDts(dtb)).to.contain(
       '\tpl011@9000000 {\n' +

@@ -1,11 +1,11 @@
 import { expect } from 'chai';
 import '../../devices/pl031.js';
 import type { Pl031 } from '../../devices/pl031.js';
-import { FdtWriter } from '../../src/fdt/fdt-writer.js';
 import { printDts } from '../../src/fdt/dts-printer.js';
 import { DeviceHarness } from '../../src/testing/device-harness.js';
 import { MemoryTraceSink, traceRegistry } from '../../src/trace/index.js';
 import { dtcWarnings } from '../support/dtc.js';
+import { treeWith, virtDtContext } from '../support/device-tree.js';
 
 const RTC = 0x0901_0000;
 const RTCDR = RTC + 0x00;
@@ -99,34 +99,7 @@ describe('PL031 real-time clock', () => {
 
   it('writes its device-tree node, which dtc accepts', () => {
     const t = rtc();
-    const fdt = new FdtWriter();
-    fdt.beginNode('');
-    fdt.propertyCells('#address-cells', [2]);
-    fdt.propertyCells('#size-cells', [2]);
-    fdt.propertyCells('interrupt-parent', [0x8001]);
-    fdt.beginNode('intc@8000000');
-    fdt.propertyString('compatible', 'arm,cortex-a15-gic');
-    fdt.propertyCells('#interrupt-cells', [3]);
-    fdt.propertyEmpty('interrupt-controller');
-    fdt.propertyCells('#address-cells', [0]);
-    fdt.propertyCells('reg', [0, 0x0800_0000, 0, 0x1_0000, 0, 0x0801_0000, 0, 0x1_0000]);
-    fdt.propertyCells('phandle', [0x8001]);
-    fdt.endNode();
-    fdt.beginNode('apb-pclk');
-    fdt.propertyString('compatible', 'fixed-clock');
-    fdt.propertyCells('#clock-cells', [0]);
-    fdt.propertyCells('clock-frequency', [24_000_000]);
-    fdt.propertyCells('phandle', [0x8000]);
-    fdt.endNode();
-    t.device.writeDeviceTree(fdt, {
-      mmioAddress: () => RTC,
-      interruptCells: (_n, trigger) => [0, 2, trigger === 'level' ? 4 : 1],
-      clockPhandle: () => 0x8000,
-      addressCells: 2,
-      sizeCells: 2,
-    });
-    fdt.endNode();
-    const dtb = fdt.finish();
+    const dtb = treeWith((fdt) => t.device.writeDeviceTree(fdt, virtDtContext(RTC, 2)));
     expect(dtcWarnings(dtb)).to.equal('');
     expect(printDts(dtb)).to.contain(
       '\tpl031@9010000 {\n' +

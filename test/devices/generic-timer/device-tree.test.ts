@@ -1,32 +1,13 @@
 import { expect } from 'chai';
 import { writeDeviceTree } from '../../../devices/generic-timer/index.js';
-import { FdtWriter } from '../../../src/fdt/fdt-writer.js';
 import { printDts } from '../../../src/fdt/dts-printer.js';
+import { FdtWriter } from '../../../src/fdt/fdt-writer.js';
 import { dtcWarnings } from '../../support/dtc.js';
-
-/** A root with a GICv2 (as virt's) as interrupt parent, and the timer node. */
-function treeWithTimer(write: (fdt: FdtWriter) => void): Uint8Array {
-  const fdt = new FdtWriter();
-  fdt.beginNode('');
-  fdt.propertyCells('#address-cells', [2]);
-  fdt.propertyCells('#size-cells', [2]);
-  fdt.propertyCells('interrupt-parent', [0x8001]);
-  fdt.beginNode('intc@8000000');
-  fdt.propertyString('compatible', 'arm,cortex-a15-gic');
-  fdt.propertyCells('#interrupt-cells', [3]);
-  fdt.propertyEmpty('interrupt-controller');
-  fdt.propertyCells('#address-cells', [0]);
-  fdt.propertyCells('reg', [0, 0x0800_0000, 0, 0x1_0000, 0, 0x0801_0000, 0, 0x1_0000]);
-  fdt.propertyCells('phandle', [0x8001]);
-  fdt.endNode();
-  write(fdt);
-  fdt.endNode();
-  return fdt.finish();
-}
+import { treeWith } from '../../support/device-tree.js';
 
 describe('generic timer: device tree', () => {
   it("writes QEMU virt's timer node for one CPU on GICv2, which dtc accepts without warnings", () => {
-    const dtb = treeWithTimer((fdt) => writeDeviceTree(fdt));
+    const dtb = treeWith((fdt) => writeDeviceTree(fdt));
     expect(dtcWarnings(dtb)).to.equal('');
     expect(printDts(dtb)).to.contain(
       '\ttimer {\n' +
@@ -39,7 +20,7 @@ describe('generic timer: device tree', () => {
 
   it('puts a mask of the CPUs in the flags on GICv2 only', () => {
     const cells = (options: Parameters<typeof writeDeviceTree>[1]) => {
-      const dts = printDts(treeWithTimer((fdt) => writeDeviceTree(fdt, options)));
+      const dts = printDts(treeWith((fdt) => writeDeviceTree(fdt, options)));
       return /interrupts = <0x01 0x0d (0x[0-9a-f]+) /.exec(dts.slice(dts.indexOf('timer {')))![1];
     };
     expect(cells({ cpus: 4 })).to.equal('0xf04');
