@@ -17,7 +17,7 @@ export interface TimerNodeOptions {
   gicVersion?: 2 | 3;
 }
 
-/** `timer { compatible; always-on; interrupts }`: the PPIs level-high, with the CPU mask on GICv2. */
+/** `timer { interrupts; always-on; compatible }` in QEMU's order: the PPIs level-high, CPU mask on GICv2. */
 export function writeDeviceTree(fdt: FdtWriter, options: TimerNodeOptions = {}): void {
   const { cpus = 1, gicVersion = 2 } = options;
   if (!Number.isInteger(cpus) || cpus < 1 || (gicVersion === 2 && cpus > GICV2_MAX_CPUS)) {
@@ -25,11 +25,11 @@ export function writeDeviceTree(fdt: FdtWriter, options: TimerNodeOptions = {}):
   }
   const flags = gicVersion === 2 ? (((1 << cpus) - 1) << 8) | IRQ_TYPE_LEVEL_HIGH : IRQ_TYPE_LEVEL_HIGH;
   fdt.beginNode('timer');
-  fdt.propertyStringList('compatible', ['arm,armv8-timer', 'arm,armv7-timer']);
-  fdt.propertyEmpty('always-on');
   fdt.propertyCells(
     'interrupts',
     [TIMER_PPI.secure, TIMER_PPI.physical, TIMER_PPI.virtual, TIMER_PPI.hypervisor].flatMap((ppi) => [GIC_FDT_IRQ_TYPE_PPI, ppi, flags]),
   );
+  fdt.propertyEmpty('always-on');
+  fdt.propertyStringList('compatible', ['arm,armv8-timer', 'arm,armv7-timer']);
   fdt.endNode();
 }

@@ -11,9 +11,9 @@ describe('generic timer: device tree', () => {
     expect(dtcWarnings(dtb)).to.equal('');
     expect(printDts(dtb)).to.contain(
       '\ttimer {\n' +
-        '\t\tcompatible = "arm,armv8-timer\\0arm,armv7-timer";\n' +
-        '\t\talways-on;\n' +
         '\t\tinterrupts = <0x01 0x0d 0x104 0x01 0x0e 0x104 0x01 0x0b 0x104 0x01 0x0a 0x104>;\n' +
+        '\t\talways-on;\n' +
+        '\t\tcompatible = "arm,armv8-timer\\0arm,armv7-timer";\n' +
         '\t};\n',
     );
   });

@@ -1,0 +1,97 @@
+// The virt machine's guest device tree, node for node as QEMU's virt writes it for one CPU and a GICv2
+// (same names, properties, order and phandles), each device writing its own node.
+import { FdtWriter } from '../../src/fdt/fdt-writer.js';
+import { toCells, type DeviceTreeContext, type SysBusDevice } from '../../src/qom/sys-bus-device.js';
+import { writeDeviceTree as writeTimerNode } from '../../devices/generic-timer/index.js';
+import { VIRT_MEMMAP } from './memory-map.js';
+import type { VirtMachine } from './virt-machine.js';
+
+const PHANDLE_APB_PCLK = 0x8000;
+const PHANDLE_CPU0 = 0x8001;
+const PHANDLE_INTC = 0x8002;
+const IRQ_LEVEL_HIGH = 4;
+const IRQ_EDGE_RISING = 1;
+
+export interface BootInfo {
+  bootargs?: string;
+  initrd?: { start: number; end: number };
+}
+
+function contextFor(vm: VirtMachine, device: SysBusDevice): DeviceTreeContext {
+  return {
+    mmioAddress: (n) => device.mmioAddress(n)!,
+    interruptCells: (n, trigger) => {
+      const spi = vm.spiOf.get(device);
+      if (spi === undefined || n !== 0) throw new Error(`${device.label()}: IRQ output ${n} is not wired to a GIC SPI`);
+      return [0, spi, trigger === 'level' ? IRQ_LEVEL_HIGH : IRQ_EDGE_RISING];
+    },
+    clockPhandle: (name) => {
+      if (name !== 'apb-pclk') throw new Error(`${device.label()}: the virt machine has no clock '${name}'`);
+      return PHANDLE_APB_PCLK;
+    },
+    addressCells: 2,
+    sizeCells: 2,
+  };
+}
+
+export function buildVirtDtb(vm: VirtMachine, boot: BootInfo = {}): Uint8Array {
+  const fdt = new FdtWriter();
+  fdt.beginNode('');
+  fdt.propertyCells('interrupt-parent', [PHANDLE_INTC]);
+  fdt.propertyString('model', 'linux,dummy-virt');
+  fdt.propertyCells('#size-cells', [2]);
+  fdt.propertyCells('#address-cells', [2]);
+  fdt.propertyString('compatible', 'linux,dummy-virt');
+
+  fdt.beginNode('psci');
+  fdt.propertyCells('migrate', [0xc400_0005]);
+  fdt.propertyCells('cpu_on', [0xc400_0003]);
+  fdt.propertyCells('cpu_off', [0x8400_0002]);
+  fdt.propertyCells('cpu_suspend', [0xc400_0001]);
+  fdt.propertyString('method', 'hvc');
+  fdt.propertyStringList('compatible', ['arm,psci-1.0', 'arm,psci-0.2', 'arm,psci']);
+  fdt.endNode();
+
+  const ram = VIRT_MEMMAP.ram.base;
+  fdt.beginNode(`memory@${ram.toString(16)}`);
+  fdt.propertyCells('reg', [...toCells(ram, 2), ...toCells(vm.ram.size, 2)]);
+  fdt.propertyString('device_type', 'memory');
+  fdt.endNode();
+
+  vm.rtc.writeDeviceTree?.(fdt, contextFor(vm, vm.rtc));
+  vm.uart.writeDeviceTree(fdt, contextFor(vm, vm.uart));
+  vm.gic.writeIntcNode(fdt, contextFor(vm, vm.gic), PHANDLE_INTC);
+
+  fdt.beginNode('cpus');
+  fdt.propertyCells('#size-cells', [0]);
+  fdt.propertyCells('#address-cells', [1]);
+  fdt.beginNode('cpu@0');
+  fdt.propertyCells('phandle', [PHANDLE_CPU0]);
+  fdt.propertyCells('reg', [0]);
+  fdt.propertyString('compatible', 'arm,cortex-a72');
+  fdt.propertyString('device_type', 'cpu');
+  fdt.endNode();
+  fdt.endNode();
+
+  writeTimerNode(fdt);
+
+  fdt.beginNode('apb-pclk');
+  fdt.propertyCells('phandle', [PHANDLE_APB_PCLK]);
+  fdt.propertyString('clock-output-names', 'clk24mhz');
+  fdt.propertyCells('clock-frequency', [24_000_000]);
+  fdt.propertyCells('#clock-cells', [0]);
+  fdt.propertyString('compatible', 'fixed-clock');
+  fdt.endNode();
+
+  fdt.beginNode('chosen');
+  if (boot.initrd) {
+    fdt.propertyCells('linux,initrd-end', toCells(boot.initrd.end, 2));
+    fdt.propertyCells('linux,initrd-start', toCells(boot.initrd.start, 2));
+  }
+  if (boot.bootargs !== undefined) fdt.propertyString('bootargs', boot.bootargs);
+  fdt.propertyString('stdout-path', `/pl011@${VIRT_MEMMAP.uart.base.toString(16)}`);
+  fdt.endNode();
+
+  fdt.endNode();
+  return fdt.finish();
+}

@@ -1,0 +1,107 @@
+import { expect } from 'chai';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { VirtMachine } from '../../machines/virt/virt-machine.js';
+import { buildVirtDtb } from '../../machines/virt/virt-fdt.js';
+import { printDts } from '../../src/fdt/dts-printer.js';
+import type { MemoryChardev } from '../../src/chardev/index.js';
+import { assemble } from '../support/assemble.js';
+import { dtcWarnings } from '../support/dtc.js';
+
+/** Top-level nodes of a dts text, by name, with their bodies. */
+function topLevelNodes(dts: string): Map<string, string> {
+  const nodes = new Map<string, string>();
+  for (const m of dts.matchAll(/^\t([^\t\n]+) \{\n([\s\S]*?)^\t\};$/gm)) nodes.set(m[1]!, m[2]!);
+  return nodes;
+}
+
+function qemuVirtDts(ramMiB: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'armvirt-qemu-'));
+  try {
+    const dtb = join(dir, 'virt.dtb');
+    const r = spawnSync('qemu-system-aarch64', ['-M', `virt,gic-version=2,dumpdtb=${dtb}`, '-cpu', 'cortex-a72', '-m', `${ramMiB}M`, '-nographic'], { encoding: 'utf8' });
+    if (r.status !== 0) throw new Error(`qemu-system-aarch64 failed: ${r.stderr}`);
+    return printDts(new Uint8Array(readFileSync(dtb)));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('virt machine', () => {
+  it("generates a guest DTB that dtc accepts, whose device nodes equal qemu-system-aarch64 -M virt's", function () {
+    this.timeout(30_000);
+    const vm = new VirtMachine({ ramSize: 128 * 1024 * 1024, log: () => {} });
+    const dtb = buildVirtDtb(vm, { bootargs: 'console=ttyAMA0' });
+    vm.close();
+    expect(dtcWarnings(dtb)).to.equal('');
+    const ours = topLevelNodes(printDts(dtb));
+    const qemu = topLevelNodes(qemuVirtDts(128));
+    for (const node of ['psci', 'memory@40000000', 'pl031@9010000', 'pl011@9000000', 'timer', 'apb-pclk']) {
+      expect(ours.get(node), node).to.equal(qemu.get(node));
+    }
+    expect(ours.get('chosen')).to.equal('\t\tbootargs = "console=ttyAMA0";\n\t\tstdout-path = "/pl011@9000000";\n');
+  });
+
+  it('runs a guest that prints on the PL011 and takes a virtual-timer interrupt through the GIC', async () => {
+    const logs: string[] = [];
+    const vm = new VirtMachine({ ramSize: 16 * 1024 * 1024, clock: 'deterministic', log: (m) => logs.push(m) });
+    vm.ram.bytes.set(
+      assemble(`
+        ldr x9, =0x09000000          // PL011
+        mov w1, #0x301
+        str w1, [x9, #0x30]          // UARTCR: UARTEN | TXE | RXE
+        mov w1, #'h'
+        str w1, [x9]
+        mov w1, #'i'
+        str w1, [x9]
+        mov w1, #'\\n'
+        str w1, [x9]
+        adr x0, vectors
+        msr vbar_el1, x0
+        ldr x10, =0x08000000         // GICD
+        ldr x11, =0x08010000         // GICC
+        mov w1, #1
+        str w1, [x10]                // GICD_CTLR
+        str w1, [x11]                // GICC_CTLR
+        mov w1, #0xf0
+        str w1, [x11, #4]            // GICC_PMR
+        mov w1, #(1 << 27)
+        str w1, [x10, #0x100]        // GICD_ISENABLER0: PPI 11 (INTID 27)
+        mov x1, #6250                // 100 us at 62.5 MHz
+        msr cntv_tval_el0, x1
+        mov x1, #1
+        msr cntv_ctl_el0, x1
+        msr daifclr, #2
+      wait:
+        wfi
+        cbz x5, wait
+        ldr x0, =0x84000008          // PSCI SYSTEM_OFF
+        mov x1, #0
+        hvc #0
+      irq_handler:
+        ldr w6, [x11, #0xc]          // GICC_IAR
+        msr cntv_ctl_el0, xzr        // the timer's line falls
+        str w6, [x11, #0x10]         // GICC_EOIR
+        mov w1, #'t'
+        str w1, [x9]
+        mov w1, #'\\n'
+        str w1, [x9]
+        add x5, x5, #1
+        eret
+        .balign 2048
+      vectors:
+        .skip 0x280
+        b irq_handler`),
+    );
+    vm.vcpu.pc = 0x4000_0000;
+    const exit = await vm.run({ untilNs: 1e9 });
+    expect(exit).to.deep.equal({ kind: 'stopped', reason: 'guest powered off (PSCI SYSTEM_OFF)', exitCode: 0 });
+    expect((vm.uart.chardev as MemoryChardev).lines).to.deep.equal(['hi', 't']);
+    expect(vm.vcpu.readRegister('x6')).to.equal(27n);
+    expect(vm.loop.now()).to.be.within(100_000, 120_000);
+    expect(logs).to.deep.equal([]);
+    vm.close();
+  });
+});
