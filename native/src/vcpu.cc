@@ -263,7 +263,7 @@ Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
   exceptionStopPending_ = false;
   if (jsFailed_) return env.Undefined();  // the JS exception is pending: the caller sees it thrown
   if (err != UC_ERR_OK) {
-    lastIntno_ = uint32_t(err);
+    lastError_ = err;
     cause_ = StopCause::Error;
   } else if (stopRequested_.exchange(false)) {
     cause_ = StopCause::Requested;
@@ -305,8 +305,8 @@ Napi::Value Vcpu::LastException(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object out = Napi::Object::New(env);
   if (cause_ == StopCause::Error) {
-    out.Set("error", uc_strerror(uc_err(lastIntno_)));
-    out.Set("errorCode", lastIntno_);
+    out.Set("error", uc_strerror(lastError_));
+    out.Set("errorCode", int32_t(lastError_));
     return out;
   }
   out.Set("intno", lastIntno_);

@@ -107,7 +107,6 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   void FillShadow(uint64_t start, uint64_t end);
   void MapShadowPiece(uint64_t start, uint64_t end);
   void SealShadows();
-  bool CheckNoOverlap(Napi::Env env, uint64_t start, uint64_t end);
   bool CarveShadow(Napi::Env env, uint64_t start, uint64_t end);
   bool Check(Napi::Env env, uc_err err, const std::string& what);
   void WriteCpReg(uint32_t op0, uint32_t op1, uint32_t crn, uint32_t crm, uint32_t op2, uint64_t value);
@@ -145,6 +144,8 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   // Interrupt lines and the last exception
   uint64_t hcr_ = 0;
   uint32_t lastIntno_ = 0;
+  uc_err lastError_ = UC_ERR_OK;
+  SysregHookData sysregHooks_[4];  // user_data of the MRS/MSR/SYS/SYSL hooks
   uint64_t lastExceptionPc_ = 0;
   uint32_t lastSyndrome_ = 0;
   uint64_t lastFaultAddress_ = 0;

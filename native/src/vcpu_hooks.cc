@@ -17,16 +17,9 @@ constexpr uint32_t kCalibrationSvc = 0xd4000001 | (0x5a5a << 5);     // svc #0x5
 constexpr uint32_t kCalibrationSyndrome = 0x56005a5a;               // ESR: EC=SVC64, IL=1, imm16
 constexpr uint64_t kCalibrationPage = 0;
 
-enum SysregKind : uintptr_t { kMrs, kMsr, kSys, kSysl };
-
-struct SysregHookData {
-  Vcpu* cpu;
-  SysregKind kind;
-};
-
 uint32_t OnSysregHook(uc_engine* uc, uc_arm64_reg rt, const uc_arm64_cp_reg* cp, void* user) {
   auto* data = static_cast<SysregHookData*>(user);
-  return data->cpu->OnSysreg(rt, cp, data->kind == kMrs || data->kind == kSysl) ? 1 : 0;
+  return data->cpu->OnSysreg(rt, cp, data->isRead) ? 1 : 0;
 }
 
 void OnBlockHook(uc_engine* uc, uint64_t address, uint32_t size, void* user) {
@@ -34,12 +27,6 @@ void OnBlockHook(uc_engine* uc, uint64_t address, uint32_t size, void* user) {
 }
 
 void OnInterruptHook(uc_engine* uc, uint32_t intno, void* user) { static_cast<Vcpu*>(user)->OnInterrupt(intno); }
-
-// Hook data must outlive the engine; one static table per vCPU is overkill, so it is owned by a small
-// registry keyed by vCPU (a vCPU installs its hooks once).
-struct HookData {
-  SysregHookData sysreg[4];
-};
 
 }  // namespace
 
@@ -195,20 +182,20 @@ void Vcpu::ConfigureEl1(Napi::Env env) {
   hcr_ = kHcrEl2;
   WriteCpReg(3, 4, 1, 1, 0, hcr_);
 
-  auto* data = new HookData{{{this, kMrs}, {this, kMsr}, {this, kSys}, {this, kSysl}}};
+  // MRS, MSR, SYS, SYSL: the reads are MRS and SYSL.
+  const bool reads[4] = {true, false, false, true};
   static_assert(UC_ARM64_INS_MRS + 1 == UC_ARM64_INS_MSR && UC_ARM64_INS_MSR + 1 == UC_ARM64_INS_SYS &&
                     UC_ARM64_INS_SYS + 1 == UC_ARM64_INS_SYSL,
                 "instruction ids are consecutive");
   uc_hook h;
   for (int i = 0; i < 4; i++) {
-    if (!Check(env, uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void*>(OnSysregHook), &data->sysreg[i], 1, 0,
+    sysregHooks_[i] = {this, reads[i]};
+    if (!Check(env, uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void*>(OnSysregHook), &sysregHooks_[i], 1, 0,
                                 UC_ARM64_INS_MRS + i),
                "installing the system-register hook"))
       return;
     hooks_.push_back(h);
   }
-  // Leaked on purpose per vCPU (a few bytes); hooks may fire until uc_close.
-  (void)data;
   if (!Check(env, uc_hook_add(uc_, &h, UC_HOOK_INTR, reinterpret_cast<void*>(OnInterruptHook), this, 1, 0),
              "installing the exception hook"))
     return;

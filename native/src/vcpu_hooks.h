@@ -16,6 +16,12 @@ struct MmioSlot {
   uint64_t base;
 };
 
+// user_data of a system-register hook: which vCPU, and whether the instruction reads (MRS, SYSL).
+struct SysregHookData {
+  Vcpu* cpu;
+  bool isRead;
+};
+
 uint64_t OnMmioRead(uc_engine* uc, uint64_t offset, unsigned size, void* slot);
 void OnMmioWrite(uc_engine* uc, uint64_t offset, unsigned size, uint64_t value, void* slot);
 uint64_t OnShadowRead(uc_engine* uc, uint64_t offset, unsigned size, void* slot);
