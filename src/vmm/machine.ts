@@ -1,0 +1,70 @@
+// What every machine has: one vCPU and its run loop, the physical address space the vCPU's map follows,
+// RAM, the object tree its devices live in (/machine/NAME, with the clock and log as their context), and
+// PSCI answered on HVC. Machine types add and wire their devices on top.
+import { HostMemory } from '../cpu/host-memory.js';
+import { Vcpu, type VcpuOptions } from '../cpu/vcpu.js';
+import { RunLoop, type ExitReason } from '../core/run-loop.js';
+import { AddressSpace } from '../memory/address-space.js';
+import { CpuMemoryMap } from '../memory/cpu-map.js';
+import { MemoryRegion } from '../memory/region.js';
+import { provideMachineContext } from '../qom/machine-context.js';
+import type { ArmObject } from '../qom/object.js';
+import type { SysBusDevice } from '../qom/sys-bus-device.js';
+import { cast, defaultRegistry } from '../qom/types.js';
+import { Psci } from './psci.js';
+
+/** Guest physical addresses stop at 1 TiB (the vCPU's limit). */
+const PHYSICAL_SPACE = 2 ** 40;
+
+export interface MachineOptions extends VcpuOptions {
+  ram: { name: string; base: number; size: number };
+}
+
+export class Machine {
+  readonly vcpu: Vcpu;
+  readonly loop: RunLoop;
+  readonly ram: HostMemory;
+  /** The physical address space's root region; the vCPU's map follows it. */
+  readonly system = MemoryRegion.container('system', PHYSICAL_SPACE);
+  readonly memory: AddressSpace;
+  /** The root of the object tree; devices are under `machine` (/machine). */
+  readonly root: ArmObject;
+  readonly machine: ArmObject;
+  protected readonly log: (message: string) => void;
+
+  constructor(options: MachineOptions) {
+    this.log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
+    this.vcpu = new Vcpu(options);
+    this.loop = new RunLoop(this.vcpu);
+    this.memory = new AddressSpace('memory', this.system, this.log);
+    this.memory.addListener(new CpuMemoryMap(this.vcpu, this.log));
+    this.ram = new HostMemory(options.ram.size);
+    this.system.addSubregion(options.ram.base, MemoryRegion.ram(options.ram.name, this.ram));
+
+    this.root = defaultRegistry.create('container');
+    provideMachineContext(this.root, { clock: this.loop, log: this.log });
+    this.machine = defaultRegistry.create('container');
+    this.root.addChild('machine', this.machine);
+
+    const psci = new Psci({ powerOff: (reason, status) => this.loop.stop(reason, status), reset: (reason) => this.loop.stop(reason, 0) });
+    this.vcpu.onHypercall((cpu, call) => psci.handle(cpu, call));
+  }
+
+  /** Creates a device at /machine/NAME, sets its properties, realizes it and maps region n at mmioAt[n]. */
+  protected addDevice<T extends SysBusDevice>(type: string, name: string, props: Record<string, string>, mmioAt: number[]): T {
+    const device = cast<T>(defaultRegistry.create(type), 'sys-bus-device');
+    this.machine.addChild(name, device);
+    for (const [prop, text] of Object.entries(props)) device.setPropertyText(prop, text);
+    device.realize();
+    mmioAt.forEach((address, n) => this.system.addSubregion(address, device.mmio(n)));
+    return device;
+  }
+
+  run(options: { untilNs?: number } = {}): Promise<ExitReason> {
+    return this.loop.run(options);
+  }
+
+  close(): void {
+    this.vcpu.close();
+  }
+}
