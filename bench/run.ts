@@ -8,6 +8,7 @@ import { MemoryRegion } from '../src/memory/region.js';
 import { FoundationBoard } from '../machines/foundation.js';
 import { firmwarePath, FIRMWARE_BUILD_DIR } from '../src/firmware-path.js';
 import { assemble } from '../test/support/assemble.js';
+import { POWER_OFF } from '../test/support/guest.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RUNS = 5;
@@ -102,9 +103,7 @@ async function irqRoundTrip() {
   wait:
     cmp x5, x25
     b.ne wait
-    ldr x0, =0x84000008
-    mov x1, #0
-    hvc #0
+    ${POWER_OFF}
   irq_handler:
     add x5, x5, #1
     str wzr, [x8, #4]        // EOI: lower the line (the device raises it again while repeats remain)

@@ -58,7 +58,7 @@ export class HarnessDevice extends SysBusDevice implements MemoryOps {
       case 0x04:
         if (value === 0 && this.repeats > 0) {
           this.repeats--;
-          this.line.pulse();
+          this.line.lower();
           this.line.raise();
         } else {
           this.line.set(value !== 0);

@@ -56,7 +56,7 @@ export class CpuMemoryMap implements MemoryListener {
         out.set(r.start, {
           start: r.start,
           size: r.size,
-          key: `ptr:${memoryId(memory)}:${offset}`,
+          key: `ptr:${identity(memory)}:${offset}`,
           apply: (vcpu) => vcpu.mapMemory(r.start, memory, offset, r.size),
         });
         continue;
@@ -77,7 +77,7 @@ export class CpuMemoryMap implements MemoryListener {
   }
 
   private mmioSpan(start: number, size: number, ranges: FlatRange[]): CpuMapping {
-    const key = `mmio:${ranges.map((r) => `${r.start}+${r.size}:${regionId(r.region)}:${r.regionOffset}`).join(',')}`;
+    const key = `mmio:${ranges.map((r) => `${r.start}+${r.size}:${identity(r.region)}:${r.regionOffset}`).join(',')}`;
     return { start, size, key, apply: (vcpu) => vcpu.mapMmio(start, size, this.dispatcher(start, size, ranges)) };
   }
 
@@ -136,10 +136,9 @@ function isPointerRange(r: FlatRange): boolean {
 
 const ids = new WeakMap<object, number>();
 let nextId = 1;
+/** A number per object (host memory, region), for the keys that tell whether a mapping changed. */
 function identity(o: object): number {
   let id = ids.get(o);
   if (id === undefined) ids.set(o, (id = nextId++));
   return id;
 }
-const memoryId = identity;
-const regionId = identity;

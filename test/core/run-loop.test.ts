@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import { FoundationBoard, FOUNDATION_RAM_BASE } from '../../machines/foundation.js';
 import { assemble } from '../support/assemble.js';
+import { POWER_OFF } from '../support/guest.js';
 
 // Guest: arm the harness timer for x20 ns, WFI until its IRQ was handled, then power off. The handler acks the
 // timer (W1C), lowers the line and records the counter value.
@@ -13,9 +14,7 @@ const WAIT_FOR_TIMER = `
 wait:
   wfi
   cbz x5, wait
-  ldr x0, =0x84000008            // PSCI SYSTEM_OFF
-  mov x1, #0
-  hvc #0
+  ${POWER_OFF}
 irq_handler:
   mov w1, #1
   str w1, [x8, #0xc]             // STATUS: W1C

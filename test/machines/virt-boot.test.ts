@@ -8,6 +8,7 @@ import { findNode, getString, parseDtb } from '../../src/fdt/index.js';
 import type { MemoryChardev } from '../../src/chardev/index.js';
 import { firmwarePath } from '../../src/firmware-path.js';
 import { assemble } from '../support/assemble.js';
+import { POWER_OFF } from '../support/guest.js';
 
 // A guest that checks x0 points at a DTB (magic 0xd00dfeed, big-endian) and says so on the PL011.
 const CHECK_DTB = `
@@ -19,9 +20,7 @@ const CHECK_DTB = `
   mov w3, #'y'
   csel w1, w3, w1, eq
   str w1, [x9]
-  ldr x0, =0x84000008
-  mov x1, #0
-  hvc #0`;
+  ${POWER_OFF}`;
 
 /** A Linux arm64 Image: the 64-byte header (text_offset 0, image_size set, "ARM\\x64") then `code`. */
 function arm64Image(code: Uint8Array): Uint8Array {

@@ -9,6 +9,7 @@ import { printDts } from '../../src/fdt/dts-printer.js';
 import type { MemoryChardev } from '../../src/chardev/index.js';
 import { assemble } from '../support/assemble.js';
 import { dtcWarnings } from '../support/dtc.js';
+import { POWER_OFF } from '../support/guest.js';
 
 /** Top-level nodes of a dts text, by name, with their bodies. */
 function topLevelNodes(dts: string): Map<string, string> {
@@ -77,9 +78,7 @@ describe('virt machine', () => {
       wait:
         wfi
         cbz x5, wait
-        ldr x0, =0x84000008          // PSCI SYSTEM_OFF
-        mov x1, #0
-        hvc #0
+        ${POWER_OFF}
       irq_handler:
         ldr w6, [x11, #0xc]          // GICC_IAR
         msr cntv_ctl_el0, xzr        // the timer's line falls

@@ -6,11 +6,16 @@ import { assemble } from './assemble.js';
 export const RAM_BASE = 0x4000_0000;
 export const RAM_SIZE = 0x20_0000;
 
+/** Guest code that powers the machine off (PSCI SYSTEM_OFF over HVC, exit status 0). */
+export const POWER_OFF = `
+  ldr x0, =0x84000008
+  mov x1, #0
+  hvc #0`;
+
 export interface TestGuest {
   vcpu: Vcpu;
   ram: HostMemory;
   logs: string[];
-  /** Address of `label:` in the assembled code (labels must be declared `.global`). */
 }
 
 /** A vCPU with 2 MiB of RAM at 0x40000000 holding `source`, PC at its start, log lines collected. */
