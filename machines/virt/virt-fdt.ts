@@ -3,7 +3,7 @@
 import { FdtWriter } from '../../src/fdt/fdt-writer.js';
 import { toCells, type DeviceTreeContext, type SysBusDevice } from '../../src/qom/sys-bus-device.js';
 import { writeDeviceTree as writeTimerNode } from '../../devices/generic-timer/index.js';
-import { VIRT_MEMMAP } from './memory-map.js';
+import { VIRT_IRQMAP, VIRT_MEMMAP } from './memory-map.js';
 import type { VirtMachine } from './virt-machine.js';
 
 const PHANDLE_APB_PCLK = 0x8000;
@@ -17,6 +17,11 @@ export interface BootInfo {
   initrd?: { start: number; end: number };
 }
 
+function machineClock(name: string, device?: SysBusDevice): number {
+  if (name !== 'apb-pclk') throw new Error(`${device ? `${device.label()}: ` : ''}the virt machine has no clock '${name}'`);
+  return PHANDLE_APB_PCLK;
+}
+
 function contextFor(vm: VirtMachine, device: SysBusDevice): DeviceTreeContext {
   return {
     mmioAddress: (n) => device.mmioAddress(n)!,
@@ -25,10 +30,7 @@ function contextFor(vm: VirtMachine, device: SysBusDevice): DeviceTreeContext {
       if (spi === undefined || n !== 0) throw new Error(`${device.label()}: IRQ output ${n} is not wired to a GIC SPI`);
       return [0, spi, trigger === 'level' ? IRQ_LEVEL_HIGH : IRQ_EDGE_RISING];
     },
-    clockPhandle: (name) => {
-      if (name !== 'apb-pclk') throw new Error(`${device.label()}: the virt machine has no clock '${name}'`);
-      return PHANDLE_APB_PCLK;
-    },
+    clockPhandle: (name) => machineClock(name, device),
     addressCells: 2,
     sizeCells: 2,
   };
@@ -58,6 +60,13 @@ export function buildVirtDtb(vm: VirtMachine, boot: BootInfo = {}): Uint8Array {
   fdt.propertyString('device_type', 'memory');
   fdt.endNode();
 
+  vm.platformBus.writeBusNode(fdt, {
+    base: VIRT_MEMMAP.platformBus.base,
+    firstSpi: VIRT_IRQMAP.platformBus,
+    intcPhandle: PHANDLE_INTC,
+    nodeName: vm.platformBusNodeName,
+    clockPhandle: (name) => machineClock(name),
+  });
   vm.rtc.writeDeviceTree?.(fdt, contextFor(vm, vm.rtc));
   vm.uart.writeDeviceTree(fdt, contextFor(vm, vm.uart));
   vm.gic.writeIntcNode(fdt, contextFor(vm, vm.gic), PHANDLE_INTC);

@@ -33,13 +33,13 @@ function qemuVirtDts(ramMiB: number): string {
 describe('virt machine', () => {
   it("generates a guest DTB that dtc accepts, whose device nodes equal qemu-system-aarch64 -M virt's", function () {
     this.timeout(30_000);
-    const vm = new VirtMachine({ ramSize: 128 * 1024 * 1024, log: () => {} });
+    const vm = new VirtMachine({ ramSize: 128 * 1024 * 1024, platformBusNodeName: 'platform-bus', log: () => {} });
     const dtb = buildVirtDtb(vm, { bootargs: 'console=ttyAMA0' });
     vm.close();
     expect(dtcWarnings(dtb)).to.equal('');
     const ours = topLevelNodes(printDts(dtb));
     const qemu = topLevelNodes(qemuVirtDts(128));
-    for (const node of ['psci', 'memory@40000000', 'pl031@9010000', 'pl011@9000000', 'timer', 'apb-pclk']) {
+    for (const node of ['psci', 'memory@40000000', 'platform-bus@c000000', 'pl031@9010000', 'pl011@9000000', 'timer', 'apb-pclk']) {
       expect(ours.get(node), node).to.equal(qemu.get(node));
     }
     expect(ours.get('chosen')).to.equal('\t\tbootargs = "console=ttyAMA0";\n\t\tstdout-path = "/pl011@9000000";\n');

@@ -1,0 +1,146 @@
+// The platform bus of QEMU's virt (hw/core/platform-bus.c): a window of guest physical space and a set of
+// GIC lines for devices added with -device. Each such device's MMIO regions are placed first-fit at their
+// size rounded up to a power of two, its IRQ outputs take the first free lines; wiring a line calls the
+// device's onIrqConnected, which is when a vfio-platform interrupt starts. The bus writes its own
+// device-tree node and asks each device on it for its node, with bus-relative addresses.
+import { MemoryRegion } from '../src/memory/region.js';
+import { prop, registerType } from '../src/qom/index.js';
+import { DeviceError } from '../src/qom/device-error.js';
+import { SysBusDevice, toCells, type DeviceTreeContext } from '../src/qom/sys-bus-device.js';
+import type { IrqLine } from '../src/core/irq.js';
+import type { FdtWriter } from '../src/fdt/fdt-writer.js';
+
+const IRQ_LEVEL_HIGH = 4;
+const IRQ_EDGE_RISING = 1;
+
+export interface PlatformBusFdtOptions {
+  /** Guest physical address of the window (the `ranges` parent address, in the root's two cells). */
+  base: number;
+  /** GIC SPI of bus line 0. */
+  firstSpi: number;
+  intcPhandle: number;
+  /** Node name without unit address: `platform` (QEMU up to 7.1) or `platform-bus` (7.2+). */
+  nodeName: string;
+  /** The machine's clocks, for devices that name one (a PL011's `apb-pclk`). */
+  clockPhandle(name: string): number;
+}
+
+export class PlatformBus extends SysBusDevice {
+  private windowRegion: MemoryRegion | undefined;
+  private lines: IrqLine[] = [];
+  /** The device whose IRQ output is on each bus line. */
+  private lineUsers: (SysBusDevice | undefined)[] = [];
+  /** Bus line of each linked device's IRQ outputs. */
+  private readonly linesOf = new Map<SysBusDevice, Map<number, number>>();
+  readonly devices: SysBusDevice[] = [];
+
+  get window(): MemoryRegion {
+    if (!this.windowRegion) throw new DeviceError(`${this.label()}: not realized`);
+    return this.windowRegion;
+  }
+
+  get mmioSize(): number {
+    return Number(this.getProperty('mmio-size'));
+  }
+
+  protected override onRealize(): void {
+    const size = this.mmioSize;
+    if (size <= 0) throw new DeviceError(`${this.label()}: mmio-size must be above 0`);
+    this.windowRegion = MemoryRegion.container('platform bus', size);
+    this.initMmio(this.windowRegion);
+    const count = Number(this.getProperty('num-irqs'));
+    this.lines = Array.from({ length: count }, () => this.initIrq());
+    this.lineUsers = new Array<SysBusDevice | undefined>(count).fill(undefined);
+  }
+
+  /**
+   * Places `device`'s regions in the window and wires its IRQ outputs to free lines (QEMU's
+   * platform_bus_link_device). Nothing changes when something does not fit.
+   */
+  link(device: SysBusDevice): void {
+    const placed: { offset: number; size: number }[] = this.window.subregions.map((s) => ({ offset: s.offset, size: s.region.size }));
+    const offsets = device.mmioRegions.map((region) => {
+      if (region.container) return undefined;
+      const offset = this.findFreeOffset(region.size, placed);
+      if (offset === undefined) throw new DeviceError(`Platform Bus: Can not fit MMIO region of size ${region.size.toString(16)}`);
+      placed.push({ offset, size: region.size });
+      return offset;
+    });
+    const outputs = device.irqOutputs.map((_, n) => n).filter((n) => !device.isIrqConnected(n));
+    const freeLines = this.lineUsers.flatMap((user, line) => (user === undefined ? [line] : []));
+    if (outputs.length > freeLines.length) throw new DeviceError('Platform Bus: Can not fit IRQ line');
+
+    device.mmioRegions.forEach((region, n) => offsets[n] !== undefined && this.window.addSubregion(offsets[n]!, region));
+    const lines = new Map<number, number>();
+    this.linesOf.set(device, lines);
+    outputs.forEach((n, i) => {
+      const line = freeLines[i]!;
+      this.lineUsers[line] = device;
+      lines.set(n, line);
+      const busLine = this.lines[line]!;
+      device.connectIrq(n, (level) => busLine.set(level));
+    });
+    this.devices.push(device);
+  }
+
+  /** Offset of `device`'s region n in the window, or undefined when it is not on this bus. */
+  mmioOffset(device: SysBusDevice, n: number): number | undefined {
+    const region = device.mmio(n);
+    return region.container === this.window ? region.offset : undefined;
+  }
+
+  /** Bus line of `device`'s IRQ output n, or undefined when it is not on this bus. */
+  irqLine(device: SysBusDevice, n: number): number | undefined {
+    return this.linesOf.get(device)?.get(n);
+  }
+
+  /** The bus node and the node of each device on it (QEMU's platform_bus_add_all_fdt_nodes). */
+  writeBusNode(fdt: FdtWriter, options: PlatformBusFdtOptions): void {
+    fdt.beginNode(`${options.nodeName}@${options.base.toString(16)}`);
+    fdt.propertyCells('interrupt-parent', [options.intcPhandle]);
+    fdt.propertyCells('ranges', [0, ...toCells(options.base, 2), this.mmioSize]);
+    fdt.propertyCells('#address-cells', [1]);
+    fdt.propertyCells('#size-cells', [1]);
+    fdt.propertyStringList('compatible', ['qemu,platform', 'simple-bus']);
+    for (const device of this.devices) {
+      if (!device.writeDeviceTree) throw new DeviceError(`Device ${device.typeName} can not be dynamically instantiated`);
+      device.writeDeviceTree(fdt, this.contextFor(device, options));
+    }
+    fdt.endNode();
+  }
+
+  private contextFor(device: SysBusDevice, options: PlatformBusFdtOptions): DeviceTreeContext {
+    return {
+      mmioAddress: (n) => this.mmioOffset(device, n)!,
+      interruptCells: (n, trigger) => {
+        const line = this.irqLine(device, n);
+        if (line === undefined) throw new DeviceError(`${device.label()}: IRQ output ${n} is not on the platform bus`);
+        return [0, options.firstSpi + line, trigger === 'level' ? IRQ_LEVEL_HIGH : IRQ_EDGE_RISING];
+      },
+      clockPhandle: (name) => options.clockPhandle(name),
+      addressCells: 1,
+      sizeCells: 1,
+    };
+  }
+
+  /** First offset, stepping by the size rounded up to a power of two, where [offset, offset+size) is free. */
+  private findFreeOffset(size: number, placed: { offset: number; size: number }[]): number | undefined {
+    const alignment = 2 ** Math.ceil(Math.log2(Math.max(size, 1)));
+    for (let offset = 0; offset + size <= this.mmioSize; offset += alignment) {
+      const overlaps = placed.some((p) => p.offset < offset + size && offset < p.offset + p.size);
+      if (!overlaps) return offset;
+    }
+    return undefined;
+  }
+}
+
+registerType({
+  name: 'platform-bus-device',
+  parent: 'sys-bus-device',
+  cls: PlatformBus,
+  description: 'The machine window and GIC lines where -device sysbus devices are placed',
+  properties: [
+    prop.uint32('num-irqs', { default: 64, description: 'IRQ lines on the bus' }),
+    prop.size('mmio-size', { default: 32n * 1024n * 1024n, description: 'Size of the MMIO window' }),
+  ],
+});
