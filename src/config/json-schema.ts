@@ -4,6 +4,8 @@
 // promises a check that is silently skipped. Each message names the source file, the JSON path, the value
 // and what is allowed; a `description` on the schema is the reader's explanation of a pattern.
 
+import { closestWord } from './did-you-mean.js';
+
 export type JsonSchema = {
   type?: JsonType | JsonType[];
   properties?: Record<string, JsonSchema>;
@@ -55,12 +57,37 @@ export function parseJsonText(text: string, source: string): unknown {
     return JSON.parse(text);
   } catch (e) {
     const message = (e as Error).message;
-    const at = /position (\d+)/.exec(message);
-    if (!at) throw new JsonCheckError([`${source}: not valid JSON: ${message}`]);
-    const before = text.slice(0, Number(at[1])).split('\n');
-    const detail = message.replace(/^.*?(Unexpected|Expected|Bad|Unterminated)/, '$1').replace(/ in JSON at position \d+.*$/, '');
+    const position = errorPosition(text, message);
+    const detail = message.replace(/^.*?(Unexpected|Expected|Bad|Unterminated)/, '$1').replace(/, (\.\.\.)?".*" is not valid JSON$/s, '').replace(/( in JSON)? at position \d+.*$/s, '');
+    if (position === undefined) throw new JsonCheckError([`${source}: not valid JSON: ${detail}`]);
+    const before = text.slice(0, position).split('\n');
     throw new JsonCheckError([`${source}:${before.length}:${before[before.length - 1]!.length + 1}: not valid JSON: ${detail}`]);
   }
+}
+
+/**
+ * Where JSON.parse stopped. V8 gives a position for most errors but not for an unexpected token; then the
+ * shortest failing prefix is found: every shorter prefix fails only for ending early.
+ */
+function errorPosition(text: string, message: string): number | undefined {
+  const at = /position (\d+)/.exec(message);
+  if (at) return Number(at[1]);
+  if (!message.startsWith('Unexpected token')) return undefined;
+  const failsOnToken = (length: number) => {
+    try {
+      JSON.parse(text.slice(0, length));
+      return false;
+    } catch (error) {
+      return (error as Error).message.startsWith('Unexpected token');
+    }
+  };
+  let [low, high] = [0, text.length];
+  while (low < high) {
+    const mid = (low + high) >> 1;
+    if (failsOnToken(mid)) high = mid;
+    else low = mid + 1;
+  }
+  return low - 1;
 }
 
 function assertSupported(schema: JsonSchema, where: string): void {
@@ -175,19 +202,7 @@ function show(value: unknown): string {
 
 /** " (did you mean 'memory'?)" for a key one or two edits away from a known one, else the list of allowed keys. */
 function suggest(key: string, known: string[]): string {
-  const close = known.find((k) => editDistance(k, key) <= Math.min(2, Math.floor(k.length / 3)));
+  const close = closestWord(key, known);
   if (close) return ` (did you mean '${close}'?)`;
   return known.length ? ` (allowed: ${known.join(', ')})` : '';
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length]!;
 }
