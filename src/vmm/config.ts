@@ -1,0 +1,183 @@
+// The one model of what to run, whether it comes from a machine config file (`armvirt run CONFIG.json`), from
+// QEMU-style flags, or both (flags win). Raw JSON is checked against machines/machine-config.schema.json (the
+// schema editors use), then resolved: sizes to bytes, paths to absolute ones (relative to the config file's
+// folder, or to the working directory for flags), device objects to -device option strings.
+import { readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkJson, JsonCheckError, parseJsonText, type JsonSchema } from '../config/json-schema.js';
+import { parseSize } from '../qom/number-text.js';
+
+export const MACHINES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'machines');
+export const CONFIG_SCHEMA_PATH = join(MACHINES_DIR, 'machine-config.schema.json');
+/** What `armvirt` and `npm start` run when given no config and no kernel. */
+export const DEFAULT_CONFIG_PATH = join(MACHINES_DIR, 'virt-demo.json');
+
+const PAGE_SIZE = 0x1000;
+/** RAM starts at 1 GiB and the guest's physical space ends at 256 GiB (as QEMU virt without highmem RAM). */
+const MAX_RAM_BYTES = 255 * 2 ** 30;
+
+export type MachineType = 'virt' | 'foundation';
+export type SerialSpec = string;
+
+/** A machine config file's JSON as the schema describes it (every key optional). */
+export interface RawConfig {
+  description?: string;
+  machine?: MachineType;
+  memory?: string;
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  dtb?: string;
+  serial?: SerialSpec;
+  devices?: (string | RawDevice)[];
+  clock?: 'realtime' | 'deterministic';
+  timeout?: { virtual?: number; host?: number };
+  unmappedAccess?: 'raz-wi' | 'stop';
+  trace?: string[];
+  platformBus?: { size?: string; nodeName?: 'platform' | 'platform-bus' };
+}
+
+export interface RawDevice {
+  type: string;
+  id?: string;
+  [property: string]: string | number | boolean | undefined;
+}
+
+export interface MachineConfig {
+  /** Where the config came from, for messages: a file path, or 'the command line'. */
+  source: string;
+  machine: MachineType;
+  memoryBytes?: number;
+  kernel?: string;
+  initrd?: string;
+  append?: string;
+  dtb?: string;
+  serial: SerialSpec;
+  /** -device option strings, in order. */
+  devices: string[];
+  clock: 'realtime' | 'deterministic';
+  timeout: { virtualSeconds?: number; hostSeconds?: number };
+  unmappedAccess: 'raz-wi' | 'stop';
+  trace: string[];
+  platformBus: { sizeBytes?: number; nodeName?: 'platform' | 'platform-bus' };
+}
+
+/** A config or command line that cannot be used: every problem, one per line, each naming where it is. */
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(problems.join('\n'));
+    this.name = 'ConfigError';
+  }
+}
+
+let schema: JsonSchema | undefined;
+export function configSchema(): JsonSchema {
+  schema ??= JSON.parse(readFileSync(CONFIG_SCHEMA_PATH, 'utf8')) as JsonSchema;
+  return schema;
+}
+
+/** Checks raw JSON against the schema; `source` prefixes every message. */
+export function checkRawConfig(value: unknown, source: string): RawConfig {
+  try {
+    return checkJson<RawConfig>(value, configSchema(), source);
+  } catch (e) {
+    if (e instanceof JsonCheckError) throw new ConfigError(e.problems);
+    throw e;
+  }
+}
+
+/** Reads and checks a config file; its relative paths are resolved against its folder. */
+export function loadConfigFile(path: string): { raw: RawConfig; baseDir: string } {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw new ConfigError([`${path}: cannot read the machine config: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`]);
+  }
+  let value: unknown;
+  try {
+    value = parseJsonText(text, path);
+  } catch (e) {
+    if (e instanceof JsonCheckError) throw new ConfigError(e.problems);
+    throw e;
+  }
+  return { raw: checkRawConfig(value, path), baseDir: dirname(resolve(path)) };
+}
+
+/** Makes a raw config's file paths absolute against `baseDir` (so configs and flags can be merged). */
+export function absolutePaths(raw: RawConfig, baseDir: string): RawConfig {
+  const out: RawConfig = { ...raw };
+  for (const key of ['kernel', 'initrd', 'dtb'] as const) if (out[key] !== undefined) out[key] = resolve(baseDir, out[key]!);
+  if (out.serial?.startsWith('file:')) out.serial = `file:${resolve(baseDir, out.serial.slice('file:'.length))}`;
+  return out;
+}
+
+/**
+ * Lays `overrides` (the command line) over `base` (a config file): scalars and objects replace, the lists
+ * (devices, trace) add up, as repeated -device and -trace flags do.
+ */
+export function mergeRawConfigs(base: RawConfig, overrides: RawConfig): RawConfig {
+  const merged: RawConfig = { ...base, ...overrides };
+  if (base.devices || overrides.devices) merged.devices = [...(base.devices ?? []), ...(overrides.devices ?? [])];
+  if (base.trace || overrides.trace) merged.trace = [...(base.trace ?? []), ...(overrides.trace ?? [])];
+  if (base.timeout || overrides.timeout) merged.timeout = { ...base.timeout, ...overrides.timeout };
+  if (base.platformBus || overrides.platformBus) merged.platformBus = { ...base.platformBus, ...overrides.platformBus };
+  return merged;
+}
+
+/**
+ * The resolved model: defaults filled in, sizes in bytes, device objects as option strings. A problem is
+ * named `source: $.key`, or by `flagOf(key)` (e.g. `-m`) when a command-line flag set the key.
+ */
+export function resolveConfig(raw: RawConfig, source: string, flagOf: (key: keyof RawConfig) => string | undefined = () => undefined): MachineConfig {
+  const problems: string[] = [];
+  const where = (key: keyof RawConfig, subKey = '') => flagOf(key) ?? `${source}: $.${key}${subKey}`;
+  const bytes = (text: string | undefined, key: 'memory' | 'platformBus', subKey = '') => {
+    if (text === undefined) return undefined;
+    const value = parseSize(text);
+    if (value === undefined || value === 0n || value > BigInt(Number.MAX_SAFE_INTEGER)) {
+      problems.push(`${where(key, subKey)}: '${text}' is not a usable size (a positive number of bytes with an optional K, M, G or T suffix)`);
+      return undefined;
+    }
+    return Number(value);
+  };
+  const machine = raw.machine ?? 'virt';
+  const config: MachineConfig = {
+    source,
+    machine,
+    memoryBytes: bytes(raw.memory, 'memory'),
+    kernel: raw.kernel,
+    initrd: raw.initrd,
+    append: raw.append,
+    dtb: raw.dtb,
+    serial: raw.serial ?? 'stdio',
+    devices: (raw.devices ?? []).map(deviceOptionText),
+    clock: raw.clock ?? 'realtime',
+    timeout: { virtualSeconds: raw.timeout?.virtual, hostSeconds: raw.timeout?.host },
+    unmappedAccess: raw.unmappedAccess ?? 'raz-wi',
+    trace: raw.trace ?? [],
+    platformBus: { sizeBytes: bytes(raw.platformBus?.size, 'platformBus', '.size'), nodeName: raw.platformBus?.nodeName },
+  };
+  if (config.memoryBytes !== undefined && config.memoryBytes % PAGE_SIZE !== 0) {
+    problems.push(`${where('memory')}: '${raw.memory}' is not a whole number of 4K pages`);
+  } else if (config.memoryBytes !== undefined && config.memoryBytes > MAX_RAM_BYTES) {
+    problems.push(`${where('memory')}: '${raw.memory}' is more than the 255G of RAM the virt memory map has room for`);
+  }
+  if (machine === 'foundation') {
+    for (const key of ['initrd', 'append', 'dtb', 'devices', 'platformBus'] as const) {
+      if (raw[key] !== undefined) problems.push(`${where(key)}: the foundation board has no device tree, platform bus or Linux boot; use machine 'virt'`);
+    }
+  }
+  if (problems.length) throw new ConfigError(problems);
+  return config;
+}
+
+/** {"type": "pl031", "id": "rtc1", "x": 1} as the -device text `pl031,id=rtc1,x=1` (commas in values doubled). */
+export function deviceOptionText(device: string | RawDevice): string {
+  if (typeof device === 'string') return device;
+  const { type, ...props } = device;
+  const escape = (text: string) => text.replaceAll(',', ',,');
+  return [type, ...Object.entries(props).map(([k, v]) => `${k}=${escape(String(v))}`)].join(',');
+}
