@@ -1,109 +1,130 @@
 #!/usr/bin/env node
-// armvirt: the VMM launcher. With no arguments it runs the demo VM (firmware/build/foundation.elf on the
-// foundation board) and prints what the guest prints; the exit code is the guest's PSCI SYSTEM_OFF code.
-import { parseArgs } from 'node:util';
-import { FoundationBoard } from '../../machines/foundation.js';
-import { firmwarePath } from '../firmware-path.js';
+// armvirt: the VMM launcher. `armvirt [run] [CONFIG.json] [FLAGS]` builds the machine a config file and
+// QEMU-style flags describe and runs it; `armvirt dumpdtb` writes (or prints) the guest's device tree. With
+// no config and no kernel it runs the demo config. `armvirt --help` lists the flags and exit codes.
+import { writeFileSync } from 'node:fs';
+import { printDts } from '../fdt/index.js';
 import { formatMtree } from '../memory/mtree.js';
-import { formatQtree } from '../monitor/qtree.js';
 import { formatInfoIrq } from '../monitor/irq-lines.js';
+import { formatQtree } from '../monitor/qtree.js';
+import { deviceHelp } from '../qom/device-options.js';
 import { StreamTraceSink, traceRegistry } from '../trace/index.js';
+import {
+  absolutePaths, ConfigError, DEFAULT_CONFIG_PATH, checkRawConfig, loadConfigFile, mergeRawConfigs, resolveConfig, type MachineConfig, type RawConfig,
+} from '../vmm/config.js';
+import { EXIT_USAGE, EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
+import type { Machine } from '../vmm/machine.js';
+import { CPU_MODELS, DEBUG_ITEMS, parseCommandLine, usage, UsageError, type CommandLine } from './args.js';
+import { buildMachine, MACHINE_TYPES, runMachine } from './launch.js';
 
-const USAGE = `usage: armvirt [--firmware FILE.elf] [--clock deterministic|realtime] [--timeout SECONDS]
-               [--trace PATTERN]... [--info qtree|mtree|mtree-f|irq]
-  Runs an AArch64 ELF on the foundation board (RAM at 0x40000000, test harness device at 0x0a000000).
-  Without --firmware it runs the demo, firmware/build/foundation.elf.
-  --trace enables trace events by glob ('pl031_*', '-regbank_*' to disable; 'help' lists them).
-  --info prints a monitor view of the board and exits: the device tree (qtree), the memory tree (mtree),
-  its flat view (mtree-f) or the IRQ lines (irq).`;
+const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
+const report = (message: string) => process.stderr.write(`armvirt: ${message}\n`);
 
-// Exit codes: the guest's own code on power-off; these for everything else.
-const EXIT_TIMEOUT = 124;
-const EXIT_GUEST_FAULT = 125;
-const EXIT_VMM_ERROR = 126;
+/** The file config (or the demo's, when neither a config nor a kernel is given) under the flags. */
+function configFrom(line: CommandLine): MachineConfig {
+  const flags = checkFlags(line);
+  const configPath = line.configPath ?? (flags.kernel === undefined && flags.machine === undefined ? DEFAULT_CONFIG_PATH : undefined);
+  const flagOf = (key: keyof RawConfig) => line.flagOf[key];
+  if (configPath === undefined) return resolveConfig(flags, 'the command line', flagOf);
+  const file = loadConfigFile(configPath);
+  return resolveConfig(mergeRawConfigs(absolutePaths(file.raw, file.baseDir), flags), configPath, flagOf);
+}
 
-function parseOptions(argv: string[]) {
+/** Flag values checked by the config schema, each problem named by the flag that set it. */
+function checkFlags(line: CommandLine): RawConfig {
   try {
-    return parseArgs({
-      args: argv,
-      options: {
-        firmware: { type: 'string' },
-        clock: { type: 'string', default: 'realtime' },
-        timeout: { type: 'string', default: '60' },
-        help: { type: 'boolean', short: 'h' },
-        trace: { type: 'string', multiple: true, default: [] },
-        info: { type: 'string' },
-      },
-    });
-  } catch (e) {
-    throw new Error(`${(e as Error).message}; see armvirt --help`);
+    return absolutePaths(checkRawConfig(line.flags, 'command line'), process.cwd());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    throw new ConfigError(
+      error.problems.map((problem) =>
+        problem.replace(/^command line: \$\.(\w+)(?:[.[][^:]*)?: /, (_, key: keyof RawConfig) => `${line.flagOf[key] ?? key}: `),
+      ),
+    );
   }
 }
 
+function helpText(line: CommandLine): string | undefined {
+  const texts: string[] = [];
+  if (line.help) texts.push(usage());
+  if (line.helpFor.machines) texts.push(Object.entries(MACHINE_TYPES).map(([name, text]) => `${name.padEnd(12)} ${text}`).join('\n'));
+  if (line.helpFor.cpus) texts.push(CPU_MODELS.join('\n'));
+  if (line.helpFor.debug) texts.push(`${DEBUG_ITEMS.join('\n')}\n(guest errors such as unmapped accesses are always logged)`);
+  if (line.helpFor.trace) texts.push(traceRegistry.list().map((e) => `${e.name}  ${e.format}`).join('\n'));
+  for (const request of line.helpFor.devices) texts.push(deviceHelp(request) ?? '');
+  return texts.length ? texts.join('\n\n') : undefined;
+}
+
+function enableTracing(config: MachineConfig, machine: Machine): void {
+  if (!config.trace.length) return;
+  for (const warning of traceRegistry.enable(...config.trace)) report(warning);
+  traceRegistry.addSink(new StreamTraceSink(process.stderr));
+  traceRegistry.setClock(() => machine.vcpu.nowNs());
+}
+
+const INFO_VIEWS: Record<string, (machine: Machine) => string> = {
+  qtree: (m) => formatQtree(m.root),
+  mtree: (m) => formatMtree(m.memory),
+  'mtree-f': (m) => formatMtree(m.memory, { flat: true }),
+  irq: (m) => formatInfoIrq(m.root),
+};
+
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseOptions(argv);
-  if (values.help) {
-    process.stdout.write(`${USAGE}\n`);
+  const line = parseCommandLine(argv);
+  const help = helpText(line);
+  if (help !== undefined) {
+    print(help);
     return 0;
   }
-  const clock = values.clock;
-  if (clock !== 'deterministic' && clock !== 'realtime') throw new Error(`--clock '${clock}' is not one of deterministic, realtime`);
-  const timeoutS = Number(values.timeout);
-  if (!(timeoutS > 0)) throw new Error(`--timeout '${values.timeout}' is not a positive number of seconds`);
+  const config = configFrom(line);
+  const infoView = line.info === undefined ? undefined : INFO_VIEWS[line.info];
+  if (line.info !== undefined && !infoView) throw new UsageError(`--info '${line.info}' is not one of ${Object.keys(INFO_VIEWS).join(', ')}`);
+  if (line.command === 'dumpdtb' && !line.dts && line.dtbOutput === undefined) throw new UsageError('dumpdtb needs --dts (print the source) or -o FILE (write the DTB)');
 
-  if (values.trace.includes('help')) {
-    for (const e of traceRegistry.list()) process.stdout.write(`${e.name}  ${e.format}\n`);
+  const running = line.command === 'run' && !infoView;
+  const built = buildMachine(config, {
+    loadKernel: running || (line.command === 'dumpdtb' && config.kernel !== undefined),
+    ...(running ? {} : { serial: 'null' }),
+    log: report,
+    onHarnessLine: (text) => print(text),
+  });
+  if (infoView) {
+    print(infoView(built.machine));
+    built.machine.close();
     return 0;
   }
-  for (const warning of traceRegistry.enable(...values.trace)) process.stderr.write(`armvirt: ${warning}\n`);
-  if (values.trace.length) traceRegistry.addSink(new StreamTraceSink(process.stderr));
+  if (line.command === 'dumpdtb') {
+    try {
+      const dtb = built.dtb();
+      if (line.dts) print(printDts(dtb));
+      if (line.dtbOutput !== undefined) writeFileSync(line.dtbOutput, dtb);
+    } finally {
+      built.machine.close();
+    }
+    return 0;
+  }
+  enableTracing(config, built.machine);
+  setupDone = true;
+  return runMachine(built.machine, config, report);
+}
 
-  const board = new FoundationBoard({ clock });
-  traceRegistry.setClock(() => board.vcpu.nowNs());
-  if (values.info !== undefined) {
-    const views: Record<string, () => string> = {
-      qtree: () => formatQtree(board.root),
-      mtree: () => formatMtree(board.memory),
-      'mtree-f': () => formatMtree(board.memory, { flat: true }),
-      irq: () => formatInfoIrq(board.root),
-    };
-    const view = views[values.info];
-    if (!view) throw new Error(`--info '${values.info}' is not one of ${Object.keys(views).join(', ')}`);
-    process.stdout.write(view());
-    board.close();
-    return 0;
-  }
-  board.harness.onLine = (line) => process.stdout.write(`${line}\n`);
-  board.loadFirmware(values.firmware ?? firmwarePath('foundation'));
-  process.once('SIGINT', () => board.loop.stop('interrupted (SIGINT)', 130));
-  const exit = await board.run({ untilNs: timeoutS * 1e9 });
-  board.close();
-  switch (exit.kind) {
-    case 'stopped':
-      process.stderr.write(`armvirt: ${exit.reason}, exit code ${exit.exitCode}\n`);
-      return exit.exitCode;
-    case 'time-limit':
-      process.stderr.write(`armvirt: timed out after ${timeoutS} s of virtual time\n`);
-      return EXIT_TIMEOUT;
-    case 'hypercall':
-      process.stderr.write(`armvirt: unhandled ${exit.call.conduit.toUpperCase()} #0x${exit.call.imm.toString(16)} at PC 0x${exit.call.pc.toString(16)}\n`);
-      return EXIT_GUEST_FAULT;
-    case 'exception':
-      process.stderr.write(`armvirt: guest ${exit.name} at PC 0x${exit.pc.toString(16)}${exit.syndrome !== undefined ? ` (ESR 0x${exit.syndrome.toString(16)})` : ''}\n`);
-      return EXIT_GUEST_FAULT;
-    case 'unmapped-access':
-      process.stderr.write(`armvirt: ${exit.message}\n`);
-      return EXIT_GUEST_FAULT;
-    case 'error':
-      process.stderr.write(`armvirt: ${exit.message}\n`);
-      return EXIT_VMM_ERROR;
-  }
+/** Until the guest starts, a failure is bad input (a flag, the config, a file it names): exit 2. */
+let setupDone = false;
+
+/**
+ * Bad input ends with its message and exit code 2; a failure once the guest runs, or a defect in armvirt
+ * itself (a TypeError and the like), is a VMM error. ARMVIRT_DEBUG=1 adds the stack.
+ */
+function fail(error: unknown): number {
+  const defect = error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError;
+  const badInput = !setupDone && !defect;
+  const text = error instanceof Error ? error.message : String(error);
+  for (const messageLine of text.split('\n')) report(messageLine);
+  if (process.env.ARMVIRT_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
+  return badInput ? EXIT_USAGE : EXIT_VMM_ERROR;
 }
 
 main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (e: unknown) => {
-    process.stderr.write(`armvirt: ${e instanceof Error ? e.message : String(e)}\n`);
-    process.exit(EXIT_VMM_ERROR);
-  },
+  (error: unknown) => process.exit(fail(error)),
 );

@@ -11,6 +11,7 @@ import { provideMachineContext } from '../qom/machine-context.js';
 import type { ArmObject } from '../qom/object.js';
 import type { SysBusDevice } from '../qom/sys-bus-device.js';
 import { cast, defaultRegistry } from '../qom/types.js';
+import { EXIT_GUEST_RESET } from './exit-codes.js';
 import { Psci } from './psci.js';
 
 /** Guest physical addresses stop at 1 TiB (the vCPU's limit). */
@@ -46,7 +47,7 @@ export class Machine {
     this.machine = defaultRegistry.create('container');
     this.root.addChild('machine', this.machine);
 
-    const psci = new Psci({ powerOff: (reason, status) => this.loop.stop(reason, status), reset: (reason) => this.loop.stop(reason, 0) });
+    const psci = new Psci({ powerOff: (reason, status) => this.loop.stop(reason, status), reset: (reason) => this.loop.stop(reason, EXIT_GUEST_RESET) });
     this.vcpu.onHypercall((cpu, call) => psci.handle(cpu, call));
   }
 

@@ -1,0 +1,121 @@
+// From a resolved MachineConfig to a built machine (devices added, kernel loaded) and from a run's end to a
+// process exit code. Building throws plain errors whose messages name what is at fault; nothing here prints
+// a stack trace.
+import { FoundationBoard } from '../../machines/foundation.js';
+import { bootVirt, type BootLayout } from '../../machines/virt/boot.js';
+import { VIRT_MEMMAP } from '../../machines/virt/memory-map.js';
+import { buildVirtDtb } from '../../machines/virt/virt-fdt.js';
+import { VirtMachine } from '../../machines/virt/virt-machine.js';
+import { readFileSync } from 'node:fs';
+import type { ExitReason } from '../core/run-loop.js';
+import type { MachineConfig } from '../vmm/config.js';
+import { EXIT_GUEST_FAULT, EXIT_INTERRUPTED, EXIT_TIMEOUT, EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
+import type { Machine } from '../vmm/machine.js';
+
+export const MACHINE_TYPES: Record<MachineConfig['machine'], string> = {
+  virt: "QEMU's ARM virt memory map: GICv2, generic timer, PL011, PL031, PSCI, platform bus (default)",
+  foundation: 'the CPU test board: RAM at 0x40000000 and the test harness device at 0x0a000000',
+};
+
+export interface BuiltMachine {
+  machine: Machine;
+  /** The DTB the guest gets (virt only): from RAM after a boot, else generated or the -dtb file. */
+  dtb(): Uint8Array;
+}
+
+export interface BuildOptions {
+  /** Load the kernel (a run needs one; dumpdtb and --info do not). */
+  loadKernel: boolean;
+  /** Overrides config.serial (dumpdtb and --info keep the terminal alone). */
+  serial?: string;
+  log: (message: string) => void;
+  /** Where the foundation board's harness console lines go. */
+  onHarnessLine?: (line: string) => void;
+}
+
+export function buildMachine(config: MachineConfig, options: BuildOptions): BuiltMachine {
+  const vcpu = { clock: config.clock, unmappedAccess: config.unmappedAccess, log: options.log };
+  if (config.machine === 'foundation') {
+    const board = new FoundationBoard({ ...vcpu, ...(config.memoryBytes ? { ramSize: config.memoryBytes } : {}) });
+    return closeOnFailure(board, () => {
+      if (options.onHarnessLine) board.harness.onLine = options.onHarnessLine;
+      if (options.loadKernel) board.loadFirmware(requireKernel(config));
+      return { machine: board, dtb: () => { throw new Error('the foundation board has no device tree'); } };
+    });
+  }
+  const vm = new VirtMachine({
+    ...vcpu,
+    ramSize: config.memoryBytes,
+    serial: options.serial ?? config.serial,
+    platformBusSize: config.platformBus.sizeBytes,
+    platformBusNodeName: config.platformBus.nodeName,
+  });
+  return closeOnFailure(vm, () => {
+    for (const device of config.devices) vm.addDynamicDevice(device);
+    let layout: BootLayout | undefined;
+    if (options.loadKernel) {
+      layout = bootVirt(vm, { kernel: requireKernel(config), initrd: config.initrd, bootargs: config.append, dtb: config.dtb });
+    }
+    const dtb = () => {
+      if (layout) return vm.ram.bytes.slice(layout.dtb.start - VIRT_MEMMAP.ram.base, layout.dtb.end - VIRT_MEMMAP.ram.base);
+      if (config.dtb) return new Uint8Array(readFileSync(config.dtb));
+      return buildVirtDtb(vm, { bootargs: config.append });
+    };
+    return { machine: vm, dtb };
+  });
+}
+
+function requireKernel(config: MachineConfig): string {
+  if (config.kernel === undefined) throw new Error(`${config.source}: nothing to run: give a kernel (-kernel FILE, or "kernel" in the machine config)`);
+  return config.kernel;
+}
+
+function closeOnFailure<T>(machine: Machine, build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    machine.close();
+    throw error;
+  }
+}
+
+/** Runs until the guest stops or a timeout; Ctrl-C (SIGINT) ends the run cleanly. Returns the exit code. */
+export async function runMachine(machine: Machine, config: MachineConfig, report: (message: string) => void): Promise<number> {
+  const onSigint = () => machine.loop.stop('interrupted (SIGINT)', EXIT_INTERRUPTED);
+  process.on('SIGINT', onSigint);
+  const { virtualSeconds, hostSeconds } = config.timeout;
+  const hostTimer = hostSeconds === undefined ? undefined : setTimeout(() => machine.loop.stop(`timed out after ${hostSeconds} s of host time`, EXIT_TIMEOUT), hostSeconds * 1e3);
+  try {
+    const exit = await machine.run({ untilNs: virtualSeconds === undefined ? Infinity : virtualSeconds * 1e9 });
+    return exitCode(exit, config, report);
+  } finally {
+    clearTimeout(hostTimer);
+    process.off('SIGINT', onSigint);
+    machine.close();
+  }
+}
+
+const hex = (n: number) => `0x${n.toString(16)}`;
+
+function exitCode(exit: ExitReason, config: MachineConfig, report: (message: string) => void): number {
+  switch (exit.kind) {
+    case 'stopped':
+      report(`${exit.reason}, exit code ${exit.exitCode}`);
+      return exit.exitCode;
+    case 'time-limit':
+      report(`timed out after ${config.timeout.virtualSeconds} s of virtual time`);
+      return EXIT_TIMEOUT;
+    case 'hypercall':
+      report(`guest fault: unhandled ${exit.call.conduit.toUpperCase()} #${hex(exit.call.imm)} at PC ${hex(exit.call.pc)}`);
+      return EXIT_GUEST_FAULT;
+    case 'exception':
+      report(`guest fault: ${exit.name} at PC ${hex(exit.pc)}${exit.syndrome !== undefined ? ` (ESR ${hex(exit.syndrome)})` : ''}`);
+      return EXIT_GUEST_FAULT;
+    case 'unmapped-access':
+      report(`guest fault: ${exit.message}`);
+      return EXIT_GUEST_FAULT;
+    case 'error':
+      report(`VMM error: ${exit.message}`);
+      return EXIT_VMM_ERROR;
+  }
+}

@@ -1,0 +1,10 @@
+// Process exit codes of a run, so scripts and CI can tell a guest that powered off from one that faulted,
+// hung or was interrupted. The guest's own code (foundation board harness) passes through as it is.
+export const EXIT_POWER_OFF = 0;
+export const EXIT_USAGE = 2;
+/** PSCI SYSTEM_RESET: armvirt does not reboot (QEMU's -no-reboot), so a panic=-1 kernel is not mistaken for success. */
+export const EXIT_GUEST_RESET = 3;
+export const EXIT_TIMEOUT = 124;
+export const EXIT_GUEST_FAULT = 125;
+export const EXIT_VMM_ERROR = 126;
+export const EXIT_INTERRUPTED = 130;

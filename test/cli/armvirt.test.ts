@@ -1,0 +1,137 @@
+import { expect } from 'chai';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { printDts } from '../../src/fdt/dts-printer.js';
+import { firmwarePath } from '../../src/firmware-path.js';
+import { dtcDecompile } from '../support/dtc.js';
+import { POWER_OFF } from '../support/guest.js';
+import { writeLinuxImage } from '../support/linux-image.js';
+
+const cli = fileURLToPath(new URL('../../src/cli/armvirt.js', import.meta.url));
+const armvirt = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 30_000 });
+const VIRT_TIMER_OUTPUT = 'virt_timer: start\ncntfrq ok\ntimer irq 27 x3 ok\nvirt_timer: done\n';
+
+describe('armvirt launcher', function () {
+  this.timeout(30_000);
+  let dir: string;
+  before(() => (dir = mkdtempSync(join(tmpdir(), 'armvirt-cli-'))));
+  after(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('runs the demo config with no arguments: the guest prints on the PL011 and powers off, exit 0', () => {
+    const r = armvirt('--clock', 'deterministic');
+    expect(r.stdout).to.equal(VIRT_TIMER_OUTPUT);
+    expect(r.stderr).to.equal('armvirt: guest powered off (PSCI SYSTEM_OFF), exit code 0\n');
+    expect(r.status).to.equal(0);
+  });
+
+  it("takes QEMU's command line for the same firmware", () => {
+    const r = armvirt('-M', 'virt,gic-version=2', '-cpu', 'cortex-a72', '-m', '128M', '-nographic', '-kernel', firmwarePath('virt_timer'));
+    expect(r.stdout).to.equal(VIRT_TIMER_OUTPUT);
+    expect(r.status).to.equal(0);
+  });
+
+  it('runs a config file, with flags overriding its keys (relative paths from the file, or from the working directory for flags)', () => {
+    const config = join(dir, 'vm.json');
+    writeFileSync(config, JSON.stringify({ machine: 'foundation', kernel: 'missing.elf', clock: 'deterministic' }));
+    expect(armvirt('run', config).stderr).to.equal(`armvirt: cannot read ELF image '${join(dir, 'missing.elf')}': ENOENT\n`);
+    const r = armvirt('run', config, '-kernel', firmwarePath('foundation'));
+    expect(r.stdout).to.equal('foundation: start\necho ok\nirq ok\nmask ok\ntimer ok\nfoundation: done\n');
+    expect(r.status).to.equal(0);
+  });
+
+  it('dumpdtb: -M virt,dumpdtb=FILE writes the DTB the guest gets (dtc reads it), --dts prints its source', () => {
+    const dtb = join(dir, 'virt.dtb');
+    const written = armvirt('-M', 'virt,dumpdtb=' + dtb, '-m', '256M', '-append', 'console=ttyAMA0', '-device', 'pl031');
+    expect(written.status, written.stderr).to.equal(0);
+    const source = armvirt('dumpdtb', '--dts', '-m', '256M', '-append', 'console=ttyAMA0', '-device', 'pl031');
+    expect(source.stdout).to.equal(printDts(new Uint8Array(readFileSync(dtb))));
+    const fromDtc = dtcDecompile(new Uint8Array(readFileSync(dtb)));
+    expect(fromDtc.stderr).to.equal('');
+    expect(fromDtc.stdout).to.contain('bootargs = "console=ttyAMA0";').and.contain('reg = <0x00 0x40000000 0x00 0x10000000>;').and.contain('pl031@0 {');
+  });
+
+  it('prints monitor views of the built machine, -device included', () => {
+    const r = armvirt('--info', 'qtree', '-device', 'pl031,id=rtc1');
+    expect(r.stdout).to.contain('/machine/gic (arm-gic)').and.contain('/machine/peripheral/rtc1 (pl031)');
+    expect(r.status).to.equal(0);
+    expect(armvirt('--info', 'mtree', '-M', 'foundation').stdout).to.contain('0000000040000000-0000000040ffffff (prio 0, ram): foundation.ram');
+  });
+
+  it('answers help requests: flags, machines, device types and properties, trace events', () => {
+    expect(armvirt('--help').stdout).to.contain('usage: armvirt').and.contain('Exit codes:');
+    expect(armvirt('-M', 'help').stdout).to.match(/^virt +QEMU's ARM virt memory map/m);
+    expect(armvirt('-device', 'help').stdout).to.contain('pl031');
+    expect(armvirt('-device', 'pl011,help').stdout).to.contain('chardev=<str>');
+    expect(armvirt('-trace', 'help').stdout).to.match(/^pl011_\w+ /m);
+  });
+
+  it('says what is wrong with bad input, without a stack trace, exit 2', () => {
+    const badConfig = join(dir, 'bad.json');
+    writeFileSync(badConfig, JSON.stringify({ machine: 'virt', memroy: '1G', memory: '12X', kernel: 5 }));
+    const notAKernel = join(dir, 'not-a-kernel');
+    writeFileSync(notAKernel, 'hello\n');
+    for (const [args, message] of [
+      [['--clock', 'fast'], "armvirt: --clock: 'fast' is not one of realtime, deterministic\n"],
+      [['--bogus'], "armvirt: unknown option '--bogus'; see armvirt --help\n"],
+      [['-m', '12X'], "armvirt: -m: '12X' is not valid: a size in bytes: a number with an optional K, M, G or T suffix (e.g. 512M), or 0x hex\n"],
+      [[badConfig], `armvirt: ${badConfig}: $: unknown key 'memroy' (did you mean 'memory'?)\narmvirt: ${badConfig}: $.memory: '12X' is not valid: a size in bytes: a number with an optional K, M, G or T suffix (e.g. 512M), or 0x hex\narmvirt: ${badConfig}: $.kernel: expected a string, got 5\n`],
+      [['-device', 'nosuch'], "armvirt: -device nosuch: unknown type 'nosuch'; known user-creatable types: pl011, pl031\n"],
+      [['-device', 'pl031,speed=3'], "armvirt: -device pl031,speed=3: pl031: no property 'speed'; properties are: start-time\n"],
+      [['-kernel', join(dir, 'nonexistent')], `armvirt: cannot read kernel '${join(dir, 'nonexistent')}': ENOENT\n`],
+      [['-kernel', notAKernel], `armvirt: kernel '${notAKernel}' is neither an AArch64 ELF nor a Linux arm64 Image (no ELF magic, no "ARM\\x64" at offset 56)\n`],
+      [['-M', 'foundation'], 'armvirt: the command line: nothing to run: give a kernel (-kernel FILE, or "kernel" in the machine config)\n'],
+    ] as const) {
+      const r = armvirt(...args);
+      expect(r.stderr, args.join(' ')).to.equal(message);
+      expect(r.status, args.join(' ')).to.equal(2);
+    }
+  });
+
+  describe('exit codes of a run', () => {
+    const image = (name: string, source: string) => writeLinuxImage(join(dir, name), source);
+
+    it('an unmapped access reads as zero and is logged with its address, or stops the run (125) when configured', () => {
+      const kernel = image('unmapped.img', `ldr x2, =0x0a000000\n ldr w1, [x2]\n ${POWER_OFF}`);
+      const logged = armvirt('-kernel', kernel, '-serial', 'null');
+      expect(logged.stderr).to.match(/unmapped physical address 0xa000000.*read as zero/);
+      expect(logged.status).to.equal(0);
+      const stopped = armvirt('-kernel', kernel, '--unmapped-access', 'stop');
+      expect(stopped.stderr).to.match(/^armvirt: guest fault: guest read from unmapped physical address 0xa000000/);
+      expect(stopped.status).to.equal(125);
+    });
+
+    it('PSCI SYSTEM_RESET ends the run with 3, an unhandled exception with 125', () => {
+      const reset = armvirt('-kernel', image('reset.img', 'ldr x0, =0x84000009\n hvc #0'));
+      expect(reset.stderr).to.equal('armvirt: guest asked for a reset (PSCI SYSTEM_RESET), exit code 3\n');
+      expect(reset.status).to.equal(3);
+      const fault = armvirt('-kernel', image('udf.img', 'udf #7'));
+      expect(fault.stderr).to.match(/^armvirt: guest fault: .* at PC 0x40080040/);
+      expect(fault.status).to.equal(125);
+    });
+
+    it('a virtual or host timeout ends a guest that never stops with 124', () => {
+      const kernel = image('spin.img', '1: b 1b');
+      const virtual = armvirt('-kernel', kernel, '--clock', 'deterministic', '--timeout', '0.01');
+      expect(virtual.stderr).to.equal('armvirt: timed out after 0.01 s of virtual time\n');
+      expect(virtual.status).to.equal(124);
+      const host = armvirt('-kernel', kernel, '--host-timeout', '0.2');
+      expect(host.stderr).to.equal('armvirt: timed out after 0.2 s of host time, exit code 124\n');
+      expect(host.status).to.equal(124);
+    });
+
+    it('Ctrl-C (SIGINT) stops the run cleanly with 130', async () => {
+      const kernel = image('spin-after-print.img', `ldr x1, =0x09000000\n mov w0, #0x301\n str w0, [x1, #0x30]\n mov w0, #'R'\n str w0, [x1]\n mov w0, #10\n str w0, [x1]\n 1: b 1b`);
+      const child = spawn(process.execPath, [cli, '-kernel', kernel], { stdio: ['ignore', 'pipe', 'pipe'] });
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
+      child.kill('SIGINT');
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      expect(stderr).to.equal('armvirt: interrupted (SIGINT), exit code 130\n');
+      expect(code).to.equal(130);
+    });
+  });
+});
