@@ -2,6 +2,8 @@
 // apb-pclk), the real platform bus placing each device (regions first-fit, IRQs from SPI 112) and asking
 // it for its node, then the nodes the bindings add at the root. The stand-in device does what
 // vfio-platform does when the bus asks it: regions and SPIs from the bus, host facts from its host node.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import type { FdtNode } from '../../../../src/fdt/fdt-node.js';
 import { parseDtb } from '../../../../src/fdt/fdt-reader.js';
 import { findNode } from '../../../../src/fdt/fdt-query.js';
@@ -41,6 +43,17 @@ export function hostTree(spec: NodeSpec, name = '', path = '/'): FdtNode {
     properties: new Map(Object.entries(spec.props ?? {})),
     children: Object.entries(spec.children ?? {}).map(([child, s]) => hostTree(s, child, path === '/' ? `/${child}` : `${path}/${child}`)),
   };
+}
+
+/**
+ * Writes `node` the way Linux exports a tree under /sys/firmware/devicetree/base: a directory per node,
+ * a file of raw bytes per property, plus the `name` file Linux makes up for every node.
+ */
+export function writeDtDirectory(node: FdtNode, dir: string): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'name'), str(node.name.split('@')[0]!));
+  for (const [name, value] of node.properties) writeFileSync(join(dir, name), value);
+  for (const child of node.children) writeDtDirectory(child, join(dir, child.name));
 }
 
 // ---- guest trees ----
