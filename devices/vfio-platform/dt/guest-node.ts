@@ -18,10 +18,6 @@ export class GuestNode {
 
   constructor(readonly name: string) {}
 
-  has(name: string): boolean {
-    return this.properties.has(name);
-  }
-
   /** Sets a property; setting one again replaces its value in place, as fdt_setprop does. */
   set(name: string, value: Uint8Array): void {
     this.properties.set(name, value);
@@ -38,7 +34,7 @@ export class GuestNode {
     if (device.regions.length > 0) this.setCells('reg', device.regions.flatMap((r) => [r.busOffset, r.size]));
   }
 
-  /** `interrupts`: `<0 spi flags>` per IRQ, the flags chosen by `flags` (a device without IRQs gets none). */
+  /** `interrupts`: `<0 spi flags>` per IRQ, level-high or rising edge as `trigger` says (a device without IRQs gets none). */
   setInterrupts(device: VfioDtDevice, trigger: (level: boolean) => 'level' | 'edge'): void {
     if (device.irqs.length === 0) return;
     this.setCells('interrupts', device.irqs.flatMap((irq) => [
