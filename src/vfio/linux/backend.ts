@@ -36,7 +36,7 @@ export class LinuxVfioBackend implements VfioBackend, OpenFiles, NotifierHost {
     const path = join(this.devDir, 'vfio');
     const fd = this.open(path, {
       hint: (errno) => {
-        if (errno === 'ENOENT') return 'no VFIO on this host: modprobe -a vfio-platform vfio_iommu_type1 (see docs/linux-host.md)';
+        if (errno === 'ENOENT') return 'no VFIO on this host: load it with modprobe -a vfio-platform vfio_iommu_type1, see docs/linux-host.md';
         if (errno === 'EACCES') return `no permission to open ${path}`;
         return undefined;
       },
@@ -49,7 +49,7 @@ export class LinuxVfioBackend implements VfioBackend, OpenFiles, NotifierHost {
     const path = join(this.devDir, String(id));
     const fd = this.open(path, {
       hint: (errno) => {
-        if (errno === 'ENOENT') return `no VFIO group ${id}: bind the device to vfio-platform first (see docs/linux-host.md)`;
+        if (errno === 'ENOENT') return `no VFIO group ${id}: bind the device to vfio-platform first, see docs/linux-host.md`;
         if (errno === 'EACCES') return `no permission: give this user ${path} (chown or a udev rule)`;
         if (errno === 'EBUSY') return `group ${id} is already open, by this or another process`;
         return undefined;
