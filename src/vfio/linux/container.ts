@@ -39,7 +39,10 @@ export class LinuxVfioContainer extends VfioFile implements VfioContainer {
       throw new VfioHostError('EINVAL', 'VFIO_IOMMU_MAP_DMA', `0x${offset.toString(16)}+0x${size.toString(16)} is outside its host memory (0x${memory.size.toString(16)} bytes)`);
     }
     const vaddr = native.hostAddress(memory.buffer) + BigInt(offset);
-    this.ioctl(VFIO_IOCTL.IOMMU_MAP_DMA, encodeDmaMap({ vaddr, iova: mapping.iova, size, flags: mapping.flags }));
+    this.ioctl(VFIO_IOCTL.IOMMU_MAP_DMA, encodeDmaMap({ vaddr, iova: mapping.iova, size, flags: mapping.flags }), {
+      // type1 pins the pages and counts them against the locked-memory limit of unprivileged users.
+      hint: (errno) => (errno === 'ENOMEM' ? `pinning 0x${size.toString(16)} bytes of guest RAM exceeds RLIMIT_MEMLOCK: raise ulimit -l` : undefined),
+    });
     this.mapped.set(mapping.iova, { ...mapping });
   }
 
