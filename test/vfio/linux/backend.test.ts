@@ -34,6 +34,10 @@ describe('linux VFIO backend without VFIO', () => {
     );
   });
 
+  it('reports missing nodes under another /dev/vfio the same way', () => {
+    expectVfioError(() => backend.openContainer(), 'ENOENT', /^open .*\/vfio: No such file or directory \(no VFIO on this host: load it with modprobe/);
+  });
+
   it('reports a missing group as ENOENT naming the group and the fix', () => {
     const error = expectVfioError(() => backend.openGroup(7), 'ENOENT', /no VFIO group 7: bind the device to vfio-platform first/);
     expect(error.operation).to.equal(`open ${join(devDir, '7')}`);
