@@ -8,7 +8,9 @@
         "src/vcpu_memory.cc",
         "src/vcpu_hooks.cc",
         "src/deadline_timer.cc",
-        "src/host_memory.cc"
+        "src/host_memory.cc",
+        "src/vfio_linux.cc",
+        "src/event_fd.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
       "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NAPI_VERSION=8"],

@@ -1,9 +1,12 @@
-// armvirt's native addon: the Unicorn vCPU and host memory. Everything else lives in TypeScript.
+// armvirt's native addon: the Unicorn vCPU, host memory and the Linux VFIO/eventfd calls. Everything else
+// lives in TypeScript.
 #include <napi.h>
 #include <unicorn/unicorn.h>
 
+#include "event_fd.h"
 #include "host_memory.h"
 #include "vcpu.h"
+#include "vfio_linux.h"
 
 namespace {
 
@@ -86,6 +89,12 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("registerIds", RegisterIds(env));
   exports.Set("Vcpu", armvirt::Vcpu::Init(env));
   exports.Set("allocateHostMemory", Napi::Function::New(env, armvirt::AllocateHostMemory));
+  exports.Set("mapSharedFile", Napi::Function::New(env, armvirt::MapSharedFile));
+  exports.Set("unmapSharedFile", Napi::Function::New(env, armvirt::UnmapSharedFile));
+  exports.Set("hostAddress", Napi::Function::New(env, armvirt::HostAddress));
+  exports.Set("vfio", armvirt::VfioInit(env));
+  exports.Set("vfioLayout", Napi::Function::New(env, armvirt::VfioLayout));
+  armvirt::EventFdInit(env, exports);
   exports.Set("unicornVersion", Napi::Function::New(env, UnicornVersion));
   return exports;
 }

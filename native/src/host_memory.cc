@@ -4,7 +4,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <mutex>
 #include <string>
+#include <unordered_map>
+
+#include "errno_error.h"
 
 namespace armvirt {
 
@@ -32,6 +36,99 @@ Napi::Value AllocateHostMemory(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   return Napi::ArrayBuffer::New(env, ptr, size, [size](Napi::Env, void* data) { munmap(data, size); });
+}
+
+namespace {
+
+// One mmap made by MapSharedFile. Owned by its ArrayBuffer's finalizer; listed in `live` while mapped so that
+// UnmapSharedFile only ever unmaps what MapSharedFile mapped.
+struct SharedMapping {
+  void* address;
+  size_t size;
+  bool mapped;
+};
+
+std::mutex liveLock;
+std::unordered_map<void*, SharedMapping*> live;
+
+void Release(SharedMapping* m) {
+  std::lock_guard<std::mutex> guard(liveLock);
+  if (!m->mapped) return;
+  munmap(m->address, m->size);
+  m->mapped = false;
+  auto it = live.find(m->address);
+  if (it != live.end() && it->second == m) live.erase(it);
+}
+
+}  // namespace
+
+Napi::Value MapSharedFile(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  int fd;
+  int64_t offset, size;
+  if (!ArgFd(info, 0, "mapSharedFile", fd) || !ArgInt(info, 1, "mapSharedFile", offset) ||
+      !ArgInt(info, 2, "mapSharedFile", size)) {
+    return env.Undefined();
+  }
+  if (offset < 0 || (offset & 0xfff) != 0 || size <= 0 || (size & 0xfff) != 0 || size > (int64_t(1) << 40)) {
+    Napi::RangeError::New(env, "mapSharedFile: offset " + std::to_string(offset) + " and size " + std::to_string(size) +
+                                   " must be page-aligned, the size positive and below 1 TiB")
+        .ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  bool writable = info.Length() > 3 && info[3].ToBoolean().Value();
+  int prot = PROT_READ | (writable ? PROT_WRITE : 0);
+  void* ptr = mmap(nullptr, size_t(size), prot, MAP_SHARED, fd, off_t(offset));
+  if (ptr == MAP_FAILED) {
+    ThrowErrno(env, errno, "mmap fd " + std::to_string(fd) + " at " + std::to_string(offset) + " (" +
+                               std::to_string(size) + " bytes)");
+    return env.Undefined();
+  }
+  auto* mapping = new SharedMapping{ptr, size_t(size), true};
+  {
+    std::lock_guard<std::mutex> guard(liveLock);
+    live[ptr] = mapping;
+  }
+  return Napi::ArrayBuffer::New(
+      env, ptr, size_t(size),
+      [](Napi::Env, void*, SharedMapping* m) {
+        Release(m);
+        delete m;
+      },
+      mapping);
+}
+
+Napi::Value UnmapSharedFile(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArrayBuffer()) {
+    Napi::TypeError::New(env, "unmapSharedFile(buffer): buffer must be an ArrayBuffer").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  Napi::ArrayBuffer buffer = info[0].As<Napi::ArrayBuffer>();
+  if (buffer.IsDetached()) return Napi::Boolean::New(env, false);
+  SharedMapping* mapping = nullptr;
+  {
+    std::lock_guard<std::mutex> guard(liveLock);
+    auto it = live.find(buffer.Data());
+    if (it != live.end()) mapping = it->second;
+  }
+  if (mapping == nullptr || mapping->size != buffer.ByteLength()) {
+    Napi::TypeError::New(env, "unmapSharedFile: the buffer was not made by mapSharedFile").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  // No JS runs between the two, and the finalizer (which frees `mapping`) may run inside Detach.
+  Release(mapping);
+  buffer.Detach();
+  return Napi::Boolean::New(env, true);
+}
+
+Napi::Value HostAddress(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  if (info.Length() < 1 || !info[0].IsArrayBuffer() || info[0].As<Napi::ArrayBuffer>().IsDetached()) {
+    Napi::TypeError::New(env, "hostAddress(buffer): buffer must be an attached ArrayBuffer").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  return Napi::BigInt::New(env, uint64_t(reinterpret_cast<uintptr_t>(info[0].As<Napi::ArrayBuffer>().Data())));
 }
 
 }  // namespace armvirt

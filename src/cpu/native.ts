@@ -1,4 +1,5 @@
-// Loads the native addon (native/: Unicorn vCPU and host memory) with an error that says how to build it.
+// Loads the native addon (native/: Unicorn vCPU, host memory, Linux VFIO calls) with an error that says how
+// to build it.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -31,9 +32,58 @@ export interface NativeVcpu {
   close(): void;
 }
 
+/**
+ * File-descriptor calls for the linux VFIO backend (src/vfio/linux/). Failed system calls throw an Error with
+ * `errno` (its name, e.g. 'EBUSY') and `operation` (e.g. 'open /dev/vfio/7', 'VFIO_DEVICE_SET_IRQS').
+ */
+export interface NativeVfio {
+  /** open(2), always with O_CLOEXEC. */
+  open(path: string, flags: number): number;
+  close(fd: number): void;
+  /**
+   * A VFIO ioctl (other requests are refused). `arg`: none, a number (CHECK_EXTENSION, SET_IOMMU) or the
+   * struct's bytes, which the kernel reads and updates in place. Returns the ioctl's result.
+   */
+  ioctl(fd: number, request: number, arg?: number | Uint8Array): number;
+  pread(fd: number, offset: number, length: number): Buffer;
+  pwrite(fd: number, offset: number, data: Uint8Array): number;
+}
+
+/** An eventfd watched from Node's event loop: once started, calls `callback` when readable, then stops. */
+export interface NativeEventFdPoller {
+  start(): void;
+  stop(): void;
+  close(): void;
+}
+
+/** What <linux/vfio.h> says, as compiled into the addon. */
+export interface NativeVfioLayout {
+  ioctl: Record<string, number>;
+  size: Record<string, number>;
+  /** 'struct.field' (without the vfio_ prefix) → byte offset */
+  offset: Record<string, number>;
+  /** VFIO_* constant name → value */
+  constant: Record<string, number>;
+}
+
 export interface NativeAddon {
   Vcpu: new (opts: { model?: number; deterministic?: boolean; nsPerInstruction?: number }) => NativeVcpu;
   allocateHostMemory(size: number): ArrayBuffer;
+  /** mmap(MAP_SHARED) of a page-aligned range of fd, PROT_READ and PROT_WRITE if `writable`. */
+  mapSharedFile(fd: number, offset: number, size: number, writable: boolean): ArrayBuffer;
+  /** munmap now and detach the buffer; false if it was already unmapped. */
+  unmapSharedFile(buffer: ArrayBuffer): boolean;
+  /** The address of a buffer's memory in this process. */
+  hostAddress(buffer: ArrayBuffer): bigint;
+  vfio: NativeVfio;
+  vfioLayout(): NativeVfioLayout;
+  /** eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC) */
+  eventfdCreate(): number;
+  eventfdWrite(fd: number, value?: number): void;
+  /** The counter, reset to zero; 0 if nothing was signalled. */
+  eventfdRead(fd: number): number;
+  /** `callback(errnoName)` is given the poll error, if any. */
+  EventFdPoller: new (fd: number, callback: (error?: string) => void) => NativeEventFdPoller;
   unicornVersion(): number;
   registerIds: Record<string, number>;
 }
