@@ -35,6 +35,7 @@ const ERRNO_TEXT: Partial<Record<Errno, string>> = {
   EEXIST: 'File exists',
   EIO: 'Input/output error',
   ENOMEM: 'Cannot allocate memory',
+  EBADF: 'Bad file descriptor',
 };
 
 export function errnoText(errno: Errno): string {

@@ -1,0 +1,176 @@
+// The host description of the fake VFIO host: which platform devices are bound to vfio-platform, their
+// IOMMU groups, MMIO regions, IRQs, host device tree nodes and behaviour models. Loaded from JSON checked
+// against machines/hosts/vfio-host.schema.json, then against the rules a schema cannot express (unique
+// names, resolvable phandles); every message names the file and the JSON path at fault.
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { checkJson, JsonCheckError, parseJsonText, type JsonSchema } from '../../config/json-schema.js';
+import { encodeDtValue, jsonNumber, type DtValueJson } from './dt-values.js';
+
+export const HOST_SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'machines', 'hosts', 'vfio-host.schema.json');
+
+export type IrqTrigger = 'level' | 'edge';
+
+export interface NodeDescription {
+  /** Absolute path in the host tree, e.g. /soc/ethernet@fff51000. */
+  path: string;
+  /** Encoded values (big-endian cells, NUL-terminated strings), in description order. */
+  properties: Map<string, Uint8Array>;
+}
+
+export interface RegionDescription {
+  address: number;
+  size: number;
+  readOnly: boolean;
+}
+
+export interface DeviceDescription {
+  name: string;
+  iommuGroup: number;
+  node: NodeDescription;
+  regions: RegionDescription[];
+  irqs: IrqTrigger[];
+  model: { name: string; options: Record<string, unknown> };
+  /** Where the device is described, for messages: `host.json: $.devices[0]`. */
+  where: string;
+}
+
+export interface GroupDescription {
+  id: number;
+  viable: boolean;
+  /** Devices of the group bound to host drivers (they make it non-viable). */
+  otherDevices: { name: string; driver: string }[];
+}
+
+export interface HostDescription {
+  source: string;
+  devices: DeviceDescription[];
+  groups: GroupDescription[];
+  nodes: NodeDescription[];
+}
+
+interface NodeJson { path: string; properties: Record<string, DtValueJson> }
+interface HostJson {
+  devices: {
+    name: string; iommuGroup: number; node: NodeJson;
+    regions: { address: number | string; size: number | string; readOnly?: boolean }[];
+    irqs: { trigger: IrqTrigger }[];
+    model: { name: string; options?: Record<string, unknown> };
+  }[];
+  groups?: { id: number; viable?: boolean; otherDevices?: { name: string; driver: string }[] }[];
+  nodes?: NodeJson[];
+}
+
+let hostSchema: JsonSchema | undefined;
+
+function schema(): JsonSchema {
+  hostSchema ??= JSON.parse(readFileSync(HOST_SCHEMA_PATH, 'utf8')) as JsonSchema;
+  return hostSchema;
+}
+
+/** Reads and checks a host description file; throws JsonCheckError listing every problem. */
+export function loadHostDescription(path: string): HostDescription {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (e) {
+    throw new JsonCheckError([`${path}: cannot read the host description: ${(e as Error).message}`]);
+  }
+  return parseHostDescription(parseJsonText(text, path), path);
+}
+
+/** Checks an already parsed description; `source` names it in messages. */
+export function parseHostDescription(value: unknown, source: string): HostDescription {
+  const json = checkJson<HostJson>(value, schema(), source);
+  const node = (n: NodeJson): NodeDescription => ({
+    path: n.path,
+    properties: new Map(Object.entries(n.properties).map(([name, v]) => [name, encodeDtValue(v)])),
+  });
+  const description: HostDescription = {
+    source,
+    devices: json.devices.map((d, i) => ({
+      name: d.name,
+      iommuGroup: d.iommuGroup,
+      node: node(d.node),
+      regions: d.regions.map((r) => ({ address: jsonNumber(r.address), size: jsonNumber(r.size), readOnly: r.readOnly ?? false })),
+      irqs: d.irqs.map((irq) => irq.trigger),
+      model: { name: d.model.name, options: d.model.options ?? {} },
+      where: `${source}: $.devices[${i}]`,
+    })),
+    groups: (json.groups ?? []).map((g) => ({ id: g.id, viable: g.viable ?? true, otherDevices: g.otherDevices ?? [] })),
+    nodes: (json.nodes ?? []).map(node),
+  };
+  const problems = crossChecks(description);
+  if (problems.length) throw new JsonCheckError(problems.map((p) => `${source}: ${p}`));
+  return description;
+}
+
+/** The rules between entries: unique names, paths and group ids, regions that fit, phandles that resolve. */
+function crossChecks(description: HostDescription): string[] {
+  const problems: string[] = [];
+  const firstSeen = new Map<string, string>();
+  const unique = (kind: string, key: string, path: string) => {
+    const seen = firstSeen.get(`${kind}:${key}`);
+    if (seen) problems.push(`${path}: ${kind} '${key}' is already used at ${seen}`);
+    else firstSeen.set(`${kind}:${key}`, path);
+  };
+  description.devices.forEach((d, i) => {
+    unique('device name', d.name, `$.devices[${i}].name`);
+    unique('node path', d.node.path, `$.devices[${i}].node.path`);
+    if (!d.node.properties.has('compatible')) {
+      problems.push(`$.devices[${i}].node.properties: missing 'compatible' (vfio-platform needs it to find a reset and the guest node)`);
+    }
+    d.regions.forEach((r, j) => {
+      if (r.size === 0) problems.push(`$.devices[${i}].regions[${j}].size: a region cannot be empty`);
+      if (r.address + r.size > 2 ** 52) problems.push(`$.devices[${i}].regions[${j}]: the region ends above 2^52`);
+    });
+  });
+  description.groups.forEach((g, i) => {
+    unique('group id', String(g.id), `$.groups[${i}].id`);
+    g.otherDevices.forEach((o, j) => unique('device name', o.name, `$.groups[${i}].otherDevices[${j}].name`));
+  });
+  description.nodes.forEach((n, i) => unique('node path', n.path, `$.nodes[${i}].path`));
+  problems.push(...phandleChecks(description));
+  return problems;
+}
+
+/** `phandle` values are unique and every `clocks` specifier names a node that has one. */
+function phandleChecks(description: HostDescription): string[] {
+  const problems: string[] = [];
+  const all = [
+    ...description.devices.map((d, i) => ({ node: d.node, path: `$.devices[${i}].node.properties` })),
+    ...description.nodes.map((node, i) => ({ node, path: `$.nodes[${i}].properties` })),
+  ];
+  const byPhandle = new Map<number, NodeDescription>();
+  for (const { node, path } of all) {
+    const value = node.properties.get('phandle');
+    if (!value) continue;
+    if (value.length !== 4) {
+      problems.push(`${path}.phandle: a phandle is one u32 cell`);
+      continue;
+    }
+    const phandle = cell(value, 0);
+    if (byPhandle.has(phandle)) problems.push(`${path}.phandle: phandle ${phandle} is already used by ${byPhandle.get(phandle)!.path}`);
+    else byPhandle.set(phandle, node);
+  }
+  for (const { node, path } of all) {
+    const clocks = node.properties.get('clocks');
+    if (!clocks) continue;
+    for (let at = 0; at + 4 <= clocks.length;) {
+      const phandle = cell(clocks, at);
+      const provider = byPhandle.get(phandle);
+      if (!provider) {
+        problems.push(`${path}.clocks: phandle ${phandle} names no node (give the clock's node a 'phandle' in $.nodes)`);
+        break;
+      }
+      const cellsValue = provider.properties.get('#clock-cells');
+      at += 4 + (cellsValue && cellsValue.length === 4 ? cell(cellsValue, 0) : 0) * 4;
+    }
+  }
+  return problems;
+}
+
+function cell(bytes: Uint8Array, at: number): number {
+  return new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength).getUint32(at, false);
+}
