@@ -18,8 +18,16 @@ export interface RunLoopOptions {
   hostYieldMs?: number;
 }
 
+/** Host events handled between slices (a VFIO host's eventfds): `dispatch` runs their handlers. */
+export interface HostEventSource {
+  dispatch(): void;
+}
+
 export class RunLoop {
   readonly timers = new TimerQueue();
+  private readonly hostEventSources: HostEventSource[] = [];
+  /** A source kicked since the last dispatch: an idle wait must not start. */
+  private hostEventsPending = false;
   private readonly maxSliceNs: number;
   private readonly hostYieldMs: number;
   private stopRequest: { reason: string; exitCode: number } | undefined;
@@ -61,12 +69,35 @@ export class RunLoop {
     this.wakeIdle?.();
   }
 
+  /**
+   * Adds a source of host events, dispatched before every slice. The returned `kick` ends the current slice
+   * (safe from a device callback: the slice ends at the next block boundary) or an idle wait, so an event
+   * signalled while the guest runs is handled within one block.
+   */
+  addHostEventSource(source: HostEventSource): { kick(): void } {
+    this.hostEventSources.push(source);
+    return {
+      kick: () => {
+        this.hostEventsPending = true;
+        if (this.running) this.vcpu.requestStop();
+        this.wake();
+      },
+    };
+  }
+
+  removeHostEventSource(source: HostEventSource): void {
+    const i = this.hostEventSources.indexOf(source);
+    if (i >= 0) this.hostEventSources.splice(i, 1);
+  }
+
   /** Runs the guest until it stops, or until virtual time `untilNs`. */
   async run(options: { untilNs?: number } = {}): Promise<ExitReason> {
     const until = options.untilNs ?? Infinity;
     let lastYield = performance.now();
     for (;;) {
       if (this.stopRequest) return this.takeStop();
+      this.hostEventsPending = false;
+      for (const source of this.hostEventSources) source.dispatch();
       const now = this.now();
       this.timers.fireDue(now);
       if (this.stopRequest) return this.takeStop();
@@ -106,7 +137,7 @@ export class RunLoop {
 
   /** WFI: nothing to do until the next timer, a host event or `until`. */
   private async idle(until: number): Promise<void> {
-    if (this.vcpu.interruptPending || this.stopRequest) return;
+    if (this.vcpu.interruptPending || this.stopRequest || this.hostEventsPending) return;
     const next = Math.min(this.timers.nextDeadline(), until);
     if (this.vcpu.clock === 'deterministic') {
       if (next !== Infinity) {
