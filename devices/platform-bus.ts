@@ -6,7 +6,7 @@
 import { MemoryRegion } from '../src/memory/region.js';
 import { prop, registerType } from '../src/qom/index.js';
 import { DeviceError } from '../src/qom/device-error.js';
-import { SysBusDevice, toCells, type DeviceTreeContext } from '../src/qom/sys-bus-device.js';
+import { SysBusDevice, toCells, type DeviceTreeContext, type PassthroughPolicy, type RootNodeWriter } from '../src/qom/sys-bus-device.js';
 import type { IrqLine } from '../src/core/irq.js';
 import type { FdtWriter } from '../src/fdt/fdt-writer.js';
 
@@ -23,6 +23,10 @@ export interface PlatformBusFdtOptions {
   nodeName: string;
   /** The machine's clocks, for devices that name one (a PL011's `apb-pclk`). */
   clockPhandle(name: string): number;
+  allocPhandle?(): number;
+  rootNodes?<T extends RootNodeWriter>(key: string, create: () => T): T;
+  warn?(message: string): void;
+  passthroughPolicy?: PassthroughPolicy;
 }
 
 export class PlatformBus extends SysBusDevice {
@@ -120,6 +124,10 @@ export class PlatformBus extends SysBusDevice {
       clockPhandle: (name) => options.clockPhandle(name),
       addressCells: 1,
       sizeCells: 1,
+      allocPhandle: options.allocPhandle,
+      rootNodes: options.rootNodes,
+      warn: options.warn,
+      passthroughPolicy: options.passthroughPolicy,
     };
   }
 

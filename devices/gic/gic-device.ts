@@ -43,6 +43,12 @@ export class GicDevice extends SysBusDevice {
     return this.model.onDeactivate(intid, callback);
   }
 
+  /** The EOI notifier of the input `sink` is (see MachineContext.onEndOfInterrupt), if it is one of ours. */
+  onSinkDeactivate(sink: IrqSink, callback: () => void): (() => void) | undefined {
+    const intid = this.model.intidOf(sink);
+    return intid === undefined ? undefined : this.model.onDeactivate(intid, callback);
+  }
+
   describe(): string {
     return this.model.describe();
   }

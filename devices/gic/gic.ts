@@ -27,6 +27,9 @@ export class Gic {
   readonly cpuInterface: GicCpuInterface;
   private readonly state: GicInterruptState;
   private readonly notifiers = new Map<number, Set<() => void>>();
+  /** One sink per input, so a sink found on a device's IRQ line leads back to its INTID. */
+  private readonly inputSinks = new Map<number, IrqSink>();
+  private readonly intidOfSink = new WeakMap<IrqSink, number>();
 
   constructor(options: GicOptions = {}) {
     this.state = new GicInterruptState(options.numSpis ?? 256);
@@ -48,7 +51,18 @@ export class Gic {
   /** The input of a PPI (16..31) or SPI (32..): SGIs have no input line, they come from GICD_SGIR. */
   input(intid: number): IrqSink {
     this.checkIntid(intid, GIC_NR_SGIS, 'an input line (PPIs and SPIs only)');
-    return (level) => this.setInput(intid, level);
+    let sink = this.inputSinks.get(intid);
+    if (!sink) {
+      sink = (level) => this.setInput(intid, level);
+      this.inputSinks.set(intid, sink);
+      this.intidOfSink.set(sink, intid);
+    }
+    return sink;
+  }
+
+  /** The INTID whose input `sink` is (the reverse of input()), for EOI notifiers found by wiring. */
+  intidOf(sink: IrqSink): number | undefined {
+    return this.intidOfSink.get(sink);
   }
 
   setInput(intid: number, level: boolean): void {

@@ -19,6 +19,8 @@ export interface BootOptions {
   bootargs?: string;
   /** A DTB file to use instead of the generated one (-dtb). */
   dtb?: string;
+  /** Warnings while generating the DTB (host properties a passthrough node goes without). */
+  warn?: (message: string) => void;
 }
 
 export interface BootLayout {
@@ -52,7 +54,7 @@ export function bootVirt(vm: VirtMachine, options: BootOptions): BootLayout {
     place(vm, bytes, initrd.start, `initrd '${options.initrd}'`);
     cursor = alignUp(initrd.end, PAGE);
   }
-  const dtbBytes = options.dtb ? readInput(options.dtb, 'DTB') : buildVirtDtb(vm, { bootargs: options.bootargs, ...(initrd ? { initrd } : {}) });
+  const dtbBytes = options.dtb ? readInput(options.dtb, 'DTB') : buildVirtDtb(vm, { bootargs: options.bootargs, warn: options.warn, ...(initrd ? { initrd } : {}) });
   // The DTB goes at the start of RAM when the kernel leaves room below it (as QEMU does), else after.
   const dtbStart = kernel.start - ramBase >= alignUp(dtbBytes.length, PAGE) ? ramBase : cursor;
   const dtb = { start: dtbStart, end: dtbStart + dtbBytes.length };

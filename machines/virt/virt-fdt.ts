@@ -1,7 +1,7 @@
 // The virt machine's guest device tree, node for node as QEMU's virt writes it for one CPU and a GICv2
 // (same names, properties, order and phandles), each device writing its own node.
 import { FdtWriter } from '../../src/fdt/fdt-writer.js';
-import { toCells, type DeviceTreeContext, type SysBusDevice } from '../../src/qom/sys-bus-device.js';
+import { toCells, type DeviceTreeContext, type RootNodeWriter, type SysBusDevice } from '../../src/qom/sys-bus-device.js';
 import { writeDeviceTree as writeTimerNode } from '../../devices/generic-timer/index.js';
 import { VIRT_IRQMAP, VIRT_MEMMAP } from './memory-map.js';
 import type { VirtMachine } from './virt-machine.js';
@@ -9,11 +9,15 @@ import type { VirtMachine } from './virt-machine.js';
 const PHANDLE_APB_PCLK = 0x8000;
 const PHANDLE_CPU0 = 0x8001;
 const PHANDLE_INTC = 0x8002;
+/** Phandles handed to devices (rebuilt host clocks) start after the machine's own. */
+const FIRST_DEVICE_PHANDLE = 0x8003;
 const IRQ_LEVEL_HIGH = 4;
 const IRQ_EDGE_RISING = 1;
 
 export interface BootInfo {
   bootargs?: string;
+  /** Where warnings about host properties a passthrough node goes without are reported (default: dropped). */
+  warn?: (message: string) => void;
   initrd?: { start: number; end: number };
 }
 
@@ -60,13 +64,23 @@ export function buildVirtDtb(vm: VirtMachine, boot: BootInfo = {}): Uint8Array {
   fdt.propertyString('device_type', 'memory');
   fdt.endNode();
 
+  let nextPhandle = FIRST_DEVICE_PHANDLE;
+  const rootNodes = new Map<string, RootNodeWriter>();
   vm.platformBus.writeBusNode(fdt, {
     base: VIRT_MEMMAP.platformBus.base,
     firstSpi: VIRT_IRQMAP.platformBus,
     intcPhandle: PHANDLE_INTC,
     nodeName: vm.platformBusNodeName,
     clockPhandle: (name) => machineClock(name),
+    allocPhandle: () => nextPhandle++,
+    rootNodes: <T extends RootNodeWriter>(key: string, create: () => T): T => {
+      if (!rootNodes.has(key)) rootNodes.set(key, create());
+      return rootNodes.get(key) as T;
+    },
+    warn: boot.warn ?? (() => {}),
+    passthroughPolicy: vm.passthroughPolicy,
   });
+  for (const nodes of rootNodes.values()) nodes.writeTo(fdt);
   vm.rtc.writeDeviceTree?.(fdt, contextFor(vm, vm.rtc));
   vm.uart.writeDeviceTree(fdt, contextFor(vm, vm.uart));
   vm.gic.writeIntcNode(fdt, contextFor(vm, vm.gic), PHANDLE_INTC);

@@ -2,7 +2,8 @@
 // PL031 and the platform bus for -device sysbus devices, on the common machine (RAM at 0x40000000, PSCI
 // over HVC). The guest device tree is generated from its devices (virt-fdt.ts).
 import type { VcpuOptions } from '../../src/cpu/vcpu.js';
-import type { SysBusDevice } from '../../src/qom/sys-bus-device.js';
+import type { VfioBackend } from '../../src/vfio/host.js';
+import type { PassthroughPolicy, SysBusDevice } from '../../src/qom/sys-bus-device.js';
 import { Machine } from '../../src/vmm/machine.js';
 import { GIC_SPI_BASE, type GicDevice } from '../../devices/gic/gic-device.js';
 import { GenericTimer } from '../../devices/generic-timer/index.js';
@@ -16,14 +17,19 @@ import '../../devices/gic/gic-device.js';
 import '../../devices/platform-bus.js';
 import '../../devices/pl011.js';
 import '../../devices/pl031.js';
+import '../../devices/vfio-platform/vfio-platform.js';
 import { PLATFORM_BUS_NUM_IRQS, VIRT_IRQMAP, VIRT_MEMMAP, VIRT_TIMER_PPIS } from './memory-map.js';
 
 const PPI_BASE = 16;
 
 /** Device types -device may add (they go on the platform bus): QEMU's allow-list idea, with our types. */
-export const VIRT_DYNAMIC_DEVICE_TYPES: string[] = ['pl011', 'pl031'];
+export const VIRT_DYNAMIC_DEVICE_TYPES: string[] = ['pl011', 'pl031', 'vfio-platform'];
 
 export interface VirtMachineOptions extends VcpuOptions {
+  /** The VFIO host -device vfio-platform uses (linux or fake); the machine closes it. */
+  vfio?: VfioBackend;
+  /** Rules for host properties of passthrough devices' guest nodes, by host compatible. */
+  passthroughPolicy?: PassthroughPolicy;
   /** RAM size in bytes (default 128 MiB). */
   ramSize?: number;
   /** Character backend of the PL011 (`stdio`, `file:PATH`, `memory`, `null`; default `memory`). */
@@ -41,6 +47,7 @@ export class VirtMachine extends Machine {
   readonly timer: GenericTimer;
   readonly platformBus: PlatformBus;
   readonly platformBusNodeName: 'platform' | 'platform-bus';
+  readonly passthroughPolicy: PassthroughPolicy | undefined;
   /** Where each fixed device's IRQ output 0 goes: its GIC SPI number (INTID - 32). */
   readonly spiOf = new Map<SysBusDevice, number>();
 
@@ -48,6 +55,7 @@ export class VirtMachine extends Machine {
     super({ ...options, ram: { name: 'mach-virt.ram', base: VIRT_MEMMAP.ram.base, size: options.ramSize ?? 128 * 1024 * 1024 } });
     this.gic = this.addDevice<GicDevice>('arm-gic', 'gic', {}, [VIRT_MEMMAP.gicDist.base, VIRT_MEMMAP.gicCpu.base]);
     this.gic.connectIrq(0, (level) => this.vcpu.setIrq(level));
+    this.context.onEndOfInterrupt = (sink, callback) => this.gic.onSinkDeactivate(sink, callback);
     this.uart = this.addDevice<Pl011>('pl011', 'pl011', { chardev: options.serial ?? 'memory' }, [VIRT_MEMMAP.uart.base]);
     this.wireSpi(this.uart, VIRT_IRQMAP.uart);
     this.uart.chardev.onInput = () => this.loop.wake();
@@ -62,6 +70,7 @@ export class VirtMachine extends Machine {
     this.platformBus = this.addDevice<PlatformBus>('platform-bus-device', 'platform-bus', { 'num-irqs': String(PLATFORM_BUS_NUM_IRQS), 'mmio-size': String(busSize) }, [VIRT_MEMMAP.platformBus.base]);
     for (let line = 0; line < PLATFORM_BUS_NUM_IRQS; line++) this.platformBus.connectIrq(line, this.gic.input(GIC_SPI_BASE + VIRT_IRQMAP.platformBus + line));
     this.platformBusNodeName = options.platformBusNodeName ?? 'platform';
+    this.passthroughPolicy = options.passthroughPolicy;
   }
 
   /**

@@ -21,6 +21,11 @@ export class IrqLine {
     return this.sink !== undefined;
   }
 
+  /** Where the line is wired (a controller input), for a device that must know its destination. */
+  get destination(): IrqSink | undefined {
+    return this.sink;
+  }
+
   /** Wires the line to its destination and delivers the current level. */
   connect(sink: IrqSink): void {
     if (this.sink) throw new Error(`IRQ line '${this.name}' is already connected`);

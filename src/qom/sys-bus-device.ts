@@ -21,7 +21,30 @@ export interface DeviceTreeContext {
   /** Cells of an address and of a size in the parent node (#address-cells, #size-cells). */
   addressCells: number;
   sizeCells: number;
+  /** A phandle no other node of the tree uses (QEMU's qemu_fdt_alloc_phandle). */
+  allocPhandle?(): number;
+  /**
+   * State shared by the devices of one tree and written at the guest root after the bus (e.g. fixed clocks
+   * rebuilt from the host): created by `create` on first use of `key`.
+   */
+  rootNodes?<T extends RootNodeWriter>(key: string, create: () => T): T;
+  /** Reports something the guest node goes without (QEMU's warn_report). */
+  warn?(message: string): void;
+  /** The machine config's rules for passthrough devices' host properties, by host compatible. */
+  passthroughPolicy?: PassthroughPolicy;
 }
+
+/** Nodes a device needs at the guest root, written by the machine once the bus node is closed. */
+export interface RootNodeWriter {
+  writeTo(fdt: FdtWriter): void;
+}
+
+/**
+ * The machine config's say over one host compatible of a passthrough device: `deny` refuses it; `allow`
+ * may carry property rules (names, `*` wildcards) that win over the generic binding's defaults.
+ */
+export type PassthroughPolicyEntry = { action: 'deny' } | { action: 'allow'; properties?: Readonly<Record<string, 'copy' | 'ignore'>> };
+export type PassthroughPolicy = Readonly<Record<string, PassthroughPolicyEntry>>;
 
 /** Splits `value` into `count` big-endian 32-bit cells, for `reg`. */
 export function toCells(value: number, count: number): number[] {

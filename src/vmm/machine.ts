@@ -7,7 +7,9 @@ import { RunLoop, type ExitReason } from '../core/run-loop.js';
 import { AddressSpace } from '../memory/address-space.js';
 import { CpuMemoryMap } from '../memory/cpu-map.js';
 import { MemoryRegion } from '../memory/region.js';
-import { provideMachineContext } from '../qom/machine-context.js';
+import { provideMachineContext, type MachineContext } from '../qom/machine-context.js';
+import type { VfioBackend } from '../vfio/host.js';
+import { VfioSession } from '../vfio/session.js';
 import type { ArmObject } from '../qom/object.js';
 import type { SysBusDevice } from '../qom/sys-bus-device.js';
 import { cast, defaultRegistry } from '../qom/types.js';
@@ -19,6 +21,8 @@ const PHYSICAL_SPACE = 2 ** 40;
 
 export interface MachineOptions extends VcpuOptions {
   ram: { name: string; base: number; size: number };
+  /** The VFIO host for passthrough devices (the machine closes it). */
+  vfio?: VfioBackend;
 }
 
 export class Machine {
@@ -32,6 +36,8 @@ export class Machine {
   readonly root: ArmObject;
   readonly machine: ArmObject;
   protected readonly log: (message: string) => void;
+  /** What devices find through the tree (clock, log, VFIO host, EOI notifiers); machine types add to it. */
+  protected readonly context: MachineContext;
 
   constructor(options: MachineOptions) {
     this.log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
@@ -43,7 +49,13 @@ export class Machine {
     this.system.addSubregion(options.ram.base, MemoryRegion.ram(options.ram.name, this.ram));
 
     this.root = defaultRegistry.create('container');
-    provideMachineContext(this.root, { clock: this.loop, log: this.log });
+    this.context = { clock: this.loop, log: this.log };
+    if (options.vfio) {
+      const session = new VfioSession(options.vfio, [{ memory: this.ram, base: options.ram.base }]);
+      options.vfio.attach(this.loop.addHostEventSource(session));
+      this.context.vfio = session;
+    }
+    provideMachineContext(this.root, this.context);
     this.machine = defaultRegistry.create('container');
     this.root.addChild('machine', this.machine);
 
@@ -66,6 +78,7 @@ export class Machine {
   }
 
   close(): void {
+    this.context.vfio?.close();
     this.vcpu.close();
   }
 }

@@ -1,0 +1,142 @@
+// A VMM's use of one VFIO host, shared by every passthrough device: one container with guest RAM mapped
+// for DMA (IOVA = guest physical address, as QEMU's container listener maps address_space_memory), each
+// IOMMU group opened once, and the host's events dispatched by the run loop between slices. The errors
+// carry QEMU's strings (VFIO-FACTS §1.3) so users can search for them.
+import { DeviceError } from '../qom/device-error.js';
+import type { HostMemory } from '../cpu/host-memory.js';
+import type { HostEventSource } from '../core/run-loop.js';
+import {
+  VFIO_API_VERSION, VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE, VFIO_GROUP_FLAGS_VIABLE, VFIO_TYPE1_IOMMU, VFIO_TYPE1v2_IOMMU,
+} from './uapi.js';
+import { errnoText, VfioHostError, type VfioBackend, type VfioContainer, type VfioDevice, type VfioGroup } from './host.js';
+
+export interface GuestRam {
+  memory: HostMemory;
+  /** Guest physical address of memory[0]: the IOVA devices use for it. */
+  base: number;
+}
+
+interface OpenGroup {
+  group: VfioGroup;
+  devices: Set<string>;
+}
+
+/** `strerror`-style text of a failed host call. */
+export function hostErrorText(error: unknown): string {
+  if (error instanceof VfioHostError) return errnoText(error.errno);
+  return error instanceof Error ? error.message : String(error);
+}
+
+export class VfioSession implements HostEventSource {
+  private container: VfioContainer | undefined;
+  private readonly groups = new Map<number, OpenGroup>();
+
+  constructor(
+    readonly backend: VfioBackend,
+    private readonly ram: readonly GuestRam[],
+  ) {}
+
+  dispatch(): void {
+    this.backend.dispatch();
+  }
+
+  /**
+   * Opens device `name` of IOMMU group `groupId`: the group (once), the container (once, with guest RAM
+   * mapped), then the device fd.
+   */
+  openDevice(name: string, groupId: number): VfioDevice {
+    const open = this.openGroup(groupId);
+    if (open.devices.has(name)) throw new DeviceError('device is already attached');
+    let device: VfioDevice;
+    try {
+      device = open.group.getDevice(name);
+    } catch (error) {
+      this.releaseGroupIfUnused(groupId);
+      throw new DeviceError(`error getting device from group ${groupId}: ${hostErrorText(error)}`, {
+        cause: error,
+        hint: `Verify all devices in group ${groupId} are bound to vfio-platform or pci-stub and not already in use`,
+      });
+    }
+    open.devices.add(name);
+    return device;
+  }
+
+  /** Closes the device fd; the group (and container) go when their last device does. */
+  closeDevice(device: VfioDevice, groupId: number): void {
+    device.close();
+    this.groups.get(groupId)?.devices.delete(device.name);
+    this.releaseGroupIfUnused(groupId);
+  }
+
+  close(): void {
+    for (const { group } of this.groups.values()) group.close();
+    this.groups.clear();
+    this.container?.close();
+    this.container = undefined;
+    this.backend.close();
+  }
+
+  private openGroup(groupId: number): OpenGroup {
+    const known = this.groups.get(groupId);
+    if (known) return known;
+    let group: VfioGroup;
+    try {
+      group = this.backend.openGroup(groupId);
+    } catch (error) {
+      throw new DeviceError(`failed to open /dev/vfio/${groupId}: ${hostErrorText(error)}`, { cause: error });
+    }
+    try {
+      let status: number;
+      try {
+        status = group.status();
+      } catch (error) {
+        throw new DeviceError(`failed to get group ${groupId} status: ${hostErrorText(error)}`, { cause: error });
+      }
+      if (!(status & VFIO_GROUP_FLAGS_VIABLE)) {
+        throw new DeviceError(`group ${groupId} is not viable`, { hint: 'Please ensure all devices within the iommu_group are bound to their vfio bus driver.' });
+      }
+      try {
+        this.attachToContainer(group);
+      } catch (error) {
+        throw DeviceError.from(error).prepend(`failed to setup container for group ${groupId}: `);
+      }
+    } catch (error) {
+      group.close();
+      throw error;
+    }
+    const open = { group, devices: new Set<string>() };
+    this.groups.set(groupId, open);
+    return open;
+  }
+
+  /** The first group brings the container up: IOMMU type, then guest RAM mapped for DMA. */
+  private attachToContainer(group: VfioGroup): void {
+    if (this.container) {
+      group.setContainer(this.container);
+      return;
+    }
+    const container = this.backend.openContainer();
+    try {
+      const version = container.apiVersion();
+      if (version !== VFIO_API_VERSION) throw new DeviceError(`unsupported VFIO API version ${version} (expected ${VFIO_API_VERSION})`);
+      const type = [VFIO_TYPE1v2_IOMMU, VFIO_TYPE1_IOMMU].find((t) => container.checkExtension(t));
+      if (type === undefined) throw new DeviceError('no available IOMMU models (the host has neither type1 nor type1v2)');
+      group.setContainer(container);
+      container.setIommu(type);
+      for (const { memory, base } of this.ram) {
+        container.mapDma({ memory, offset: 0, iova: base, size: memory.size, flags: VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE });
+      }
+    } catch (error) {
+      container.close();
+      throw error instanceof VfioHostError ? new DeviceError(hostErrorText(error), { cause: error }) : error;
+    }
+    this.container = container;
+  }
+
+  private releaseGroupIfUnused(groupId: number): void {
+    const open = this.groups.get(groupId);
+    if (!open || open.devices.size > 0) return;
+    open.group.close();
+    this.groups.delete(groupId);
+  }
+}
