@@ -1,0 +1,276 @@
+// vfio-platform: a host platform device passed through to the guest (the behaviour of QEMU's
+// hw/vfio/platform.c, our own design). Realize finds the device in sysfs (`host` or `sysfsdev`, under the
+// VFIO host's sysfs root), follows its iommu_group link, opens group, container and device through the
+// machine's VFIO host, maps each region (fast path over the trapped slow path), creates one IRQ object per
+// index and reads the host compatible list. Interrupts start when the platform bus wires each line.
+// Every error carries QEMU's text with the `vfio <name>: ` prefix.
+import { existsSync, readFileSync, readlinkSync, realpathSync, statSync } from 'node:fs';
+import { basename, join, relative } from 'node:path';
+import type { FdtWriter } from '../../src/fdt/fdt-writer.js';
+import type { FdtNode } from '../../src/fdt/fdt-node.js';
+import { readDtDirectory } from '../../src/fdt/sysfs-dt.js';
+import { DeviceError } from '../../src/qom/device-error.js';
+import { prop, registerType } from '../../src/qom/index.js';
+import { SysBusDevice, type DeviceTreeContext } from '../../src/qom/sys-bus-device.js';
+import { GuestRootNodes, writeVfioPlatformNode } from './dt/index.js';
+import { defineTraceEvent } from '../../src/trace/index.js';
+import { errnoText, type Errno, type VfioDevice } from '../../src/vfio/host.js';
+import { hostErrorText, type VfioSession } from '../../src/vfio/session.js';
+import { VFIO_DEVICE_FLAGS_PLATFORM } from '../../src/vfio/uapi.js';
+import { VfioIrqs } from './vfio-irqs.js';
+import { VfioRegion } from './vfio-region.js';
+
+const traceRealize = defineTraceEvent('vfio_platform_realize', 'vfio device %s, compat = %s');
+const tracePopulateInterrupts = defineTraceEvent('vfio_platform_populate_interrupts', '- IRQ index %d: count %d, flags=0x%x');
+const traceBaseDeviceInit = defineTraceEvent('vfio_platform_base_device_init', '%s belongs to group #%d');
+
+/** What realize found: the host side of the passthrough, for the device tree and the monitor. */
+export interface VfioHostDevice {
+  name: string;
+  sysfsPath: string;
+  groupId: number;
+  device: VfioDevice;
+  compatibles: string[];
+}
+
+export class VfioPlatform extends SysBusDevice {
+  /** Set by the subtypes (vfio-calxeda-xgmac, vfio-amd-xgbe): the compatible list not read from the host. */
+  presetCompatibles: string[] | undefined;
+  private host: VfioHostDevice | undefined;
+  private regions: VfioRegion[] = [];
+  private irqs: VfioIrqs | undefined;
+
+  /** The host device, once realized. */
+  get hostDevice(): VfioHostDevice | undefined {
+    return this.host;
+  }
+
+  get vfioRegions(): readonly VfioRegion[] {
+    return this.regions;
+  }
+
+  get vfioIrqs(): VfioIrqs | undefined {
+    return this.irqs;
+  }
+
+  protected override onRealize(): void {
+    const session = this.context.vfio;
+    const { name, sysfsPath } = this.hostName(session);
+    traceRealize(sysfsPath, this.presetCompatibles?.join(' ') ?? '(from the host)');
+    try {
+      if (!session) throw new DeviceError('the machine has no VFIO host (give --vfio-host linux or fake:FILE.json)');
+      this.attach(session, name, sysfsPath);
+    } catch (error) {
+      this.release();
+      throw DeviceError.from(error).prepend(`vfio ${name}: `);
+    }
+    // As QEMU, a compatible file that cannot be read is reported as it is, without the device prefix.
+    try {
+      this.host!.compatibles = this.presetCompatibles ?? readCompatibles(sysfsPath);
+    } catch (error) {
+      this.release();
+      throw error;
+    }
+  }
+
+  protected override onUnrealize(): void {
+    this.release();
+  }
+
+  /** The guest node, built from the host's by the binding for this type and compatible (dt/). */
+  override writeDeviceTree(fdt: FdtWriter, dt: DeviceTreeContext): void {
+    const host = this.host;
+    if (!host) throw new DeviceError(`${this.label()} is not realized`);
+    const hostTree = this.hostTree(host);
+    try {
+      writeVfioPlatformNode(
+        {
+          typeName: this.typeName,
+          compatible: host.compatibles,
+          ...hostTree,
+          regions: this.mmioRegions.map((region, n) => ({ busOffset: dt.mmioAddress(n), size: region.size })),
+          irqs: (this.irqs?.intps ?? []).map((intp, n) => ({ spi: dt.interruptCells(n, 'level')[1]!, level: intp.automasked })),
+        },
+        {
+          fdt,
+          allocPhandle: () => {
+            if (!dt.allocPhandle) throw new DeviceError('the machine hands out no phandles');
+            return dt.allocPhandle();
+          },
+          rootNodes: dt.rootNodes ? dt.rootNodes('vfio-platform', () => new GuestRootNodes()) : new GuestRootNodes(),
+          warn: (message) => (dt.warn ?? this.context.log)(`vfio ${host.name}: ${message}`),
+          ...(dt.passthroughPolicy ? { policy: dt.passthroughPolicy } : {}),
+        },
+      );
+    } catch (error) {
+      throw DeviceError.from(error).prepend(`vfio ${host.name}: `);
+    }
+  }
+
+  /** The host node (`of_node`), its path and the whole host tree, as sysfs shows them. */
+  private hostTree(host: VfioHostDevice): { hostNode: FdtNode; hostPath: string; hostRoot: FdtNode } {
+    const root = this.context.vfio?.backend.sysfsRoot ?? '/';
+    const base = join(root, 'sys/firmware/devicetree/base');
+    const ofNode = join(host.sysfsPath, 'of_node');
+    const hostRoot: FdtNode = existsSync(base) ? readDtDirectory(base) : { name: '', path: '/', properties: new Map(), children: [] };
+    if (!existsSync(ofNode)) return { hostRoot, hostPath: `(no of_node for ${host.name})`, hostNode: { name: host.name, path: '/', properties: new Map(), children: [] } };
+    const hostPath = `/${relative(realpathSync(base), realpathSync(ofNode))}`;
+    return { hostRoot, hostPath, hostNode: readDtDirectory(ofNode, { nodePath: hostPath }) };
+  }
+
+  protected override onIrqConnected(n: number): void {
+    const intp = this.irqs?.intps[n];
+    if (intp) this.irqs!.start(intp);
+  }
+
+  /** `host` names a device under the host's sysfs; `sysfsdev` (a path) wins and its basename is the name. */
+  private hostName(session: VfioSession | undefined): { name: string; sysfsPath: string } {
+    const root = session?.backend.sysfsRoot ?? '/';
+    const sysfsdev = this.getString('sysfsdev');
+    if (sysfsdev) return { name: basename(sysfsdev), sysfsPath: join(root, sysfsdev) };
+    const host = this.getString('host');
+    if (!host || host.includes('/')) throw new DeviceError('vfio error: wrong host device name');
+    return { name: host, sysfsPath: join(root, 'sys/bus/platform/devices', host) };
+  }
+
+  private attach(session: VfioSession, name: string, sysfsPath: string): void {
+    try {
+      statSync(sysfsPath);
+    } catch (error) {
+      throw new DeviceError(`failed to get the sysfs host device file status: ${fsErrorText(error)}`, { cause: error });
+    }
+    const groupId = readGroupId(sysfsPath);
+    traceBaseDeviceInit(name, groupId);
+    const device = session.openDevice(name, groupId);
+    this.host = { name, sysfsPath, groupId, device, compatibles: [] };
+    let info;
+    try {
+      info = device.info();
+    } catch (error) {
+      throw new DeviceError(`error getting device info: ${hostErrorText(error)}`, { cause: error });
+    }
+    if (!(info.flags & VFIO_DEVICE_FLAGS_PLATFORM)) throw new DeviceError("this isn't a platform device");
+    this.populateRegions(device, name, info.numRegions);
+    this.populateIrqs(device, name, info.numIrqs);
+  }
+
+  private populateRegions(device: VfioDevice, name: string, count: number): void {
+    for (let i = 0; i < count; i++) {
+      let regionInfo;
+      try {
+        regionInfo = device.regionInfo(i);
+      } catch (error) {
+        throw new DeviceError(`failed to get region ${i} info: ${hostErrorText(error)}`, { cause: error });
+      }
+      if (regionInfo.size === 0) continue;
+      const region = new VfioRegion({
+        device,
+        info: regionInfo,
+        deviceName: name,
+        noMmap: this.getBool('x-no-mmap'),
+        onTrappedAccess: () => this.irqs?.eoi(),
+        log: (m) => this.context.log(`vfio ${name}: ${m}`),
+      });
+      this.regions.push(region);
+      this.initMmio(region.region);
+    }
+  }
+
+  private populateIrqs(device: VfioDevice, name: string, count: number): void {
+    const irqs = new VfioIrqs({
+      name,
+      device,
+      context: this.context,
+      irqfdAllowed: this.getBool('x-irqfd'),
+      mmapTimeoutMs: this.getUint32('mmap-timeout-ms'),
+      setFastPath: (enabled) => this.regions.forEach((r) => r.setFastPath(enabled)),
+    });
+    this.irqs = irqs;
+    for (let i = 0; i < count; i++) {
+      let irqInfo;
+      try {
+        irqInfo = device.irqInfo(i);
+      } catch (error) {
+        throw new DeviceError(`failed to get device irq info: ${hostErrorText(error)}`, { cause: error });
+      }
+      tracePopulateInterrupts(irqInfo.index, irqInfo.count, irqInfo.flags);
+      irqs.add(irqInfo, this.initIrq());
+    }
+  }
+
+  /** Undoes whatever realize got to: IRQs, mappings, the device fd (the host resets it at close). */
+  private release(): void {
+    this.irqs?.close();
+    this.irqs = undefined;
+    this.regions = [];
+    if (this.host) this.context.vfio?.closeDevice(this.host.device, this.host.groupId);
+    this.host = undefined;
+  }
+}
+
+function readGroupId(sysfsPath: string): number {
+  const link = join(sysfsPath, 'iommu_group');
+  let target: string;
+  try {
+    target = readlinkSync(link);
+  } catch (error) {
+    throw new DeviceError(`no iommu_group found: ${fsErrorText(error)}`, { cause: error });
+  }
+  const id = /^\d+/.exec(basename(target));
+  if (!id) throw new DeviceError(`failed to read ${target}`);
+  return Number(id[0]);
+}
+
+/** `<sysfsdev>/of_node/compatible`: NUL-separated strings. A read error reads as GLib words it. */
+function readCompatibles(sysfsPath: string): string[] {
+  const path = join(sysfsPath, 'of_node', 'compatible');
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (error) {
+    throw new DeviceError(`Failed to open file “${path}”: ${fsErrorText(error)}`, { cause: error });
+  }
+  return bytes.toString('latin1').split('\0').filter((s) => s.length > 0);
+}
+
+function fsErrorText(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  return code ? errnoText(code as Errno) : String(error);
+}
+
+const VFIO_PROPERTIES = [
+  prop.string('host', { description: 'Host device name of assigned device' }),
+  prop.string('sysfsdev', { description: 'Host sysfs path of assigned device' }),
+  prop.bool('x-no-mmap', { default: false, description: 'Disable MMAP for device. Allows to trace MMIO accesses (DEBUG)' }),
+  prop.uint32('mmap-timeout-ms', {
+    default: 1100,
+    description: 'When EOI is not provided by KVM/QEMU, wait time (milliseconds) to re-enable device direct access after level interrupt (DEBUG)',
+  }),
+  prop.bool('x-irqfd', { default: true, description: 'Allow disabling irqfd support (DEBUG)' }),
+];
+
+registerType({
+  name: 'vfio-platform',
+  parent: 'sys-bus-device',
+  cls: VfioPlatform,
+  userCreatable: true,
+  description: 'VFIO-based platform device assignment',
+  properties: VFIO_PROPERTIES,
+});
+
+registerType<VfioPlatform>({
+  name: 'vfio-calxeda-xgmac',
+  parent: 'vfio-platform',
+  userCreatable: true,
+  description: 'VFIO Calxeda XGMAC (compatible calxeda,hb-xgmac)',
+  instanceInit: (device) => (device.presetCompatibles = ['calxeda,hb-xgmac']),
+});
+
+registerType<VfioPlatform>({
+  name: 'vfio-amd-xgbe',
+  parent: 'vfio-platform',
+  userCreatable: true,
+  description: 'VFIO AMD XGBE (compatible amd,xgbe-seattle-v1a)',
+  instanceInit: (device) => (device.presetCompatibles = ['amd,xgbe-seattle-v1a']),
+});
+
