@@ -163,6 +163,12 @@ export const FLAGS: FlagSpec[] = [
     help: 'a guest access to unmapped memory reads as zero and is logged (default), or stops the run',
     apply: (line, v, s) => setKey(line, 'unmappedAccess', v as 'stop', s),
   },
+  {
+    names: ['vfio-host'],
+    value: 'linux|fake:HOST.json',
+    help: "where vfio-platform devices come from: the kernel's /dev/vfio, or a fake host (machines/hosts/*.json)",
+    apply: (line, v, s) => setKey(line, 'vfioHost', v, s),
+  },
   { names: ['info'], value: 'qtree|mtree|mtree-f|irq', help: 'print a monitor view of the built machine and exit', apply: (line, v) => (line.info = v) },
   { names: ['dts'], help: 'dumpdtb: print the device tree source instead of writing a DTB', apply: (line) => (line.dts = true) },
   { names: ['o', 'output'], value: 'FILE', help: 'dumpdtb: write the DTB to FILE', apply: (line, v) => (line.dtbOutput = v) },

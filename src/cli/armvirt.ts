@@ -120,6 +120,8 @@ function fail(error: unknown): number {
   const badInput = !setupDone && !defect;
   const text = error instanceof Error ? error.message : String(error);
   for (const messageLine of text.split('\n')) report(messageLine);
+  const hint = (error as { hint?: unknown }).hint;
+  if (typeof hint === 'string') for (const hintLine of hint.trimEnd().split('\n')) report(hintLine);
   if (process.env.ARMVIRT_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   return badInput ? EXIT_USAGE : EXIT_VMM_ERROR;
 }

@@ -11,6 +11,9 @@ import type { ExitReason } from '../core/run-loop.js';
 import type { MachineConfig } from '../vmm/config.js';
 import { EXIT_GUEST_FAULT, EXIT_INTERRUPTED, EXIT_TIMEOUT, EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
 import type { Machine } from '../vmm/machine.js';
+import type { VfioBackend } from '../vfio/host.js';
+import { LinuxVfioBackend } from '../vfio/linux/backend.js';
+import { FakeVfioHost } from '../vfio/fake/index.js';
 
 export const MACHINE_TYPES: Record<MachineConfig['machine'], string> = {
   virt: "QEMU's ARM virt memory map: GICv2, generic timer, PL011, PL031, PSCI, platform bus (default)",
@@ -45,6 +48,8 @@ export function buildMachine(config: MachineConfig, options: BuildOptions): Buil
   }
   const vm = new VirtMachine({
     ...vcpu,
+    vfio: createVfioBackend(config, options.log),
+    passthroughPolicy: config.passthroughPolicy,
     ramSize: config.memoryBytes,
     serial: options.serial ?? config.serial,
     platformBusSize: config.platformBus.sizeBytes,
@@ -54,15 +59,23 @@ export function buildMachine(config: MachineConfig, options: BuildOptions): Buil
     for (const device of config.devices) vm.addDynamicDevice(device);
     let layout: BootLayout | undefined;
     if (options.loadKernel) {
-      layout = bootVirt(vm, { kernel: requireKernel(config), initrd: config.initrd, bootargs: config.append, dtb: config.dtb });
+      layout = bootVirt(vm, { kernel: requireKernel(config), initrd: config.initrd, bootargs: config.append, dtb: config.dtb, warn: options.log });
     }
     const dtb = () => {
       if (layout) return vm.ram.bytes.slice(layout.dtb.start - VIRT_MEMMAP.ram.base, layout.dtb.end - VIRT_MEMMAP.ram.base);
       if (config.dtb) return new Uint8Array(readFileSync(config.dtb));
-      return buildVirtDtb(vm, { bootargs: config.append });
+      return buildVirtDtb(vm, { bootargs: config.append, warn: options.log });
     };
     return { machine: vm, dtb };
   });
+}
+
+/** The kernel's VFIO (`linux`, also the default when a vfio device is asked for) or a fake host. */
+function createVfioBackend(config: MachineConfig, log: (message: string) => void): VfioBackend | undefined {
+  const spec = config.vfioHost ?? (config.devices.some((d) => d.startsWith('vfio-')) ? 'linux' : undefined);
+  if (spec === undefined) return undefined;
+  if (spec === 'linux') return new LinuxVfioBackend();
+  return FakeVfioHost.load(spec.slice('fake:'.length), { log });
 }
 
 function requireKernel(config: MachineConfig): string {

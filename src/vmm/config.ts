@@ -7,6 +7,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkJson, JsonCheckError, parseJsonText, type JsonSchema } from '../config/json-schema.js';
 import { parseSize } from '../qom/number-text.js';
+import type { PassthroughPolicy } from '../qom/sys-bus-device.js';
 
 export const MACHINES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'machines');
 export const CONFIG_SCHEMA_PATH = join(MACHINES_DIR, 'machine-config.schema.json');
@@ -36,6 +37,8 @@ export interface RawConfig {
   unmappedAccess?: 'raz-wi' | 'stop';
   trace?: string[];
   platformBus?: { size?: string; nodeName?: 'platform' | 'platform-bus' };
+  vfioHost?: string;
+  passthroughPolicy?: PassthroughPolicy;
 }
 
 export interface RawDevice {
@@ -61,6 +64,9 @@ export interface MachineConfig {
   unmappedAccess: 'raz-wi' | 'stop';
   trace: string[];
   platformBus: { sizeBytes?: number; nodeName?: 'platform' | 'platform-bus' };
+  /** `linux`, or `fake:` and the absolute path of a host description. */
+  vfioHost?: string;
+  passthroughPolicy?: PassthroughPolicy;
 }
 
 /** A config or command line that cannot be used: every problem, one per line, each naming where it is. */
@@ -111,6 +117,7 @@ export function absolutePaths(raw: RawConfig, baseDir: string): RawConfig {
   const out: RawConfig = { ...raw };
   for (const key of ['kernel', 'initrd', 'dtb'] as const) if (out[key] !== undefined) out[key] = resolve(baseDir, out[key]!);
   if (out.serial?.startsWith('file:')) out.serial = `file:${resolve(baseDir, out.serial.slice('file:'.length))}`;
+  if (out.vfioHost?.startsWith('fake:')) out.vfioHost = `fake:${resolve(baseDir, out.vfioHost.slice('fake:'.length))}`;
   return out;
 }
 
@@ -159,6 +166,8 @@ export function resolveConfig(raw: RawConfig, source: string, flagOf: (key: keyo
     unmappedAccess: raw.unmappedAccess ?? 'raz-wi',
     trace: raw.trace ?? [],
     platformBus: { sizeBytes: bytes(raw.platformBus?.size, 'platformBus', '.size'), nodeName: raw.platformBus?.nodeName },
+    vfioHost: raw.vfioHost,
+    passthroughPolicy: raw.passthroughPolicy,
   };
   if (config.memoryBytes !== undefined && config.memoryBytes % PAGE_SIZE !== 0) {
     problems.push(`${where('memory')}: '${raw.memory}' is not a whole number of 4K pages`);
@@ -166,7 +175,7 @@ export function resolveConfig(raw: RawConfig, source: string, flagOf: (key: keyo
     problems.push(`${where('memory')}: '${raw.memory}' is more than the 255G of RAM the virt memory map has room for`);
   }
   if (machine === 'foundation') {
-    for (const key of ['initrd', 'append', 'dtb', 'devices', 'platformBus'] as const) {
+    for (const key of ['initrd', 'append', 'dtb', 'devices', 'platformBus', 'vfioHost', 'passthroughPolicy'] as const) {
       if (raw[key] !== undefined) problems.push(`${where(key)}: the foundation board has no device tree, platform bus or Linux boot; use machine 'virt'`);
     }
   }

@@ -56,7 +56,7 @@ describe('platform bus on virt', () => {
   });
 
   it("refuses a device type the machine does not take with QEMU's message", () => {
-    expect(() => vm.addDynamicDevice('arm-gic')).to.throw("Option '-device arm-gic' cannot be handled by this machine (it takes: pl011, pl031)");
+    expect(() => vm.addDynamicDevice('arm-gic')).to.throw("Option '-device arm-gic' cannot be handled by this machine (it takes: pl011, pl031, vfio-platform)");
     expect(() => vm.addDynamicDevice('no-such-thing')).to.throw("-device no-such-thing: unknown type 'no-such-thing'");
   });
 
