@@ -3,6 +3,7 @@
 // can be tested without VFIO or a guest.
 import type { FdtNode } from '../../../src/fdt/fdt-node.js';
 import type { FdtWriter } from '../../../src/fdt/fdt-writer.js';
+import type { PassthroughPolicy, PassthroughPolicyEntry } from '../../../src/qom/sys-bus-device.js';
 import type { GuestRootNodes } from './guest-root-nodes.js';
 
 /** One MMIO region of the device, where the platform bus placed it. */
@@ -41,15 +42,13 @@ export interface VfioDtDevice {
 export type VfioDtPropertyAction = 'copy' | 'ignore';
 
 /**
- * The machine config's say over one host compatible: `deny` refuses devices with it; `allow` may carry
- * property rules (names, `*` wildcards allowed) that win over the generic binding's defaults.
+ * The machine config's say over one host compatible (PassthroughPolicyEntry): `deny` refuses devices with
+ * it; `allow` may carry property rules (names, `*` wildcards allowed) that win over the generic defaults.
  */
-export type VfioDtPolicyEntry =
-  | { action: 'deny' }
-  | { action: 'allow'; properties?: Readonly<Record<string, VfioDtPropertyAction>> };
+export type VfioDtPolicyEntry = PassthroughPolicyEntry;
 
 /** Policy entries keyed by host compatible; the device's first compatible with an entry decides. */
-export type VfioDtPolicy = Readonly<Record<string, VfioDtPolicyEntry>>;
+export type VfioDtPolicy = PassthroughPolicy;
 
 export interface VfioDtContext {
   /**
