@@ -98,7 +98,8 @@ export function parseHostDescription(value: unknown, source: string): HostDescri
       model: { name: d.model.name, options: d.model.options ?? {} },
       where: `${source}: $.devices[${i}]`,
     })),
-    groups: (json.groups ?? []).map((g) => ({ id: g.id, viable: g.viable ?? true, otherDevices: g.otherDevices ?? [] })),
+    // A device bound to a host driver keeps the group's DMA ownership: not viable unless stated otherwise.
+    groups: (json.groups ?? []).map((g) => ({ id: g.id, viable: g.viable ?? !g.otherDevices?.length, otherDevices: g.otherDevices ?? [] })),
     nodes: (json.nodes ?? []).map(node),
   };
   const problems = crossChecks(description);
