@@ -98,7 +98,8 @@ export function parseHostDescription(value: unknown, source: string): HostDescri
       model: { name: d.model.name, options: d.model.options ?? {} },
       where: `${source}: $.devices[${i}]`,
     })),
-    groups: (json.groups ?? []).map((g) => ({ id: g.id, viable: g.viable ?? true, otherDevices: g.otherDevices ?? [] })),
+    // A device bound to a host driver keeps the group's DMA ownership: not viable unless stated otherwise.
+    groups: (json.groups ?? []).map((g) => ({ id: g.id, viable: g.viable ?? !g.otherDevices?.length, otherDevices: g.otherDevices ?? [] })),
     nodes: (json.nodes ?? []).map(node),
   };
   const problems = crossChecks(description);
@@ -132,7 +133,31 @@ function crossChecks(description: HostDescription): string[] {
   });
   description.nodes.forEach((n, i) => unique('node path', n.path, `$.nodes[${i}].path`));
   problems.push(...phandleChecks(description));
+  description.devices.forEach((d, i) => problems.push(...regChecks(description, d, `$.devices[${i}]`)));
   return problems;
+}
+
+/**
+ * The kernel takes a device's regions from its node's `reg`; a description states both, so they must agree.
+ * Checked when the parent node is described (its #address-cells and #size-cells decode `reg`).
+ */
+function regChecks(description: HostDescription, device: DeviceDescription, path: string): string[] {
+  const reg = device.node.properties.get('reg');
+  const parentPath = device.node.path.slice(0, device.node.path.lastIndexOf('/'));
+  const parent = [...description.nodes, ...description.devices.map((d) => d.node)].find((n) => n.path === parentPath);
+  if (!reg || !parent) return [];
+  const addressCells = parent.properties.get('#address-cells');
+  const sizeCells = parent.properties.get('#size-cells');
+  if (addressCells?.length !== 4 || sizeCells?.length !== 4) return [];
+  const ac = cell(addressCells, 0);
+  const sc = cell(sizeCells, 0);
+  const entry = (ac + sc) * 4;
+  if (entry === 0 || reg.length % entry !== 0) return [`${path}.node.properties.reg: ${reg.length} bytes is not a whole number of <${ac} address, ${sc} size> cell entries (${parentPath})`];
+  const number = (at: number, cells: number) => Array.from({ length: cells }, (_, k) => cell(reg, at + k * 4)).reduce((n, c) => n * 2 ** 32 + c, 0);
+  const fromReg = Array.from({ length: reg.length / entry }, (_, k) => `0x${number(k * entry, ac).toString(16)}+0x${number(k * entry + ac * 4, sc).toString(16)}`);
+  const fromRegions = device.regions.map((r) => `0x${r.address.toString(16)}+0x${r.size.toString(16)}`);
+  if (fromReg.join() === fromRegions.join()) return [];
+  return [`${path}.regions: [${fromRegions.join(', ')}] do not match the node's reg [${fromReg.join(', ')}]`];
 }
 
 /** `phandle` values are unique and every `clocks` specifier names a node that has one. */

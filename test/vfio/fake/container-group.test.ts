@@ -69,7 +69,7 @@ describe('fake VFIO host: container and group rules', () => {
         name: 'fff51000.ethernet', iommuGroup: 1, node: { path: '/soc/ethernet@fff51000', properties: { compatible: 'calxeda,hb-xgmac' } },
         regions: [{ address: '0xfff51000', size: '0x1000' }], irqs: [{ trigger: 'level' }, { trigger: 'level' }, { trigger: 'level' }], model: { name: 'calxeda-xgmac' },
       }],
-      groups: [{ id: 1, viable: false, otherDevices: [{ name: 'fff52000.serial', driver: 'uart-pl011' }] }],
+      groups: [{ id: 1, otherDevices: [{ name: 'fff52000.serial', driver: 'uart-pl011' }] }],
     }, 'inline.json'));
     const group = host.openGroup(1);
     expect(group.status() & VFIO_GROUP_FLAGS_VIABLE).to.equal(0);
@@ -143,6 +143,17 @@ describe('fake VFIO host: container and group rules', () => {
       container.mapDma({ memory, offset: 0, iova: 0x10000, size: 0x4000, flags: RW });
       expectErrno(() => container.mapDma({ memory, offset: 0x8000, iova: 0x13000, size: 0x2000, flags: RW }), 'EEXIST');
       container.mapDma({ memory, offset: 0x8000, iova: 0x14000, size: 0x2000, flags: RW });
+    });
+
+    it('lets the device DMA across adjacent mappings and faults at the first IOVA without one', () => {
+      const other = new HostMemory(0x1000);
+      container.mapDma({ memory, offset: 0x3000, iova: 0x10000, size: 0x1000, flags: RW });
+      container.mapDma({ memory: other, offset: 0, iova: 0x11000, size: 0x1000, flags: RW });
+      expect(container.dmaWrite(0x10ffe, new Uint8Array([1, 2, 3, 4]))).to.deep.equal({ ok: true });
+      expect([...memory.bytes.subarray(0x3ffe, 0x4000)]).to.deep.equal([1, 2]);
+      expect([...other.bytes.subarray(0, 2)]).to.deep.equal([3, 4]);
+      const into = new Uint8Array(4);
+      expect(container.dmaRead(0x11ffe, into)).to.deep.equal({ ok: false, faultIova: 0x12000, reason: 'no mapping' });
     });
 
     it('unmaps whole mappings in a range and returns the bytes, refusing to split one (EINVAL)', () => {

@@ -60,6 +60,8 @@ describe('fake VFIO host: host descriptions', () => {
       "host.json: $.devices[1].name: device name 'fff51000.ethernet' is already used at $.devices[0].name"],
     ['a clocks phandle that names no node', (d) => { d.devices[0].node.properties.clocks = [7]; },
       'host.json: $.devices[0].node.properties.clocks: phandle 7 names no node'],
+    ['regions that disagree with reg', (d) => { d.nodes = [{ path: '/soc', properties: { '#address-cells': [1], '#size-cells': [1] } }]; d.devices[0].regions[0].address = '0xfff50000'; },
+      "host.json: $.devices[0].regions: [0xfff50000+0x1000] do not match the node's reg [0xfff51000+0x1000]"],
     ['an empty region', (d) => { d.devices[0].regions[0].size = 0; },
       'host.json: $.devices[0].regions[0].size: a region cannot be empty'],
     ['regions the model cannot drive', (d) => { d.devices[0].regions[0].size = '0x2000'; },

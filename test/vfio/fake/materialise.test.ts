@@ -5,6 +5,7 @@ import { basename, join } from 'node:path';
 import { readDtDirectory } from '../../../src/fdt/index.js';
 import type { FdtNode } from '../../../src/fdt/index.js';
 import { FakeVfioHost, parseHostDescription } from '../../../src/vfio/fake/index.js';
+import { VFIO_DEVICE_FLAGS_PLATFORM, VFIO_GROUP_FLAGS_VIABLE, VFIO_TYPE1v2_IOMMU } from '../../../src/vfio/uapi.js';
 import { HOSTS_DIR, TEST_DEVICE, loadHost } from './fake-host-fixture.js';
 
 function find(node: FdtNode, path: string): FdtNode {
@@ -27,6 +28,27 @@ describe('fake VFIO host: the materialised sysfs tree', () => {
       expect(readlinkSync(join(host.sysfsRoot, 'proc/device-tree'))).to.equal('../sys/firmware/devicetree/base');
       expect(statSync(join(host.sysfsRoot, 'proc/device-tree/soc/vfio-test@a0000000')).isDirectory()).to.equal(true);
       for (const node of ['dev/vfio/vfio', 'dev/vfio/5']) expect(existsSync(join(host.sysfsRoot, node)), node).to.equal(true);
+    } finally {
+      host.close();
+    }
+  });
+
+  it('leads realize from the sysfs path to a platform device fd, as on Linux', () => {
+    const { host } = loadHost('calxeda-xgmac.json');
+    try {
+      const sysfsdev = join(host.sysfsRoot, 'sys/bus/platform/devices/fff51000.ethernet');
+      expect(statSync(sysfsdev).isDirectory()).to.equal(true);
+      const groupId = Number(basename(readlinkSync(join(sysfsdev, 'iommu_group'))));
+      expect(existsSync(join(host.sysfsRoot, `dev/vfio/${groupId}`))).to.equal(true);
+      const container = host.openContainer();
+      const group = host.openGroup(groupId);
+      expect(group.status() & VFIO_GROUP_FLAGS_VIABLE).to.equal(VFIO_GROUP_FLAGS_VIABLE);
+      group.setContainer(container);
+      container.setIommu(VFIO_TYPE1v2_IOMMU);
+      const device = group.getDevice(basename(sysfsdev));
+      expect(device.info().flags & VFIO_DEVICE_FLAGS_PLATFORM).to.equal(VFIO_DEVICE_FLAGS_PLATFORM);
+      const compat = readFileSync(join(sysfsdev, 'of_node/compatible'), 'latin1').split('\0').filter((c) => c);
+      expect(compat).to.deep.equal(['calxeda,hb-xgmac']);
     } finally {
       host.close();
     }

@@ -98,6 +98,15 @@ describe('fake VFIO host: the test device model', () => {
     expect(main.view.getUint32(R.VFIO_TEST_SCRATCH0 + 12, true)).to.equal(0xabad1dea);
   });
 
+  it('lets the model catch up with guest stores before an unmask from the unmask eventfd', () => {
+    const main = device.mmap(regionOffset(0), R.VFIO_TEST_REGION0_SIZE);
+    const resample = host.createEventNotifier();
+    device.setIrqs({ flags: VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_UNMASK, index: 0, start: 0, count: 1, data: [resample] });
+    main.view.setUint32(R.VFIO_TEST_ID, 0, true);
+    resample.signal();
+    expect(main.view.getUint32(R.VFIO_TEST_ID, true), 'sync() ran: the read-only ID is restored').to.equal(R.VFIO_TEST_ID_VALUE);
+  });
+
   describe('DMA', () => {
     const RW = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
     let ram: HostMemory;

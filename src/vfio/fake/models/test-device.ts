@@ -66,7 +66,7 @@ export class TestDeviceModel extends DeviceModel {
 
   /** STATUS as the device holds it, for tests and the monitor. */
   get status(): number {
-    return this.control.get('STATUS') as number;
+    return this.control.get('STATUS');
   }
 
   private raise(bits: number): void {
