@@ -82,7 +82,9 @@ export class PlatformBus extends SysBusDevice {
       this.lineUsers[line] = device;
       lines.set(n, line);
       const busLine = this.lines[line]!;
-      device.connectIrq(n, (level) => busLine.set(level));
+      // Straight to the controller input the bus line is wired to, as QEMU hands out pbus->irqs[n]: a device
+      // that needs its destination (vfio-platform's EOI notifiers) finds the GIC input itself.
+      device.connectIrq(n, busLine.destination ?? ((level) => busLine.set(level)));
     });
     this.devices.push(device);
   }
