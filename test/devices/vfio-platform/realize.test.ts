@@ -1,0 +1,184 @@
+import { expect } from 'chai';
+import { rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { VirtMachine } from '../../../machines/virt/virt-machine.js';
+import type { VfioPlatform } from '../../../devices/vfio-platform/vfio-platform.js';
+import { DeviceError } from '../../../src/qom/device-error.js';
+import { VfioHostError, type VfioBackend, type VfioDevice, type VfioGroup } from '../../../src/vfio/host.js';
+import type { FakeVfioHost } from '../../../src/vfio/fake/index.js';
+import { VFIO_DEVICE_FLAGS_PLATFORM } from '../../../src/vfio/uapi.js';
+import { machineWithHost, passthrough, REGION0, REGION1, TEST_DEVICE } from './passthrough.js';
+
+/** The error adding `-device OPTIONS` gives, with the machine built by `build`. */
+function realizeError(options: string, build = () => machineWithHost()): DeviceError {
+  const { vm } = build();
+  try {
+    vm.addDynamicDevice(options);
+  } catch (error) {
+    expect(error).to.be.instanceOf(DeviceError);
+    return error as DeviceError;
+  } finally {
+    vm.close();
+  }
+  throw new Error(`-device ${options} was accepted`);
+}
+
+/** A backend whose device answers `override` for some calls, to reach host failures the fake never makes. */
+function withDevice(override: (device: VfioDevice) => Partial<VfioDevice>) {
+  return () =>
+    machineWithHost('test-device.json', (host: FakeVfioHost): VfioBackend => {
+      const openGroup = host.openGroup.bind(host);
+      return Object.assign(Object.create(host) as FakeVfioHost, {
+        openGroup: (id: number): VfioGroup => {
+          const group = openGroup(id);
+          const getDevice = group.getDevice.bind(group);
+          return Object.assign(Object.create(group) as VfioGroup, {
+            getDevice: (name: string) => {
+              const device = getDevice(name);
+              return Object.assign(Object.create(device) as VfioDevice, override(device));
+            },
+          });
+        },
+      });
+    });
+}
+
+const prefix = `-device vfio-platform,host=${TEST_DEVICE}: vfio ${TEST_DEVICE}: `;
+
+describe('vfio-platform realize', () => {
+  it('maps each host region on the platform bus, fast path over the trapped one, and reads the host compatible', () => {
+    const t = passthrough();
+    try {
+      expect(t.device.hostDevice).to.deep.include({ name: TEST_DEVICE, groupId: 5, compatibles: ['armvirt,vfio-test-device'] });
+      expect(t.device.vfioRegions.map((r) => [r.name, r.hasFastPath, r.fastPathEnabled])).to.deep.equal([
+        [`VFIO ${TEST_DEVICE} region 0`, true, true],
+        [`VFIO ${TEST_DEVICE} region 1`, false, false],
+      ]);
+      expect(t.device.mmioAddress(0)).to.equal(REGION0);
+      expect(t.device.mmioAddress(1)).to.equal(REGION1);
+      expect(t.read32(REGION0)).to.equal(0x56464954); // the ID, straight from the mapping
+      expect(t.device.vfioIrqs!.intps.map((i) => [i.pin, i.automasked, i.path])).to.deep.equal([
+        [0, true, 'resample'],
+        [1, false, 'resample'],
+      ]);
+    } finally {
+      t.close();
+    }
+  });
+
+  it('x-no-mmap=on leaves every region on the trapped path, where the same registers read the same', () => {
+    const t = passthrough('x-no-mmap=on');
+    try {
+      expect(t.device.vfioRegions.map((r) => r.hasFastPath)).to.deep.equal([false, false]);
+      expect(t.read32(REGION0)).to.equal(0x56464954);
+      t.write32(REGION0 + 0x10, 0x1234_5678);
+      expect(t.read32(REGION0 + 0x10)).to.equal(0x1234_5678);
+    } finally {
+      t.close();
+    }
+  });
+
+  it('sysfsdev wins over host; its basename is the device name', () => {
+    const { vm } = machineWithHost();
+    try {
+      const device = vm.addDynamicDevice(`vfio-platform,host=wrong,sysfsdev=/sys/bus/platform/devices/${TEST_DEVICE}`) as VfioPlatform;
+      expect(device.hostDevice?.name).to.equal(TEST_DEVICE);
+    } finally {
+      vm.close();
+    }
+  });
+
+  it('the subtypes preset the compatible instead of reading it', () => {
+    const { vm } = machineWithHost();
+    try {
+      const device = vm.addDynamicDevice(`vfio-calxeda-xgmac,host=${TEST_DEVICE}`) as VfioPlatform;
+      expect(device.hostDevice?.compatibles).to.deep.equal(['calxeda,hb-xgmac']);
+    } finally {
+      vm.close();
+    }
+  });
+
+  describe('errors, with QEMU\'s text', () => {
+    it('a missing or path-like host name', () => {
+      expect(realizeError('vfio-platform').message).to.equal('-device vfio-platform: vfio error: wrong host device name');
+      expect(realizeError('vfio-platform,host=a/b').message).to.equal('-device vfio-platform,host=a/b: vfio error: wrong host device name');
+    });
+
+    it('a host device not in sysfs', () => {
+      expect(realizeError('vfio-platform,host=ffff0000.nothing').message).to.equal(
+        '-device vfio-platform,host=ffff0000.nothing: vfio ffff0000.nothing: failed to get the sysfs host device file status: No such file or directory',
+      );
+    });
+
+    it('a device without an iommu_group link', () => {
+      const build = () => {
+        const made = machineWithHost();
+        rmSync(join(made.host.sysfsRoot, 'sys/bus/platform/devices', TEST_DEVICE, 'iommu_group'));
+        return made;
+      };
+      expect(realizeError(`vfio-platform,host=${TEST_DEVICE}`, build).message).to.equal(`${prefix}no iommu_group found: No such file or directory`);
+    });
+
+    it('a device attached twice', () => {
+      const { vm } = machineWithHost();
+      try {
+        vm.addDynamicDevice(`vfio-platform,host=${TEST_DEVICE}`);
+        expect(() => vm.addDynamicDevice(`vfio-platform,host=${TEST_DEVICE}`)).to.throw(DeviceError, `${prefix}device is already attached`);
+      } finally {
+        vm.close();
+      }
+    });
+
+    it("a device that isn't a platform device", () => {
+      const build = withDevice((device) => ({ info: () => ({ ...device.info(), flags: device.info().flags & ~VFIO_DEVICE_FLAGS_PLATFORM }) }));
+      expect(realizeError(`vfio-platform,host=${TEST_DEVICE}`, build).message).to.equal(`${prefix}this isn't a platform device`);
+    });
+
+    it('region and IRQ information the host refuses', () => {
+      const refuse = (operation: string) => () => {
+        throw new VfioHostError('EINVAL', operation);
+      };
+      const noRegion = withDevice(() => ({ regionInfo: refuse('VFIO_DEVICE_GET_REGION_INFO') }));
+      expect(realizeError(`vfio-platform,host=${TEST_DEVICE}`, noRegion).message).to.equal(`${prefix}failed to get region 0 info: Invalid argument`);
+      const noIrq = withDevice(() => ({ irqInfo: refuse('VFIO_DEVICE_GET_IRQ_INFO') }));
+      expect(realizeError(`vfio-platform,host=${TEST_DEVICE}`, noIrq).message).to.equal(`${prefix}failed to get device irq info: Invalid argument`);
+      const noInfo = withDevice(() => ({ info: refuse('VFIO_DEVICE_GET_INFO') }));
+      expect(realizeError(`vfio-platform,host=${TEST_DEVICE}`, noInfo).message).to.equal(`${prefix}error getting device info: Invalid argument`);
+    });
+
+    it('a compatible file that cannot be read is reported as it is, without the device prefix', () => {
+      let path = '';
+      const build = () => {
+        const made = machineWithHost();
+        path = join(made.host.sysfsRoot, 'sys/bus/platform/devices', TEST_DEVICE, 'of_node', 'compatible');
+        rmSync(path);
+        return made;
+      };
+      expect(realizeError(`vfio-platform,host=${TEST_DEVICE}`, build).message).to.equal(
+        `-device vfio-platform,host=${TEST_DEVICE}: Failed to open file “${path}”: No such file or directory`,
+      );
+    });
+
+    it('a machine with no VFIO host says how to give one', () => {
+      const build = () => {
+        const withHost = machineWithHost();
+        withHost.vm.close(); // the host's tree goes with it
+        return { ...withHost, vm: new VirtMachine({ log: () => {} }) };
+      };
+      expect(realizeError(`vfio-platform,host=${TEST_DEVICE}`, build).message).to.equal(
+        `-device vfio-platform,host=${TEST_DEVICE}: vfio ${TEST_DEVICE}: the machine has no VFIO host (give --vfio-host linux or fake:FILE.json)`,
+      );
+    });
+
+    it('a failed realize leaves nothing open: the device can be attached afterwards', () => {
+      const { vm, host } = machineWithHost();
+      try {
+        expect(() => vm.addDynamicDevice(`vfio-platform,host=${TEST_DEVICE},x-irqfd=maybe`)).to.throw(DeviceError);
+        vm.addDynamicDevice(`vfio-platform,host=${TEST_DEVICE}`);
+        expect(host.device(TEST_DEVICE).irqs[0]!.triggerFd).to.not.equal(undefined);
+      } finally {
+        vm.close();
+      }
+    });
+  });
+});
