@@ -1,5 +1,6 @@
 // A virt machine with the fake VFIO host's test device passed through, driven qtest-style: guest physical
 // reads and writes through the machine's address space, host events dispatched by hand, no guest code.
+import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VirtMachine } from '../../../machines/virt/virt-machine.js';
 import { VIRT_MEMMAP } from '../../../machines/virt/memory-map.js';
@@ -33,7 +34,7 @@ export interface Passthrough {
 
 export function machineWithHost(hostFile = 'test-device.json', wrap: (host: FakeVfioHost) => VfioBackend = (h) => h) {
   const logs: string[] = [];
-  const host = FakeVfioHost.load(`${HOSTS_DIR}${hostFile}`, { log: (m) => logs.push(`host: ${m}`) });
+  const host = FakeVfioHost.load(isAbsolute(hostFile) ? hostFile : join(HOSTS_DIR, hostFile), { log: (m) => logs.push(`host: ${m}`) });
   const vm = new VirtMachine({ vfio: wrap(host), clock: 'deterministic', log: (m) => logs.push(m) });
   return { vm, host, logs };
 }

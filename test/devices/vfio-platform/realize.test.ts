@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtMachine } from '../../../machines/virt/virt-machine.js';
 import type { VfioPlatform } from '../../../devices/vfio-platform/vfio-platform.js';
@@ -7,7 +8,7 @@ import { DeviceError } from '../../../src/qom/device-error.js';
 import { VfioHostError, type VfioBackend, type VfioDevice, type VfioGroup } from '../../../src/vfio/host.js';
 import type { FakeVfioHost } from '../../../src/vfio/fake/index.js';
 import { VFIO_DEVICE_FLAGS_PLATFORM } from '../../../src/vfio/uapi.js';
-import { machineWithHost, passthrough, REGION0, REGION1, TEST_DEVICE } from './passthrough.js';
+import { HOSTS_DIR, machineWithHost, passthrough, REGION0, REGION1, TEST_DEVICE } from './passthrough.js';
 
 /** The error adding `-device OPTIONS` gives, with the machine built by `build`. */
 function realizeError(options: string, build = () => machineWithHost()): DeviceError {
@@ -117,6 +118,37 @@ describe('vfio-platform realize', () => {
         return made;
       };
       expect(realizeError(`vfio-platform,host=${TEST_DEVICE}`, build).message).to.equal(`${prefix}no iommu_group found: No such file or directory`);
+    });
+
+    it('an iommu_group link to a group with no VFIO node, or to no group number', () => {
+      const relink = (target: string) => () => {
+        const made = machineWithHost();
+        const link = join(made.host.sysfsRoot, 'sys/bus/platform/devices', TEST_DEVICE, 'iommu_group');
+        rmSync(link);
+        symlinkSync(target, link);
+        return made;
+      };
+      expect(realizeError(`vfio-platform,host=${TEST_DEVICE}`, relink('../../../../kernel/iommu_groups/9')).message).to.equal(
+        `${prefix}failed to open /dev/vfio/9: No such file or directory`,
+      );
+      expect(realizeError(`vfio-platform,host=${TEST_DEVICE}`, relink('../../../../kernel/iommu_groups/x')).message).to.equal(
+        `${prefix}failed to read ../../../../kernel/iommu_groups/x`,
+      );
+    });
+
+    it('a group that is not viable, with the hint QEMU gives', () => {
+      const dir = mkdtempSync(join(tmpdir(), 'armvirt-host-'));
+      try {
+        const description = JSON.parse(readFileSync(join(HOSTS_DIR, 'test-device.json'), 'utf8'));
+        description.$schema = join(HOSTS_DIR, 'vfio-host.schema.json');
+        description.groups = [{ id: 5, viable: false }];
+        writeFileSync(join(dir, 'host.json'), JSON.stringify(description));
+        const error = realizeError(`vfio-platform,host=${TEST_DEVICE}`, () => machineWithHost(join(dir, 'host.json')));
+        expect(error.message).to.equal(`${prefix}group 5 is not viable`);
+        expect(error.hint).to.equal('Please ensure all devices within the iommu_group are bound to their vfio bus driver.');
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
     });
 
     it('a device attached twice', () => {
