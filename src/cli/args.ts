@@ -91,6 +91,19 @@ function applyDebug(line: CommandLine, value: string, spelled: string): void {
   }
 }
 
+/** --timeout / --host-timeout: one key of the config's `timeout` object each. */
+function timeoutFlag(name: string, key: 'virtual' | 'host', what: string): FlagSpec {
+  return {
+    names: [name],
+    value: 'SECONDS',
+    help: `stop with exit code 124 after this much ${what} time`,
+    apply: (line, v, s) => {
+      line.flags.timeout = { ...line.flags.timeout, [key]: seconds(v, s) };
+      line.flagOf.timeout = s;
+    },
+  };
+}
+
 export const FLAGS: FlagSpec[] = [
   { names: ['M', 'machine'], value: 'TYPE[,dumpdtb=FILE][,platform-bus-size=SIZE][,platform-bus-node=NAME]', help: 'machine type: virt (default) or foundation; dumpdtb=FILE writes the guest DTB and exits', apply: applyMachine },
   {
@@ -139,24 +152,8 @@ export const FLAGS: FlagSpec[] = [
     help: 'virtual clock from host time (default) or from the instruction count (reproducible)',
     apply: (line, v, s) => setKey(line, 'clock', v as 'realtime', s),
   },
-  {
-    names: ['timeout'],
-    value: 'SECONDS',
-    help: 'stop with exit code 124 after this much virtual time',
-    apply: (line, v, s) => {
-      line.flags.timeout = { ...line.flags.timeout, virtual: seconds(v, s) };
-      line.flagOf.timeout = s;
-    },
-  },
-  {
-    names: ['host-timeout'],
-    value: 'SECONDS',
-    help: 'stop with exit code 124 after this much host (wall-clock) time',
-    apply: (line, v, s) => {
-      line.flags.timeout = { ...line.flags.timeout, host: seconds(v, s) };
-      line.flagOf.timeout = s;
-    },
-  },
+  timeoutFlag('timeout', 'virtual', 'virtual'),
+  timeoutFlag('host-timeout', 'host', 'host (wall-clock)'),
   {
     names: ['unmapped-access'],
     value: 'raz-wi|stop',
