@@ -113,7 +113,11 @@ export class VfioPlatform extends SysBusDevice {
     const base = join(root, 'sys/firmware/devicetree/base');
     const ofNode = join(host.sysfsPath, 'of_node');
     const hostRoot: FdtNode = existsSync(base) ? readDtDirectory(base) : { name: '', path: '/', properties: new Map(), children: [] };
-    if (!existsSync(ofNode)) return { hostRoot, hostPath: `(no of_node for ${host.name})`, hostNode: { name: host.name, path: '/', properties: new Map(), children: [] } };
+    if (!existsSync(ofNode)) {
+      // No host node (a subtype needs none): named as QEMU's sysfs_to_dt_name, `e0900000.xgmac` -> `xgmac`.
+      const name = host.name.slice(host.name.indexOf('.') + 1);
+      return { hostRoot, hostPath: `/${name}`, hostNode: { name, path: `/${name}`, properties: new Map(), children: [] } };
+    }
     const hostPath = `/${relative(realpathSync(base), realpathSync(ofNode))}`;
     return { hostRoot, hostPath, hostNode: readDtDirectory(ofNode, { nodePath: hostPath }) };
   }
