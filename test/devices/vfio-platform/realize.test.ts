@@ -3,6 +3,8 @@ import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtMachine } from '../../../machines/virt/virt-machine.js';
+import { buildVirtDtb } from '../../../machines/virt/virt-fdt.js';
+import { printDts } from '../../../src/fdt/dts-printer.js';
 import type { VfioPlatform } from '../../../devices/vfio-platform/vfio-platform.js';
 import { DeviceError } from '../../../src/qom/device-error.js';
 import { VfioHostError, type VfioBackend, type VfioDevice, type VfioGroup } from '../../../src/vfio/host.js';
@@ -94,6 +96,17 @@ describe('vfio-platform realize', () => {
     try {
       const device = vm.addDynamicDevice(`vfio-calxeda-xgmac,host=${TEST_DEVICE}`) as VfioPlatform;
       expect(device.hostDevice?.compatibles).to.deep.equal(['calxeda,hb-xgmac']);
+    } finally {
+      vm.close();
+    }
+  });
+
+  it('a subtype needs no host node: its guest node is named from the sysfs name', () => {
+    const { vm, host } = machineWithHost('calxeda-xgmac.json');
+    try {
+      rmSync(join(host.sysfsRoot, 'sys/bus/platform/devices/fff51000.ethernet/of_node'));
+      vm.addDynamicDevice('vfio-calxeda-xgmac,host=fff51000.ethernet');
+      expect(printDts(buildVirtDtb(vm))).to.contain('\t\tethernet@0 {\n').and.contain('compatible = "calxeda,hb-xgmac";');
     } finally {
       vm.close();
     }
