@@ -166,7 +166,7 @@ export const FLAGS: FlagSpec[] = [
     help: "where vfio-platform devices come from: the kernel's /dev/vfio, or a fake host (machines/hosts/*.json)",
     apply: (line, v, s) => setKey(line, 'vfioHost', v, s),
   },
-  { names: ['info'], value: 'qtree|mtree|mtree-f|irq', help: 'print a monitor view of the built machine and exit', apply: (line, v) => (line.info = v) },
+  { names: ['info'], value: 'qtree|mtree|mtree-f|irq|vfio', help: 'print a monitor view of the built machine and exit', apply: (line, v) => (line.info = v) },
   { names: ['dts'], help: 'dumpdtb: print the device tree source instead of writing a DTB', apply: (line) => (line.dts = true) },
   { names: ['o', 'output'], value: 'FILE', help: 'dumpdtb: write the DTB to FILE', apply: (line, v) => (line.dtbOutput = v) },
   { names: ['h', 'help'], help: 'this text', apply: (line) => (line.help = true) },

@@ -16,6 +16,7 @@ import { EXIT_USAGE, EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
 import type { Machine } from '../vmm/machine.js';
 import { CPU_MODELS, DEBUG_ITEMS, parseCommandLine, usage, UsageError, type CommandLine } from './args.js';
 import { buildMachine, MACHINE_TYPES, runMachine } from './launch.js';
+import { formatInfoVfio } from '../../devices/vfio-platform/info-vfio.js';
 
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 const report = (message: string) => process.stderr.write(`armvirt: ${message}\n`);
@@ -67,6 +68,7 @@ const INFO_VIEWS: Record<string, (machine: Machine) => string> = {
   mtree: (m) => formatMtree(m.memory),
   'mtree-f': (m) => formatMtree(m.memory, { flat: true }),
   irq: (m) => formatInfoIrq(m.root),
+  vfio: (m) => formatInfoVfio(m.root),
 };
 
 async function main(argv: string[]): Promise<number> {

@@ -60,6 +60,19 @@ describe('armvirt launcher', function () {
     expect(armvirt('--info', 'mtree', '-M', 'foundation').stdout).to.contain('0000000040000000-0000000040ffffff (prio 0, ram): foundation.ram');
   });
 
+  it('--info vfio shows each passthrough device: host, group, region paths, IRQ paths and states', () => {
+    const hosts = fileURLToPath(new URL('../../../machines/hosts/', import.meta.url));
+    const r = armvirt('--info', 'vfio', '--vfio-host', `fake:${hosts}test-device.json`, '-device', 'vfio-platform,host=a0000000.vfio-test,id=vt,x-irqfd=off');
+    expect(r.stdout).to.equal(
+      '/machine/peripheral/vt (vfio-platform): host a0000000.vfio-test, IOMMU group 5, compatible armvirt,vfio-test-device\n' +
+        '  region 0: 0x1000 bytes at 0xc000000, fast path\n' +
+        '  region 1: 0x100 bytes at 0xc001000, slow path (not mmap-able)\n' +
+        '  irq 0: level, eventfd path, inactive, line low, raised 0 times\n' +
+        '  irq 1: edge, eventfd path, inactive, line low, raised 0 times\n',
+    );
+    expect(armvirt('--info', 'pic').stderr).to.equal("armvirt: --info 'pic' is not one of qtree, mtree, mtree-f, irq, vfio\n");
+  });
+
   it('answers help requests: flags, machines, device types and properties, trace events', () => {
     expect(armvirt('--help').stdout).to.contain('usage: armvirt').and.contain('Exit codes:');
     expect(armvirt('-M', 'help').stdout).to.match(/^virt +QEMU's ARM virt memory map/m);
