@@ -3,24 +3,27 @@
 // - GICC_CTLR implements Enable (bit 0) and EOImode (bit 9, Linux's EOImodeNS); other bits are RAZ/WI, so
 //   no FIQ is ever signalled;
 // - the Group 1 aliases GICC_ABPR/AEOIR are RAZ/WI and GICC_AIAR/AHPPIR read 1023: no Group 1 interrupts;
-// - 5 priority bits: minimum GICC_BPR 2, active priorities in GICC_APR0 (APR1..3 and NSAPRn RAZ/WI);
+// - 8 priority bits, as QEMU's arm_gic: minimum and reset GICC_BPR 0, active priorities in GICC_APR0..3
+//   (NSAPRn RAZ/WI);
+// - GICC_HPPIR honours the priority mask but not the running priority, as QEMU's arm_gic does;
 // - GICC_EOIR drops the highest active priority whatever INTID it names (a mismatch is UNPREDICTABLE).
 import type { MemoryOps } from '../../src/memory/region.js';
 import { hex } from '../../src/regs/text.js';
 import { defineTraceEvent } from '../../src/trace/index.js';
-import { ActivePriorities, IDLE_PRIORITY } from './gic-active-priorities.js';
+import { ActivePriorities, APR_COUNT, IDLE_PRIORITY } from './gic-active-priorities.js';
 import { accessAllowed, type GicHooks, type GicRegister } from './gic-access.js';
-import { INTID_SPURIOUS, PRIORITY_MASK, type GicInterruptState } from './gic-state.js';
+import { INTID_SPURIOUS, type GicInterruptState } from './gic-state.js';
 
 const traceAcknowledge = defineTraceEvent('gic_acknowledge', 'GICC_IAR: INTID %u, running priority now %#x');
 const traceEoi = defineTraceEvent('gic_eoi', 'GICC_EOIR: INTID %u, running priority now %#x');
 
 const GICC_CTLR_ENABLE = 1 << 0;
 const GICC_CTLR_EOIMODE = 1 << 9;
-/** The binary point that makes all 5 implemented priority bits group priority (§3.3.3, Table 3-7). */
-const MIN_BPR = 2;
-/** GIC-400 r0p1, GICv2 (§4.4.16 GICC_IIDR). */
-const GICC_IIDR = 0x0202_143b;
+/** The binary point that makes priority[7:1] group priority (§3.3.3, Table 3-7): QEMU's minimum and reset value. */
+const MIN_BPR = 0;
+/** QEMU's arm_gic: architecture version 2, implementer 0x43b (Arm), product and revision 0 (§4.4.16 GICC_IIDR). */
+const GICC_IIDR = 0x0002_043b;
+const GICC_APR0 = 0xd0;
 const INTID_MASK = 0x3ff;
 
 const rw = (name: string): GicRegister => ({ name, access: 'RW' });
@@ -30,7 +33,7 @@ const REGISTERS = new Map<number, GicRegister>([
   [0x00, rw('GICC_CTLR')], [0x04, rw('GICC_PMR')], [0x08, rw('GICC_BPR')], [0x0c, ro('GICC_IAR')],
   [0x10, wo('GICC_EOIR')], [0x14, ro('GICC_RPR')], [0x18, ro('GICC_HPPIR')], [0x1c, rw('GICC_ABPR')],
   [0x20, ro('GICC_AIAR')], [0x24, wo('GICC_AEOIR')], [0x28, ro('GICC_AHPPIR')],
-  ...[0, 1, 2, 3].map((n): [number, GicRegister] => [0xd0 + 4 * n, rw(`GICC_APR${n}`)]),
+  ...Array.from({ length: APR_COUNT }, (_, n): [number, GicRegister] => [GICC_APR0 + 4 * n, rw(`GICC_APR${n}`)]),
   ...[0, 1, 2, 3].map((n): [number, GicRegister] => [0xe0 + 4 * n, rw(`GICC_NSAPR${n}`)]),
   [0xfc, ro('GICC_IIDR')], [0x1000, wo('GICC_DIR')],
 ]);
@@ -59,7 +62,7 @@ export class GicCpuInterface implements MemoryOps {
     return (
       `GICC_CTLR ${hex(this.ctlr)} (${this.ctlr & GICC_CTLR_ENABLE ? 'enabled' : 'disabled'}, EOImode ${this.ctlr & GICC_CTLR_EOIMODE ? 1 : 0}), ` +
       `GICC_PMR ${hex(this.pmr)}, GICC_BPR ${this.bpr}, running priority ${running === IDLE_PRIORITY ? 'idle' : hex(running)}, ` +
-      `GICC_APR0 ${hex(this.priorities.bits)}`
+      `GICC_APR0..3 ${Array.from(this.priorities.words, (bits) => hex(bits)).join(' ')}`
     );
   }
 
@@ -67,7 +70,7 @@ export class GicCpuInterface implements MemoryOps {
     this.ctlr = 0;
     this.pmr = 0;
     this.bpr = MIN_BPR;
-    this.priorities.bits = 0;
+    this.priorities.clear();
   }
 
   read(offset: number, size: number): number {
@@ -85,15 +88,18 @@ export class GicCpuInterface implements MemoryOps {
         // GICC_RPR reads 0xFF when idle.
         return Math.min(this.priorities.running, 0xff);
       case 0x18: {
-        // GICC_HPPIR names the interrupt IAR would choose were it not for the mask and running priority.
+        // GICC_HPPIR names the interrupt IAR would choose were it not for the running priority.
         const intid = this.candidate();
-        return intid === undefined ? INTID_SPURIOUS : this.state.interruptId(intid);
+        return intid === undefined || this.state.priority[intid] >= this.pmr ? INTID_SPURIOUS : this.state.interruptId(intid);
       }
       case 0x20:
       case 0x28:
         return INTID_SPURIOUS;
       case 0xd0:
-        return this.priorities.bits;
+      case 0xd4:
+      case 0xd8:
+      case 0xdc:
+        return this.priorities.words[(offset - GICC_APR0) >> 2]!;
       case 0xfc:
         return GICC_IIDR;
       default:
@@ -109,7 +115,7 @@ export class GicCpuInterface implements MemoryOps {
         this.ctlr = value & (GICC_CTLR_ENABLE | GICC_CTLR_EOIMODE);
         break;
       case 0x04:
-        this.pmr = value & PRIORITY_MASK;
+        this.pmr = value & 0xff;
         break;
       case 0x08:
         // A binary point below the minimum sets the minimum (§4.4.3).
@@ -119,8 +125,11 @@ export class GicCpuInterface implements MemoryOps {
         this.endOfInterrupt(value);
         break;
       case 0xd0:
+      case 0xd4:
+      case 0xd8:
+      case 0xdc:
         // Software may only restore a value it saved (§4.4.12), which is what makes this safe.
-        this.priorities.bits = value;
+        this.priorities.words[(offset - GICC_APR0) >> 2] = value;
         break;
       case 0x1000:
         this.deactivateByDir(value);

@@ -14,7 +14,6 @@ export function describeInterrupts(state: GicInterruptState): string[] {
     const states = [state.enabled[intid] ? 'enabled' : 'disabled', pending && 'pending', state.active[intid] && 'active'].filter(Boolean).join(' ');
     const details = [`priority ${hex(state.priority[intid])}`, state.edge[intid] ? 'edge' : 'level'];
     if (!sgi) details.push(`line ${state.line[intid] ? 'high' : 'low'}`);
-    if (intid >= GIC_INTERNAL) details.push(`target ${hex(state.target[intid])}`);
     lines.push(`INTID ${intid} (${kind}): ${states}; ${details.join(', ')}`);
   }
   return lines;

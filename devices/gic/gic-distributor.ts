@@ -1,19 +1,20 @@
-// GICv2 Distributor, the 4 KiB GICD frame (Arm IHI 0048B §4.3), as a GIC-400 with one CPU interface and no
+// GICv2 Distributor, the 4 KiB GICD frame (Arm IHI 0048B §4.3), as QEMU's arm_gic with one CPU interface and no
 // Security Extensions. Choices where the spec leaves room:
 // - one interrupt group: GICD_IGROUPRn is RAZ/WI (all interrupts Group 0, signalled as IRQ), as in a GICv1
 //   without Security Extensions, so GICD_CTLR has the single Enable bit;
 // - SGIs are always enabled and edge-triggered (GIC-400); PPIs and SPIs are configurable through GICD_ICFGRn;
-// - GICD_ITARGETSRn is implemented for the one CPU (bit 0 of an SPI's byte; 0 stops forwarding it), rather
-//   than RAZ/WI as §4.3.12 allows for a uniprocessor GIC: Linux reads its CPU mask there.
+// - GICD_ITARGETSRn is RAZ/WI, as §4.3.12 allows for a uniprocessor GIC and QEMU's arm_gic has it: every
+//   SPI goes to the one CPU (Linux reads a CPU mask of 0 there, which it accepts with one CPU);
+// - all 8 bits of each priority field are implemented, as in QEMU's arm_gic.
 import type { MemoryOps } from '../../src/memory/region.js';
 import { hex } from '../../src/regs/text.js';
 import { accessAllowed, type GicHooks, type GicRegister } from './gic-access.js';
 import { containsOffset, elementAt, readFields, writeFields, type FieldArray } from './gic-field-array.js';
-import { CPU0, GIC_INTERNAL, GIC_NR_SGIS, PRIORITY_MASK, type GicInterruptState } from './gic-state.js';
+import { CPU0, GIC_NR_SGIS, type GicInterruptState } from './gic-state.js';
 
 const GICD_CTLR_ENABLE = 1 << 0;
-/** GIC-400 r0p1 (§4.3.3 GICD_IIDR). */
-const GICD_IIDR = 0x0200_143b;
+/** QEMU's arm_gic: implementer 0x43b (Arm), product, variant and revision 0 (§4.3.3 GICD_IIDR). */
+const GICD_IIDR = 0x0000_043b;
 /** GIC-400 identification registers at 0xFD0..0xFFC; PIDR2 0x2B: architecture GICv2. */
 const ID_REGISTERS: readonly (readonly [name: string, value: number])[] = [
   ['GICD_PIDR4', 0x04], ['GICD_PIDR5', 0x00], ['GICD_PIDR6', 0x00], ['GICD_PIDR7', 0x00],
@@ -131,11 +132,9 @@ export class GicDistributor implements MemoryOps {
         if (bit && s.active[i]) this.hooks.deactivate(i);
       }),
       perIrq('GICD_IPRIORITYR', 0x400, 8, (i) => s.priority[i], (i, field) => {
-        s.priority[i] = field & PRIORITY_MASK;
+        s.priority[i] = field;
       }),
-      perIrq('GICD_ITARGETSR', 0x800, 8, (i) => (i < GIC_INTERNAL ? CPU0 : s.target[i]), (i, field) => {
-        if (i >= GIC_INTERNAL) s.target[i] = field & CPU0;
-      }),
+      perIrq('GICD_ITARGETSR', 0x800, 8, razWi, razWi),
       // Int_config[1]: edge (1) or level (0); Int_config[0] is reserved in GICv2.
       perIrq('GICD_ICFGR', 0xc00, 2, (i) => s.edge[i] << 1, (i, field) => {
         if (i >= GIC_NR_SGIS) s.edge[i] = field >> 1;

@@ -1,7 +1,7 @@
-// A GICv2 (Arm IHI 0048B) as QEMU's virt machine has it with gic-version=2: `arm,cortex-a15-gic`, GIC-400
-// identification, one CPU interface, no Security or Virtualization Extensions. A register-level model: the
-// machine maps `distributor` (GICD, 4 KiB) and `cpuInterface` (GICC, 8 KiB), wires device outputs to
-// `input(intid)` and `irq` to the CPU's IRQ input. It never raises FIQ, so the CPU's FIQ input stays low.
+// A GICv2 (Arm IHI 0048B) as QEMU's virt machine has it with gic-version=2: `arm,cortex-a15-gic`, the
+// identification QEMU's arm_gic shows (GIC-400 peripheral IDs), one CPU interface, no Security or
+// Virtualization Extensions. A register-level model: the machine maps `distributor` (GICD, 4 KiB) and
+// `cpuInterface` (GICC, 8 KiB), wires device outputs to `input(intid)` and `irq` to the CPU's IRQ input. It never raises FIQ, so the CPU's FIQ input stays low.
 import { IrqLine, type IrqSink } from '../../src/core/irq.js';
 import { defineTraceEvent } from '../../src/trace/index.js';
 import { GicCpuInterface } from './gic-cpu-interface.js';

@@ -9,10 +9,10 @@ describe('GICv2 info pic', () => {
     expect(bench.gic.describe()).to.equal(
       [
         'GICv2: 288 interrupts, distributor enabled, IRQ output low',
-        '  GICC_CTLR 0x1 (enabled, EOImode 0), GICC_PMR 0xf8, GICC_BPR 2, running priority 0x0, GICC_APR0 0x1',
+        '  GICC_CTLR 0x1 (enabled, EOImode 0), GICC_PMR 0xff, GICC_BPR 0, running priority 0x0, GICC_APR0..3 0x1 0x0 0x0 0x0',
         '  INTID 3 (SGI): enabled active; priority 0x0, edge',
         '  INTID 30 (PPI): enabled pending; priority 0x80, level, line high',
-        '  INTID 40 (SPI): enabled pending; priority 0xa0, edge, line low, target 0x1',
+        '  INTID 40 (SPI): enabled pending; priority 0xa0, edge, line low',
         '',
       ].join('\n'),
     );
