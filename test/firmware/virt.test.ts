@@ -5,6 +5,7 @@ import { VirtMachine } from '../../machines/virt/virt-machine.js';
 import type { ExitReason } from '../../src/core/run-loop.js';
 import type { MemoryChardev } from '../../src/chardev/index.js';
 import { firmwarePath } from '../../src/firmware-path.js';
+import { patchFirmwareWord } from '../support/firmware-patch.js';
 import { waitForLine } from '../support/uart.js';
 
 const CLOCKS = ['deterministic', 'realtime'] as const;
@@ -13,23 +14,24 @@ const POWERED_OFF = { kind: 'stopped', reason: 'guest powered off (PSCI SYSTEM_O
 const HOST_LIMIT_MS = 20_000;
 
 /**
- * The UART output of `program` under qemu-system-aarch64 -M virt (same machine, same ELF), with `input` on
+ * The UART output of `program` (a firmware name, or an ELF path) under qemu-system-aarch64 -M virt (same machine, same ELF), with `input` on
  * its stdin (-nographic's serial) and -no-reboot so a guest reset ends the run as it does ours.
  */
 function qemuOutput(program: string, input = ''): string {
+  const kernel = program.includes('/') ? program : firmwarePath(program);
   const r = spawnSync(
     'qemu-system-aarch64',
-    ['-M', 'virt,gic-version=2', '-cpu', 'cortex-a72', '-m', '128M', '-nographic', '-no-reboot', '-kernel', firmwarePath(program)],
+    ['-M', 'virt,gic-version=2', '-cpu', 'cortex-a72', '-m', '128M', '-nographic', '-no-reboot', '-kernel', kernel],
     { encoding: 'utf8', timeout: 20_000, input },
   );
   if (r.status !== 0) throw new Error(`qemu-system-aarch64 ${program} exited ${r.status}: ${r.stderr}`);
   return r.stdout;
 }
 
-/** Runs `program` on our virt machine until the guest stops it; `drive` may type input meanwhile. */
+/** Runs `program` (a firmware name, or an ELF path) on our virt machine until the guest stops it; `drive` may type input meanwhile. */
 async function armvirtRun(program: string, clock: (typeof CLOCKS)[number], drive?: (uart: MemoryChardev) => Promise<void>) {
   const vm = new VirtMachine({ clock, log: () => {} });
-  bootVirt(vm, { kernel: firmwarePath(program) });
+  bootVirt(vm, { kernel: program.includes('/') ? program : firmwarePath(program) });
   const uart = vm.uart.chardev as MemoryChardev;
   const guard = setTimeout(() => vm.loop.stop(`no stop within ${HOST_LIMIT_MS} ms of host time`, 255), HOST_LIMIT_MS);
   try {
@@ -92,5 +94,18 @@ describe('firmware on the virt machine, compared with QEMU', function () {
     expect(exit).to.deep.equal({ kind: 'stopped', reason: 'guest asked for a reset (PSCI SYSTEM_RESET)', exitCode: 0 });
     expect(output).to.match(/virt_psci: SYSTEM_RESET\n$/);
     expect(output).to.equal(qemuOutput('virt_psci_reset'));
+  });
+
+  it('the benchmark programs: virt_boot.elf prints ready, virt_irq_storm.elf takes the patched number of timer IRQs, as on QEMU', async () => {
+    const boot = await armvirtRun('virt_boot', 'deterministic');
+    expect(boot.output).to.equal('ready\n');
+    expect(boot.output).to.equal(qemuOutput('virt_boot'));
+    const storm = patchFirmwareWord(firmwarePath('virt_irq_storm'), 'STORM_N=', 1234);
+    for (const clock of CLOCKS) {
+      const { exit, output } = await armvirtRun(storm, clock);
+      expect(output).to.equal('storm: start\nstorm: done 1234\n');
+      expect(exit).to.deep.equal(POWERED_OFF);
+    }
+    expect(qemuOutput(storm)).to.equal('storm: start\nstorm: done 1234\n');
   });
 });
