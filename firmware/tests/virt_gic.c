@@ -167,6 +167,11 @@ static void sgis(void)
     eoi(iar);
     gicd_write(GICD_SGIR, (1u << 24) | 6);              /* every CPU but this one: nobody */
     show("SGI 6 to others: IAR", ack());
+    gicd_write(GICD_SGIR, (3u << 24) | 7);              /* reserved filter: QEMU sends it to every CPU */
+    iar = ack();
+    show("SGI 7 with reserved filter 3: IAR", iar);
+    if (iar != INTID_SPURIOUS)
+        eoi(iar);
 }
 
 static void spi_pending_by_software(void)
