@@ -1,7 +1,7 @@
 // GICv2 Distributor, the 4 KiB GICD frame (Arm IHI 0048B §4.3), as QEMU's arm_gic with one CPU interface and no
 // Security Extensions. Choices where the spec leaves room:
-// - one interrupt group: GICD_IGROUPRn is RAZ/WI (all interrupts Group 0, signalled as IRQ), as in a GICv1
-//   without Security Extensions, so GICD_CTLR has the single Enable bit;
+// - both interrupt groups, as QEMU's arm_gic has them for a GICv2 without Security Extensions: GICD_IGROUPRn
+//   is read/write and GICD_CTLR has EnableGrp0 and EnableGrp1;
 // - SGIs are always enabled and edge-triggered (GIC-400); PPIs and SPIs are configurable through GICD_ICFGRn;
 // - GICD_ITARGETSRn is RAZ/WI, as §4.3.12 allows for a uniprocessor GIC and QEMU's arm_gic has it: every
 //   SPI goes to the one CPU (Linux reads a CPU mask of 0 there, which it accepts with one CPU);
@@ -12,7 +12,8 @@ import { accessAllowed, type GicHooks, type GicRegister } from './gic-access.js'
 import { containsOffset, elementAt, readFields, writeFields, type FieldArray } from './gic-field-array.js';
 import { CPU0, GIC_NR_SGIS, type GicInterruptState } from './gic-state.js';
 
-const GICD_CTLR_ENABLE = 1 << 0;
+const GICD_CTLR_ENABLE_GRP0 = 1 << 0;
+const GICD_CTLR_ENABLE_GRP1 = 1 << 1;
 /** QEMU's arm_gic: implementer 0x43b (Arm), product, variant and revision 0 (§4.3.3 GICD_IIDR). */
 const GICD_IIDR = 0x0000_043b;
 /** GIC-400 identification registers at 0xFD0..0xFFC; PIDR2 0x2B: architecture GICv2. */
@@ -42,9 +43,13 @@ export class GicDistributor implements MemoryOps {
     this.arrays = this.fieldArrays();
   }
 
-  /** GICD_CTLR.Enable: pending interrupts are forwarded to the CPU interface. */
-  get enabled(): boolean {
-    return (this.ctlr & GICD_CTLR_ENABLE) !== 0;
+  /** GICD_CTLR.EnableGrp0/EnableGrp1: pending interrupts of the group are forwarded to the CPU interface. */
+  groupEnabled(group: number): boolean {
+    return (this.ctlr & (GICD_CTLR_ENABLE_GRP0 << group)) !== 0;
+  }
+
+  get anyGroupEnabled(): boolean {
+    return (this.ctlr & (GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1)) !== 0;
   }
 
   reset(): void {
@@ -64,7 +69,7 @@ export class GicDistributor implements MemoryOps {
     const register = array ? elementAt(array, offset) : SINGLE_REGISTERS.get(offset & ~3);
     if (!accessAllowed('GICD', register, offset, size, value, this.hooks.guestError)) return;
     if (array) writeFields(array, offset, size, value);
-    else if (offset === 0x000) this.ctlr = value & GICD_CTLR_ENABLE;
+    else if (offset === 0x000) this.ctlr = value & (GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1);
     else this.sendSgi(value); // GICD_SGIR: the only other writable register
     this.hooks.update();
   }
@@ -109,7 +114,9 @@ export class GicDistributor implements MemoryOps {
     const notSgi = (i: number, bit: number) => bit !== 0 && i >= GIC_NR_SGIS;
     const razWi = () => 0;
     return [
-      perIrq('GICD_IGROUPR', 0x080, 1, razWi, razWi),
+      perIrq('GICD_IGROUPR', 0x080, 1, (i) => s.group[i]!, (i, bit) => {
+        s.group[i] = bit;
+      }),
       perIrq('GICD_ISENABLER', 0x100, 1, (i) => s.enabled[i], (i, bit) => {
         if (notSgi(i, bit)) s.enabled[i] = 1;
       }),

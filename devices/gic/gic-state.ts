@@ -24,6 +24,8 @@ export class GicInterruptState {
   readonly latch: Uint8Array;
   readonly active: Uint8Array;
   readonly priority: Uint8Array;
+  /** GICD_IGROUPRn: 0 or 1. */
+  readonly group: Uint8Array;
   /** Per SGI, the CPUs that requested it. */
   readonly sgiSources = new Uint8Array(GIC_NR_SGIS);
 
@@ -39,15 +41,16 @@ export class GicInterruptState {
     this.latch = new Uint8Array(this.count);
     this.active = new Uint8Array(this.count);
     this.priority = new Uint8Array(this.count);
+    this.group = new Uint8Array(this.count);
     this.reset();
   }
 
   /**
-   * Architectural reset state: all disabled, inactive, not pending, priority 0, level-sensitive.
+   * Architectural reset state: all disabled, inactive, not pending, priority 0, Group 0, level-sensitive.
    * Input levels are kept: they belong to the devices driving them.
    */
   reset(): void {
-    for (const a of [this.enabled, this.edge, this.latch, this.active, this.priority, this.sgiSources]) a.fill(0);
+    for (const a of [this.enabled, this.edge, this.latch, this.active, this.priority, this.group, this.sgiSources]) a.fill(0);
     // SGIs are always enabled (GIC-400: GICD_ISENABLER0[15:0] RAO/WI) and always edge-triggered (§4.3.13).
     this.enabled.fill(1, 0, GIC_NR_SGIS);
     this.edge.fill(1, 0, GIC_NR_SGIS);

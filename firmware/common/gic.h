@@ -13,6 +13,7 @@
 #define GICD_CTLR           0x000
 #define GICD_TYPER          0x004
 #define GICD_IIDR           0x008
+#define GICD_IGROUPR(n)     (0x080 + 4 * (n))
 #define GICD_ISENABLER(n)   (0x100 + 4 * (n))
 #define GICD_ICENABLER(n)   (0x180 + 4 * (n))
 #define GICD_ISPENDR(n)     (0x200 + 4 * (n))
@@ -33,9 +34,15 @@
 #define GICC_EOIR           0x010
 #define GICC_RPR            0x014
 #define GICC_HPPIR          0x018
+#define GICC_ABPR           0x01c
+#define GICC_AIAR           0x020
+#define GICC_AEOIR          0x024
+#define GICC_AHPPIR         0x028
+#define GICC_NSAPR0         0x0e0
 #define GICC_IIDR           0x0fc
 
 #define INTID_SPURIOUS      1023
+#define INTID_GROUP1        1022    /* a Group 1 interrupt, in GICC_IAR/HPPIR without GICC_CTLR.AckCtl */
 #define INTID_VTIMER        27      /* PPI 11: the EL1 virtual timer */
 
 static inline u32 gicd_read(unsigned long reg) { return mmio_read32(GICD_BASE + reg); }

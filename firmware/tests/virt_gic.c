@@ -1,7 +1,8 @@
 /*
  * virt machine test: the GICv2 seen from the guest (Arm IHI 0048B): identification, SGIs, SPIs pended by
  * software, a level-sensitive PPI, priority ordering, the priority mask, binary point grouping, running
- * priority through nested and preempting interrupts, and the enable/pending/active registers.
+ * priority through nested and preempting interrupts, the enable/pending/active registers, and the two
+ * interrupt groups (Group 1 through the aliased registers, Group 0 as FIQ).
  *
  * Every line is timing-independent: register values and the order of events, so armvirt's UART output
  * must equal QEMU's. Values are printed as read (not only checked) so that a difference names the register.
@@ -117,10 +118,20 @@ void irq_handler(void)
     eoi(iar);
 }
 
+/* FIQ: Group 0 interrupts while GICC_CTLR.FIQEn is set. */
+void fiq_handler(void)
+{
+    u32 iar = ack();
+    log_event('F', iar & 0x3ff);
+    handled++;
+    if ((iar & 0x3ff) != INTID_SPURIOUS)
+        eoi(iar);
+}
+
 static void print_log(void)
 {
     for (int i = 0; i < log_len; i++) {
-        puts(log_kind[i] == 'E' ? "  enter " : log_kind[i] == 'X' ? "  leave " : "  spurious ");
+        puts(log_kind[i] == 'E' ? "  enter " : log_kind[i] == 'X' ? "  leave " : log_kind[i] == 'F' ? "  fiq " : "  spurious ");
         put_dec(log_intid[i]);
         puts(" rpr ");
         put_hex(log_rpr[i]);
@@ -138,6 +149,7 @@ static void identification(void)
     show("GICD_PIDR2", gicd_read(GICD_PIDR2));
     show("GICC_IIDR", gicc_read(GICC_IIDR));
     show("GICC_BPR at reset", gicc_read(GICC_BPR));
+    show("GICC_ABPR at reset", gicc_read(GICC_ABPR));
     show("GICC_RPR idle", gicc_read(GICC_RPR));
     show("GICD_ICFGR0 (SGIs)", gicd_read(GICD_ICFGR(0)));
     show("GICD_ISENABLER0 (SGIs)", gicd_read(GICD_ISENABLER(0)) & 0xffff);
@@ -354,6 +366,49 @@ static void nested_interrupts(void)
     show("RPR after the handlers", gicc_read(GICC_RPR));
 }
 
+static void interrupt_groups(void)
+{
+    gicd_write(GICD_CTLR, 3);
+    show("GICD_CTLR after writing 3", gicd_read(GICD_CTLR));
+    gicc_write(GICC_CTLR, 0x3ff);
+    show("GICC_CTLR after writing 0x3ff", gicc_read(GICC_CTLR));
+    gicc_write(GICC_CTLR, 3);                           /* both groups, no AckCtl, no FIQEn */
+    set_priority(SPI_A, 0x80);
+    set_priority(SPI_B, 0x40);
+    gicd_write(GICD_IGROUPR(2), 1u << (SPI_B % 32));    /* B in Group 1 */
+    show("GICD_IGROUPR2", gicd_read(GICD_IGROUPR(2)));
+
+    gicd_set_bit(GICD_ISPENDR(0), SPI_B);
+    show("Group 1 B pending: HPPIR", gicc_read(GICC_HPPIR));
+    show("Group 1 B pending: IAR without AckCtl", ack());
+    show("Group 1 B pending: AHPPIR", gicc_read(GICC_AHPPIR));
+    show("Group 1 B pending: AIAR", gicc_read(GICC_AIAR));
+
+    gicc_write(GICC_CTLR, 3 | (1u << 2));               /* AckCtl: IAR takes Group 1 too */
+    u32 b = ack();
+    show("Group 1 B pending: IAR with AckCtl", b);
+    show("GICC_NSAPR1 with B active", gicc_read(GICC_NSAPR0 + 4));
+    show("GICC_RPR with B active", gicc_read(GICC_RPR));
+    gicc_write(GICC_AEOIR, b);
+    show("ISACTIVER2 after AEOIR", gicd_read(GICD_ISACTIVER(2)));
+    eoi(b);
+    show("ISACTIVER2 after EOIR", gicd_read(GICD_ISACTIVER(2)));
+
+    gicd_set_bit(GICD_ISPENDR(0), SPI_A);
+    show("Group 0 A pending: AIAR", gicc_read(GICC_AIAR));
+    gicc_write(GICC_CTLR, 3 | (1u << 3));               /* FIQEn: Group 0 is signalled as FIQ */
+    handled = 0;
+    __asm__ volatile("msr daifclr, #1" : : : "memory");
+    int taken = wait_handled(1);
+    __asm__ volatile("msr daifset, #1" : : : "memory");
+    check("Group 0 A taken as FIQ", taken);
+    print_log();
+
+    gicd_write(GICD_IGROUPR(2), 0);
+    gicc_write(GICC_CTLR, 1);
+    gicd_write(GICD_CTLR, 1);
+}
+
 int main(unsigned long dtb)
 {
     (void)dtb;
@@ -369,6 +424,7 @@ int main(unsigned long dtb)
     priority_mask();
     binary_point();
     nested_interrupts();
+    interrupt_groups();
     puts(failures ? "virt_gic: FAILED\n" : "virt_gic: done\n");
     return failures ? 1 : 0;
 }

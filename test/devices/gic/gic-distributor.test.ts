@@ -2,10 +2,11 @@ import { expect } from 'chai';
 import { GicBench } from './gic-bench.js';
 
 describe('GICv2 distributor registers', () => {
-  it('GICD_CTLR has the single Enable bit', () => {
+  it('GICD_CTLR has EnableGrp0 and EnableGrp1 (both groups, no Security Extensions, as QEMU)', () => {
     const bench = new GicBench();
-    expect(bench.write('GICD_CTLR', 0xffff_ffff).read('GICD_CTLR')).to.equal(1);
-    expect(bench.gic.distributor.enabled).to.equal(true);
+    expect(bench.write('GICD_CTLR', 0xffff_ffff).read('GICD_CTLR')).to.equal(3);
+    bench.write('GICD_CTLR', 2);
+    expect([bench.gic.distributor.groupEnabled(0), bench.gic.distributor.groupEnabled(1)]).to.deep.equal([false, true]);
   });
 
   it('GICD_ISENABLERn sets and GICD_ICENABLERn clears enables; both read the enable bits', () => {
@@ -71,10 +72,11 @@ describe('GICv2 distributor registers', () => {
     expect(bench.read('GICD_ICFGR1')).to.equal(0x2000_0000);
   });
 
-  it('GICD_IGROUPRn and GICD_NSACRn are RAZ/WI: one interrupt group, no Security Extensions', () => {
+  it('GICD_IGROUPRn reads back the groups written; GICD_NSACRn is RAZ/WI (no Security Extensions)', () => {
     const bench = new GicBench();
-    bench.write('GICD_IGROUPR1', 0xffff_ffff).write('GICD_NSACR2', 0xffff_ffff);
-    expect(bench.read('GICD_IGROUPR1')).to.equal(0);
+    expect(bench.read('GICD_IGROUPR1')).to.equal(0, 'Group 0 at reset');
+    bench.write('GICD_IGROUPR1', 0x8000_0001).write('GICD_NSACR2', 0xffff_ffff);
+    expect(bench.read('GICD_IGROUPR1')).to.equal(0x8000_0001);
     expect(bench.read('GICD_NSACR2')).to.equal(0);
     expect(bench.errors).to.deep.equal([]);
   });

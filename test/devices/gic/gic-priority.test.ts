@@ -154,13 +154,4 @@ describe('GICv2 prioritization', () => {
       expect(bench.ack()).to.equal(41);
     });
   });
-
-  it('the Group 1 aliases are unused: GICC_AIAR and GICC_AHPPIR read 1023, GICC_ABPR is RAZ/WI', () => {
-    const bench = new GicBench().enableAll().setUp(40).line(40, true);
-    expect(bench.read('GICC_AHPPIR')).to.equal(SPURIOUS);
-    expect(bench.read('GICC_AIAR')).to.equal(SPURIOUS);
-    expect(bench.write('GICC_ABPR', 5).read('GICC_ABPR')).to.equal(0);
-    expect(bench.bit('GICD_ISACTIVER', 40)).to.equal(false);
-    expect(bench.errors).to.deep.equal([]);
-  });
 });
