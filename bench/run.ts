@@ -9,6 +9,7 @@ import { FoundationBoard } from '../machines/foundation.js';
 import { firmwarePath, FIRMWARE_BUILD_DIR } from '../src/firmware-path.js';
 import { assemble } from '../test/support/assemble.js';
 import { POWER_OFF } from '../test/support/guest.js';
+import { firmwareBoot, timerIrqStorm } from './virt-vs-qemu.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RUNS = 5;
@@ -175,6 +176,8 @@ async function main() {
   const m = await mips();
   const io = await mmio();
   const start = startup();
+  const boot = await firmwareBoot(RUNS, median);
+  const storm = await timerIrqStorm(RUNS, median);
   const results = {
     mips_ratio_vs_raw: m.realtimeRatio,
     mips_ratio_vs_raw_deterministic: m.deterministicRatio,
@@ -184,6 +187,8 @@ async function main() {
     region_switch_us: regionSwitch(),
     startup_ms: start.firstInstruction,
     startup_node_baseline_ms: start.nodeBaseline,
+    firmware_boot_vs_qemu_ratio: boot.ratio,
+    timer_irq_storm_vs_qemu_ratio: storm.ratio,
   };
   if (json) {
     process.stdout.write(`${JSON.stringify(results)}\n`);
@@ -197,6 +202,8 @@ async function main() {
     ['IRQ round trip (raise, handler, EOI write, lower)', `${results.irq_roundtrip_us.toFixed(2)} us`, '<= 2 us'],
     ['switch a 4 KiB region fast <-> trapped (one way)', `${results.region_switch_us.toFixed(1)} us`, '<= 30 us'],
     ['process start to first guest instruction', `${results.startup_ms.toFixed(0)} ms (node alone: ${results.startup_node_baseline_ms.toFixed(0)} ms)`, '<= 150 ms'],
+    ['virt_boot.elf spawn to "ready", armvirt / QEMU', `${boot.ratio.toFixed(2)} (${boot.armvirtMs.toFixed(0)} / ${boot.qemuMs.toFixed(0)} ms)`, 'lower is better'],
+    ['virt_irq_storm.elf timer IRQs/s, armvirt / QEMU', `${storm.ratio.toFixed(2)} (${(storm.armvirtIrqPerSec / 1e3).toFixed(0)}k / ${(storm.qemuIrqPerSec / 1e3).toFixed(0)}k)`, 'higher is better'],
   ];
   process.stdout.write(`armvirt benchmarks: medians of ${RUNS} runs (rerun: npm run bench, or npm run bench -- --json)\n`);
   for (const [what, value, goal] of rows) process.stdout.write(`  ${what.padEnd(52)} ${value.padEnd(34)} goal ${goal}\n`);

@@ -1,4 +1,4 @@
-// The CPU interface's running priority, kept as the active priorities bitmap GICC_APR0 shows (Arm IHI 0048B
+// The CPU interface's running priority, kept as the active priorities bitmap GICC_APR0..3 show (Arm IHI 0048B
 // §3.3.3 preemption, §4.4.12 GICC_APRn). Each acknowledge sets the bit of the interrupt's group priority and
 // each priority drop (GICC_EOIR) clears the highest one, so nested interrupts unwind in order without the
 // GIC remembering which INTID preempted which.
@@ -6,29 +6,38 @@
 /** Running priority when nothing is active: lower than any interrupt priority, so any of them preempts. */
 export const IDLE_PRIORITY = 0x100;
 /**
- * With 5 priority bits a group priority is priority[7:3] at most (minimum GICC_BPR 2): 32 preemption levels,
- * one GICC_APR0 bit each, and APR1..3 are unused.
+ * With 8 priority bits a group priority is priority[7:1] at most (minimum GICC_BPR 0): 128 preemption levels,
+ * one bit each across GICC_APR0..3, as QEMU lays them out.
  */
-const LEVEL_SHIFT = 3;
+const LEVEL_SHIFT = 1;
+export const APR_COUNT = 4;
 
 export class ActivePriorities {
-  /** GICC_APR0. */
-  bits = 0;
+  /** GICC_APR0..3: bit n of the array is preemption level n, group priority n << 1. */
+  readonly words = new Uint32Array(APR_COUNT);
 
   /** The group priority of the highest-priority active interrupt, or IDLE_PRIORITY. */
   get running(): number {
-    return this.bits === 0 ? IDLE_PRIORITY : lowestSetBit(this.bits) << LEVEL_SHIFT;
+    const word = this.words.findIndex((bits) => bits !== 0);
+    return word < 0 ? IDLE_PRIORITY : (word * 32 + lowestSetBit(this.words[word]!)) << LEVEL_SHIFT;
   }
 
   activate(groupPriority: number): void {
-    this.bits = (this.bits | (1 << (groupPriority >> LEVEL_SHIFT))) >>> 0;
+    const level = groupPriority >> LEVEL_SHIFT;
+    this.words[level >> 5]! |= 1 << (level & 31);
   }
 
   /** Priority drop; false when nothing was active. */
   drop(): boolean {
-    if (this.bits === 0) return false;
-    this.bits = (this.bits & (this.bits - 1)) >>> 0;
+    const word = this.words.findIndex((bits) => bits !== 0);
+    if (word < 0) return false;
+    const bits = this.words[word]!;
+    this.words[word] = bits & (bits - 1);
     return true;
+  }
+
+  clear(): void {
+    this.words.fill(0);
   }
 }
 

@@ -1,26 +1,43 @@
 // GICv2 CPU interface, the 8 KiB GICC frame (Arm IHI 0048B §4.4, §3.3 prioritization), for the one CPU of a
-// GIC without Security Extensions and with one interrupt group. Choices where the spec leaves room:
-// - GICC_CTLR implements Enable (bit 0) and EOImode (bit 9, Linux's EOImodeNS); other bits are RAZ/WI, so
-//   no FIQ is ever signalled;
-// - the Group 1 aliases GICC_ABPR/AEOIR are RAZ/WI and GICC_AIAR/AHPPIR read 1023: no Group 1 interrupts;
-// - 5 priority bits: minimum GICC_BPR 2, active priorities in GICC_APR0 (APR1..3 and NSAPRn RAZ/WI);
-// - GICC_EOIR drops the highest active priority whatever INTID it names (a mismatch is UNPREDICTABLE).
+// GIC without Security Extensions, as QEMU's arm_gic has it: both interrupt groups exist and every access
+// has the Secure view (§4.4 "GIC without Security Extensions"). Choices where the spec leaves room, QEMU's:
+// - GICC_CTLR implements EnableGrp0/1, AckCtl, FIQEn, CBPR and EOImode (bit 9); Group 0 is signalled as FIQ
+//   when FIQEn is set, Group 1 always as IRQ;
+// - GICC_AIAR, GICC_AEOIR and GICC_AHPPIR are RAZ/WI: the aliases exist with Security Extensions only, so a
+//   Group 1 interrupt is acknowledged through GICC_IAR with AckCtl set; GICC_ABPR is Group 1's binary point
+//   unless CBPR;
+// - 8 priority bits: minimum and reset GICC_BPR 0 (GICC_ABPR 1); active priorities of Group 0 in
+//   GICC_APR0..3, of Group 1 in GICC_NSAPR0..3;
+// - the highest pending interrupt is chosen across both groups, then signalled only if its group is enabled;
+//   GICC_HPPIR honours the priority mask but not the running priority;
+// - GICC_EOIR drops the highest active priority of the named INTID's group (a mismatch is UNPREDICTABLE).
 import type { MemoryOps } from '../../src/memory/region.js';
 import { hex } from '../../src/regs/text.js';
 import { defineTraceEvent } from '../../src/trace/index.js';
-import { ActivePriorities, IDLE_PRIORITY } from './gic-active-priorities.js';
+import { ActivePriorities, APR_COUNT, IDLE_PRIORITY } from './gic-active-priorities.js';
 import { accessAllowed, type GicHooks, type GicRegister } from './gic-access.js';
-import { INTID_SPURIOUS, PRIORITY_MASK, type GicInterruptState } from './gic-state.js';
+import { INTID_SPURIOUS, type GicInterruptState } from './gic-state.js';
 
 const traceAcknowledge = defineTraceEvent('gic_acknowledge', 'GICC_IAR: INTID %u, running priority now %#x');
 const traceEoi = defineTraceEvent('gic_eoi', 'GICC_EOIR: INTID %u, running priority now %#x');
 
-const GICC_CTLR_ENABLE = 1 << 0;
+const GICC_CTLR_ENABLE_GRP0 = 1 << 0;
+const GICC_CTLR_ENABLE_GRP1 = 1 << 1;
+const GICC_CTLR_ACKCTL = 1 << 2;
+const GICC_CTLR_FIQEN = 1 << 3;
+const GICC_CTLR_CBPR = 1 << 4;
 const GICC_CTLR_EOIMODE = 1 << 9;
-/** The binary point that makes all 5 implemented priority bits group priority (§3.3.3, Table 3-7). */
-const MIN_BPR = 2;
-/** GIC-400 r0p1, GICv2 (§4.4.16 GICC_IIDR). */
-const GICC_IIDR = 0x0202_143b;
+const GICC_CTLR_MASK = 0x21f;
+/** The binary point that makes priority[7:1] group priority (§3.3.3, Table 3-7): QEMU's minimum and reset value. */
+const MIN_BPR = 0;
+/** GICC_ABPR counts one higher (§4.4.3): its minimum and reset value is 1. */
+const MIN_ABPR = 1;
+/** What GICC_IAR and GICC_HPPIR give for a Group 1 interrupt while GICC_CTLR.AckCtl is 0 (§4.4.4). */
+const INTID_GROUP1_PENDING = 1022;
+/** QEMU's arm_gic: architecture version 2, implementer 0x43b (Arm), product and revision 0 (§4.4.16 GICC_IIDR). */
+const GICC_IIDR = 0x0002_043b;
+const GICC_APR0 = 0xd0;
+const GICC_NSAPR0 = 0xe0;
 const INTID_MASK = 0x3ff;
 
 const rw = (name: string): GicRegister => ({ name, access: 'RW' });
@@ -30,8 +47,8 @@ const REGISTERS = new Map<number, GicRegister>([
   [0x00, rw('GICC_CTLR')], [0x04, rw('GICC_PMR')], [0x08, rw('GICC_BPR')], [0x0c, ro('GICC_IAR')],
   [0x10, wo('GICC_EOIR')], [0x14, ro('GICC_RPR')], [0x18, ro('GICC_HPPIR')], [0x1c, rw('GICC_ABPR')],
   [0x20, ro('GICC_AIAR')], [0x24, wo('GICC_AEOIR')], [0x28, ro('GICC_AHPPIR')],
-  ...[0, 1, 2, 3].map((n): [number, GicRegister] => [0xd0 + 4 * n, rw(`GICC_APR${n}`)]),
-  ...[0, 1, 2, 3].map((n): [number, GicRegister] => [0xe0 + 4 * n, rw(`GICC_NSAPR${n}`)]),
+  ...Array.from({ length: APR_COUNT }, (_, n): [number, GicRegister] => [GICC_APR0 + 4 * n, rw(`GICC_APR${n}`)]),
+  ...Array.from({ length: APR_COUNT }, (_, n): [number, GicRegister] => [GICC_NSAPR0 + 4 * n, rw(`GICC_NSAPR${n}`)]),
   [0xfc, ro('GICC_IIDR')], [0x1000, wo('GICC_DIR')],
 ]);
 
@@ -39,27 +56,35 @@ export class GicCpuInterface implements MemoryOps {
   private ctlr = 0;
   private pmr = 0;
   private bpr = MIN_BPR;
-  private readonly priorities = new ActivePriorities();
+  private abpr = MIN_ABPR;
+  /** Active priorities of Group 0 (GICC_APRn) and Group 1 (GICC_NSAPRn). */
+  private readonly priorities = [new ActivePriorities(), new ActivePriorities()] as const;
 
   constructor(
     private readonly state: GicInterruptState,
-    private readonly distributor: { readonly enabled: boolean },
+    private readonly distributor: { groupEnabled(group: number): boolean; readonly anyGroupEnabled: boolean },
     private readonly hooks: GicHooks,
   ) {}
 
-  /** The CPU's IRQ input: some forwarded interrupt beats both the priority mask and the running priority. */
+  /** The CPU's IRQ input. */
   get irqAsserted(): boolean {
-    const intid = this.candidate();
-    return intid !== undefined && this.canPreempt(intid);
+    return this.signalled() === 'irq';
+  }
+
+  /** The CPU's FIQ input: Group 0 interrupts while GICC_CTLR.FIQEn is set. */
+  get fiqAsserted(): boolean {
+    return this.signalled() === 'fiq';
   }
 
   /** One line for `info pic`. */
   get summary(): string {
-    const running = this.priorities.running;
+    const running = this.running;
+    const words = (p: ActivePriorities) => Array.from(p.words, (bits) => hex(bits)).join(' ');
     return (
-      `GICC_CTLR ${hex(this.ctlr)} (${this.ctlr & GICC_CTLR_ENABLE ? 'enabled' : 'disabled'}, EOImode ${this.ctlr & GICC_CTLR_EOIMODE ? 1 : 0}), ` +
-      `GICC_PMR ${hex(this.pmr)}, GICC_BPR ${this.bpr}, running priority ${running === IDLE_PRIORITY ? 'idle' : hex(running)}, ` +
-      `GICC_APR0 ${hex(this.priorities.bits)}`
+      `GICC_CTLR ${hex(this.ctlr)} (Group 0 ${this.ctlr & GICC_CTLR_ENABLE_GRP0 ? 'enabled' : 'disabled'}, ` +
+      `Group 1 ${this.ctlr & GICC_CTLR_ENABLE_GRP1 ? 'enabled' : 'disabled'}, EOImode ${this.ctlr & GICC_CTLR_EOIMODE ? 1 : 0}), ` +
+      `GICC_PMR ${hex(this.pmr)}, GICC_BPR ${this.bpr}, GICC_ABPR ${this.abpr}, running priority ${running === IDLE_PRIORITY ? 'idle' : hex(running)}, ` +
+      `GICC_APR0..3 ${words(this.priorities[0])}, GICC_NSAPR0..3 ${words(this.priorities[1])}`
     );
   }
 
@@ -67,7 +92,8 @@ export class GicCpuInterface implements MemoryOps {
     this.ctlr = 0;
     this.pmr = 0;
     this.bpr = MIN_BPR;
-    this.priorities.bits = 0;
+    this.abpr = MIN_ABPR;
+    for (const p of this.priorities) p.clear();
   }
 
   read(offset: number, size: number): number {
@@ -83,21 +109,21 @@ export class GicCpuInterface implements MemoryOps {
         return this.acknowledge();
       case 0x14:
         // GICC_RPR reads 0xFF when idle.
-        return Math.min(this.priorities.running, 0xff);
+        return Math.min(this.running, 0xff);
       case 0x18: {
-        // GICC_HPPIR names the interrupt IAR would choose were it not for the mask and running priority.
-        const intid = this.candidate();
-        return intid === undefined ? INTID_SPURIOUS : this.state.interruptId(intid);
+        const intid = this.visible();
+        return intid === undefined ? INTID_SPURIOUS : intid === INTID_GROUP1_PENDING ? intid : this.state.interruptId(intid);
       }
+      case 0x1c:
+        return this.abpr;
       case 0x20:
       case 0x28:
-        return INTID_SPURIOUS;
-      case 0xd0:
-        return this.priorities.bits;
+        return 0; // GICC_AIAR, GICC_AHPPIR
       case 0xfc:
         return GICC_IIDR;
       default:
-        return 0;
+        // GICC_APRn, GICC_NSAPRn
+        return this.priorities[offset >= GICC_NSAPR0 ? 1 : 0].words[(offset & 0xf) >> 2]!;
     }
   }
 
@@ -106,10 +132,10 @@ export class GicCpuInterface implements MemoryOps {
     if (!accessAllowed('GICC', REGISTERS.get(offset & ~3), offset, size, value, this.hooks.guestError)) return;
     switch (offset) {
       case 0x00:
-        this.ctlr = value & (GICC_CTLR_ENABLE | GICC_CTLR_EOIMODE);
+        this.ctlr = value & GICC_CTLR_MASK;
         break;
       case 0x04:
-        this.pmr = value & PRIORITY_MASK;
+        this.pmr = value & 0xff;
         break;
       case 0x08:
         // A binary point below the minimum sets the minimum (§4.4.3).
@@ -118,55 +144,91 @@ export class GicCpuInterface implements MemoryOps {
       case 0x10:
         this.endOfInterrupt(value);
         break;
-      case 0xd0:
-        // Software may only restore a value it saved (§4.4.12), which is what makes this safe.
-        this.priorities.bits = value;
+      case 0x1c:
+        this.abpr = Math.max(value & 7, MIN_ABPR);
         break;
+      case 0x24:
+        break; // GICC_AEOIR
       case 0x1000:
         this.deactivateByDir(value);
         break;
+      default:
+        // GICC_APRn, GICC_NSAPRn. Software may only restore a value it saved (§4.4.12), which is what makes
+        // this safe.
+        this.priorities[offset >= GICC_NSAPR0 ? 1 : 0].words[(offset & 0xf) >> 2] = value;
     }
     this.hooks.update();
   }
 
-  /** The highest-priority pending interrupt forwarded to this CPU, if both the distributor and it are enabled. */
+  /** The running priority: the highest active group priority of either group. */
+  private get running(): number {
+    return Math.min(this.priorities[0].running, this.priorities[1].running);
+  }
+
+  /**
+   * The highest-priority pending interrupt of either group that beats the priority mask, while the
+   * distributor and this interface each have some group enabled (what QEMU's arm_gic keeps as the current
+   * pending interrupt).
+   */
   private candidate(): number | undefined {
-    if (!(this.ctlr & GICC_CTLR_ENABLE) || !this.distributor.enabled) return undefined;
-    return this.state.highestPending();
+    if (!(this.ctlr & (GICC_CTLR_ENABLE_GRP0 | GICC_CTLR_ENABLE_GRP1)) || !this.distributor.anyGroupEnabled) return undefined;
+    const intid = this.state.highestPending();
+    return intid !== undefined && this.state.priority[intid] < this.pmr ? intid : undefined;
   }
 
-  /** Beats the priority mask, and preempts whatever is active by group priority (§3.3.3). */
+  /** Which CPU input the candidate drives: it must preempt, and its group be enabled on both sides. */
+  private signalled(): 'irq' | 'fiq' | undefined {
+    const intid = this.candidate();
+    if (intid === undefined || !this.canPreempt(intid)) return undefined;
+    const group = this.state.group[intid]!;
+    if (!this.distributor.groupEnabled(group) || !(this.ctlr & (GICC_CTLR_ENABLE_GRP0 << group))) return undefined;
+    return group === 0 && this.ctlr & GICC_CTLR_FIQEN ? 'fiq' : 'irq';
+  }
+
+  /** Preempts whatever is active by group priority (§3.3.3). */
   private canPreempt(intid: number): boolean {
-    const priority = this.state.priority[intid];
-    return priority < this.pmr && this.groupPriority(priority) < this.priorities.running;
+    return this.groupPriority(intid) < this.running;
   }
 
-  /** The priority bits above the binary point: subpriority never preempts. */
-  private groupPriority(priority: number): number {
-    return priority & (0xff << (this.bpr + 1)) & 0xff;
+  /** The priority bits above the binary point (GICC_ABPR's for Group 1 unless CBPR): subpriority never preempts. */
+  private groupPriority(intid: number): number {
+    const binaryPoint = this.state.group[intid] && !(this.ctlr & GICC_CTLR_CBPR) ? this.abpr - 1 : this.bpr;
+    return this.state.priority[intid]! & (0xff << (binaryPoint + 1)) & 0xff;
+  }
+
+  /** The candidate as GICC_IAR and GICC_HPPIR see it: a Group 1 interrupt is 1022 without AckCtl (§4.4.4). */
+  private visible(): number | undefined {
+    const intid = this.candidate();
+    if (intid !== undefined && this.state.group[intid] === 1 && !(this.ctlr & GICC_CTLR_ACKCTL)) return INTID_GROUP1_PENDING;
+    return intid;
   }
 
   /** GICC_IAR (§4.4.4). */
   private acknowledge(): number {
-    const intid = this.candidate();
-    if (intid === undefined || !this.canPreempt(intid)) return INTID_SPURIOUS;
-    this.priorities.activate(this.groupPriority(this.state.priority[intid]));
+    const intid = this.visible();
+    if (intid === undefined || intid === INTID_GROUP1_PENDING) return intid ?? INTID_SPURIOUS;
+    if (!this.canPreempt(intid)) return INTID_SPURIOUS;
+    this.priorities[this.state.group[intid]!].activate(this.groupPriority(intid));
     const iar = this.state.acknowledge(intid);
-    traceAcknowledge(intid, this.priorities.running);
+    traceAcknowledge(intid, this.running);
     this.hooks.update();
     return iar;
   }
 
-  /** GICC_EOIR (§4.4.5): priority drop, and deactivation too unless GICC_CTLR.EOImode splits them. */
+  /**
+   * GICC_EOIR (§4.4.5): priority drop in the INTID's group, and deactivation too unless GICC_CTLR.EOImode
+   * splits them.
+   */
   private endOfInterrupt(value: number): void {
     const intid = value & INTID_MASK;
     if (intid === INTID_SPURIOUS) return;
     if (!this.implemented(intid, 'GICC_EOIR', 0x10, value)) return;
-    if (!this.priorities.drop()) {
-      this.hooks.guestError(`GICC: write of ${hex(value)} to GICC_EOIR (offset 0x10): no interrupt is active at any priority; ignored`);
+    const group = this.state.group[intid]!;
+    if (!this.priorities[group].drop()) {
+      this.hooks.guestError(`GICC: write of ${hex(value)} to GICC_EOIR (offset 0x10): no Group ${group} interrupt is active at any priority; ignored`);
       return;
     }
-    traceEoi(intid, this.priorities.running);
+    traceEoi(intid, this.running);
     if (!(this.ctlr & GICC_CTLR_EOIMODE)) this.deactivate(intid, 'GICC_EOIR', 0x10, value);
   }
 

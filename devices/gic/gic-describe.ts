@@ -12,9 +12,8 @@ export function describeInterrupts(state: GicInterruptState): string[] {
     if (!pending && !state.active[intid] && (sgi || !state.enabled[intid])) continue;
     const kind = sgi ? 'SGI' : intid < GIC_INTERNAL ? 'PPI' : 'SPI';
     const states = [state.enabled[intid] ? 'enabled' : 'disabled', pending && 'pending', state.active[intid] && 'active'].filter(Boolean).join(' ');
-    const details = [`priority ${hex(state.priority[intid])}`, state.edge[intid] ? 'edge' : 'level'];
+    const details = [`Group ${state.group[intid]}`, `priority ${hex(state.priority[intid])}`, state.edge[intid] ? 'edge' : 'level'];
     if (!sgi) details.push(`line ${state.line[intid] ? 'high' : 'low'}`);
-    if (intid >= GIC_INTERNAL) details.push(`target ${hex(state.target[intid])}`);
     lines.push(`INTID ${intid} (${kind}): ${states}; ${details.join(', ')}`);
   }
   return lines;

@@ -1,6 +1,7 @@
 // The GICv2 as a machine device (`arm-gic`, QEMU virt's `arm,cortex-a15-gic`): MMIO region 0 is the
-// distributor (4 KiB), region 1 the CPU interface (8 KiB); IRQ output 0 goes to the CPU. Inputs are SPIs
-// and PPIs by INTID (`input(intid)`), and `onDeactivate` gives the per-line EOI notifiers.
+// distributor (4 KiB), region 1 the CPU interface (8 KiB); output 0 goes to the CPU's IRQ input, output 1
+// to its FIQ input. Inputs are SPIs and PPIs by INTID (`input(intid)`), and `onDeactivate` gives the
+// per-line EOI notifiers.
 import type { IrqSink } from '../../src/core/irq.js';
 import type { FdtWriter } from '../../src/fdt/fdt-writer.js';
 import { MemoryRegion } from '../../src/memory/region.js';
@@ -21,8 +22,10 @@ export class GicDevice extends SysBusDevice {
     this.gic = gic;
     this.initMmio(MemoryRegion.io('gic_dist', GIC_DIST_SIZE, gic.distributor));
     this.initMmio(MemoryRegion.io('gic_cpu', GIC_CPU_SIZE, gic.cpuInterface));
-    const toCpu = this.initIrq();
-    gic.irq.connect((level) => toCpu.set(level));
+    const irq = this.initIrq();
+    const fiq = this.initIrq();
+    gic.irq.connect((level) => irq.set(level));
+    gic.fiq.connect((level) => fiq.set(level));
   }
 
   protected override onReset(): void {

@@ -1,19 +1,21 @@
-// GICv2 Distributor, the 4 KiB GICD frame (Arm IHI 0048B §4.3), as a GIC-400 with one CPU interface and no
+// GICv2 Distributor, the 4 KiB GICD frame (Arm IHI 0048B §4.3), as QEMU's arm_gic with one CPU interface and no
 // Security Extensions. Choices where the spec leaves room:
-// - one interrupt group: GICD_IGROUPRn is RAZ/WI (all interrupts Group 0, signalled as IRQ), as in a GICv1
-//   without Security Extensions, so GICD_CTLR has the single Enable bit;
+// - both interrupt groups, as QEMU's arm_gic has them for a GICv2 without Security Extensions: GICD_IGROUPRn
+//   is read/write and GICD_CTLR has EnableGrp0 and EnableGrp1;
 // - SGIs are always enabled and edge-triggered (GIC-400); PPIs and SPIs are configurable through GICD_ICFGRn;
-// - GICD_ITARGETSRn is implemented for the one CPU (bit 0 of an SPI's byte; 0 stops forwarding it), rather
-//   than RAZ/WI as §4.3.12 allows for a uniprocessor GIC: Linux reads its CPU mask there.
+// - GICD_ITARGETSRn is RAZ/WI, as §4.3.12 allows for a uniprocessor GIC and QEMU's arm_gic has it: every
+//   SPI goes to the one CPU (Linux reads a CPU mask of 0 there, which it accepts with one CPU);
+// - all 8 bits of each priority field are implemented, as in QEMU's arm_gic.
 import type { MemoryOps } from '../../src/memory/region.js';
 import { hex } from '../../src/regs/text.js';
 import { accessAllowed, type GicHooks, type GicRegister } from './gic-access.js';
 import { containsOffset, elementAt, readFields, writeFields, type FieldArray } from './gic-field-array.js';
-import { CPU0, GIC_INTERNAL, GIC_NR_SGIS, PRIORITY_MASK, type GicInterruptState } from './gic-state.js';
+import { CPU0, GIC_NR_SGIS, type GicInterruptState } from './gic-state.js';
 
-const GICD_CTLR_ENABLE = 1 << 0;
-/** GIC-400 r0p1 (§4.3.3 GICD_IIDR). */
-const GICD_IIDR = 0x0200_143b;
+const GICD_CTLR_ENABLE_GRP0 = 1 << 0;
+const GICD_CTLR_ENABLE_GRP1 = 1 << 1;
+/** QEMU's arm_gic: implementer 0x43b (Arm), product, variant and revision 0 (§4.3.3 GICD_IIDR). */
+const GICD_IIDR = 0x0000_043b;
 /** GIC-400 identification registers at 0xFD0..0xFFC; PIDR2 0x2B: architecture GICv2. */
 const ID_REGISTERS: readonly (readonly [name: string, value: number])[] = [
   ['GICD_PIDR4', 0x04], ['GICD_PIDR5', 0x00], ['GICD_PIDR6', 0x00], ['GICD_PIDR7', 0x00],
@@ -41,9 +43,13 @@ export class GicDistributor implements MemoryOps {
     this.arrays = this.fieldArrays();
   }
 
-  /** GICD_CTLR.Enable: pending interrupts are forwarded to the CPU interface. */
-  get enabled(): boolean {
-    return (this.ctlr & GICD_CTLR_ENABLE) !== 0;
+  /** GICD_CTLR.EnableGrp0/EnableGrp1: pending interrupts of the group are forwarded to the CPU interface. */
+  groupEnabled(group: number): boolean {
+    return (this.ctlr & (GICD_CTLR_ENABLE_GRP0 << group)) !== 0;
+  }
+
+  get anyGroupEnabled(): boolean {
+    return (this.ctlr & (GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1)) !== 0;
   }
 
   reset(): void {
@@ -63,7 +69,7 @@ export class GicDistributor implements MemoryOps {
     const register = array ? elementAt(array, offset) : SINGLE_REGISTERS.get(offset & ~3);
     if (!accessAllowed('GICD', register, offset, size, value, this.hooks.guestError)) return;
     if (array) writeFields(array, offset, size, value);
-    else if (offset === 0x000) this.ctlr = value & GICD_CTLR_ENABLE;
+    else if (offset === 0x000) this.ctlr = value & (GICD_CTLR_ENABLE_GRP0 | GICD_CTLR_ENABLE_GRP1);
     else this.sendSgi(value); // GICD_SGIR: the only other writable register
     this.hooks.update();
   }
@@ -86,11 +92,11 @@ export class GicDistributor implements MemoryOps {
   private sendSgi(value: number): void {
     const filter = (value >>> 24) & 3;
     if (filter === 3) {
-      this.hooks.guestError(`GICD: write of ${hex(value)} to GICD_SGIR (offset 0xf00): TargetListFilter 3 is reserved; ignored`);
-      return;
+      this.hooks.guestError(`GICD: write of ${hex(value)} to GICD_SGIR (offset 0xf00): TargetListFilter 3 is reserved; sent to every CPU, as QEMU does`);
     }
-    // Filter 0: the CPUTargetList; 1: every CPU but the writer (nobody, with one CPU); 2: the writer.
-    const targets = [(value >>> 16) & 0xff, 0, CPU0][filter];
+    // Filter 0: the CPUTargetList; 1: every CPU but the writer (nobody, with one CPU); 2: the writer;
+    // 3 (reserved): every CPU, QEMU's choice.
+    const targets = [(value >>> 16) & 0xff, 0, CPU0, CPU0][filter];
     if (targets & CPU0) this.state.sgiSources[value & 0xf] |= CPU0;
   }
 
@@ -108,7 +114,9 @@ export class GicDistributor implements MemoryOps {
     const notSgi = (i: number, bit: number) => bit !== 0 && i >= GIC_NR_SGIS;
     const razWi = () => 0;
     return [
-      perIrq('GICD_IGROUPR', 0x080, 1, razWi, razWi),
+      perIrq('GICD_IGROUPR', 0x080, 1, (i) => s.group[i]!, (i, bit) => {
+        s.group[i] = bit;
+      }),
       perIrq('GICD_ISENABLER', 0x100, 1, (i) => s.enabled[i], (i, bit) => {
         if (notSgi(i, bit)) s.enabled[i] = 1;
       }),
@@ -131,11 +139,9 @@ export class GicDistributor implements MemoryOps {
         if (bit && s.active[i]) this.hooks.deactivate(i);
       }),
       perIrq('GICD_IPRIORITYR', 0x400, 8, (i) => s.priority[i], (i, field) => {
-        s.priority[i] = field & PRIORITY_MASK;
+        s.priority[i] = field;
       }),
-      perIrq('GICD_ITARGETSR', 0x800, 8, (i) => (i < GIC_INTERNAL ? CPU0 : s.target[i]), (i, field) => {
-        if (i >= GIC_INTERNAL) s.target[i] = field & CPU0;
-      }),
+      perIrq('GICD_ITARGETSR', 0x800, 8, razWi, razWi),
       // Int_config[1]: edge (1) or level (0); Int_config[0] is reserved in GICv2.
       perIrq('GICD_ICFGR', 0xc00, 2, (i) => s.edge[i] << 1, (i, field) => {
         if (i >= GIC_NR_SGIS) s.edge[i] = field >> 1;

@@ -8,8 +8,6 @@ export const GIC_NR_SGIS = 16;
 /** SGIs and PPIs: the INTIDs banked per CPU (§2.2.1). */
 export const GIC_INTERNAL = 32;
 export const INTID_SPURIOUS = 1023;
-/** GIC-400 implements 5 priority bits (32 levels, §3.3): the low 3 bits of every priority field are RAZ/WI. */
-export const PRIORITY_MASK = 0xf8;
 /** The one CPU interface's bit in CPU target lists and SGI source masks. */
 export const CPU0 = 0x01;
 /** INTIDs 1020..1023 are special (§3.2.5), so an implementation has at most 1020 interrupts. */
@@ -26,8 +24,8 @@ export class GicInterruptState {
   readonly latch: Uint8Array;
   readonly active: Uint8Array;
   readonly priority: Uint8Array;
-  /** CPU target byte of each SPI (GICD_ITARGETSRn); 0 means the SPI is not forwarded. */
-  readonly target: Uint8Array;
+  /** GICD_IGROUPRn: 0 or 1. */
+  readonly group: Uint8Array;
   /** Per SGI, the CPUs that requested it. */
   readonly sgiSources = new Uint8Array(GIC_NR_SGIS);
 
@@ -43,16 +41,16 @@ export class GicInterruptState {
     this.latch = new Uint8Array(this.count);
     this.active = new Uint8Array(this.count);
     this.priority = new Uint8Array(this.count);
-    this.target = new Uint8Array(this.count);
+    this.group = new Uint8Array(this.count);
     this.reset();
   }
 
   /**
-   * Architectural reset state: all disabled, inactive, not pending, priority 0, SPI targets 0, level-sensitive.
+   * Architectural reset state: all disabled, inactive, not pending, priority 0, Group 0, level-sensitive.
    * Input levels are kept: they belong to the devices driving them.
    */
   reset(): void {
-    for (const a of [this.enabled, this.edge, this.latch, this.active, this.priority, this.target, this.sgiSources]) a.fill(0);
+    for (const a of [this.enabled, this.edge, this.latch, this.active, this.priority, this.group, this.sgiSources]) a.fill(0);
     // SGIs are always enabled (GIC-400: GICD_ISENABLER0[15:0] RAO/WI) and always edge-triggered (§4.3.13).
     this.enabled.fill(1, 0, GIC_NR_SGIS);
     this.edge.fill(1, 0, GIC_NR_SGIS);
@@ -61,11 +59,6 @@ export class GicInterruptState {
   isPending(intid: number): boolean {
     if (intid < GIC_NR_SGIS) return this.sgiSources[intid] !== 0;
     return this.latch[intid] !== 0 || (this.edge[intid] === 0 && this.line[intid] !== 0);
-  }
-
-  /** SGIs and PPIs always reach their CPU; an SPI only when its target byte names CPU 0. */
-  isForwarded(intid: number): boolean {
-    return intid < GIC_INTERNAL || (this.target[intid] & CPU0) !== 0;
   }
 
   /** An input line changed: an edge-triggered interrupt latches on the rising edge. */
@@ -101,7 +94,7 @@ export class GicInterruptState {
     let best: number | undefined;
     let bestPriority = 0x100;
     for (let intid = 0; intid < this.count; intid++) {
-      if (this.enabled[intid] && !this.active[intid] && this.priority[intid] < bestPriority && this.isPending(intid) && this.isForwarded(intid)) {
+      if (this.enabled[intid] && !this.active[intid] && this.priority[intid] < bestPriority && this.isPending(intid)) {
         best = intid;
         bestPriority = this.priority[intid];
       }

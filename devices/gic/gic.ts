@@ -1,7 +1,7 @@
-// A GICv2 (Arm IHI 0048B) as QEMU's virt machine has it with gic-version=2: `arm,cortex-a15-gic`, GIC-400
-// identification, one CPU interface, no Security or Virtualization Extensions. A register-level model: the
-// machine maps `distributor` (GICD, 4 KiB) and `cpuInterface` (GICC, 8 KiB), wires device outputs to
-// `input(intid)` and `irq` to the CPU's IRQ input. It never raises FIQ, so the CPU's FIQ input stays low.
+// A GICv2 (Arm IHI 0048B) as QEMU's virt machine has it with gic-version=2: `arm,cortex-a15-gic`, the
+// identification QEMU's arm_gic shows (GIC-400 peripheral IDs), one CPU interface, no Security or
+// Virtualization Extensions. A register-level model: the machine maps `distributor` (GICD, 4 KiB) and
+// `cpuInterface` (GICC, 8 KiB), wires device outputs to `input(intid)`, `irq` to the CPU's IRQ input and `fiq` to its FIQ input (Group 0 with GICC_CTLR.FIQEn).
 import { IrqLine, type IrqSink } from '../../src/core/irq.js';
 import { defineTraceEvent } from '../../src/trace/index.js';
 import { GicCpuInterface } from './gic-cpu-interface.js';
@@ -23,6 +23,8 @@ export interface GicOptions {
 export class Gic {
   /** The CPU's IRQ input is connected here. */
   readonly irq = new IrqLine('gic.irq');
+  /** The CPU's FIQ input is connected here. */
+  readonly fiq = new IrqLine('gic.fiq');
   readonly distributor: GicDistributor;
   readonly cpuInterface: GicCpuInterface;
   private readonly state: GicInterruptState;
@@ -96,7 +98,8 @@ export class Gic {
   /** `info pic`: both frames' state and every enabled, pending or active interrupt. */
   describe(): string {
     const lines = [
-      `GICv2: ${this.numIrqs} interrupts, distributor ${this.distributor.enabled ? 'enabled' : 'disabled'}, IRQ output ${this.irq.level ? 'high' : 'low'}`,
+      `GICv2: ${this.numIrqs} interrupts, distributor Group 0 ${this.distributor.groupEnabled(0) ? 'enabled' : 'disabled'}, ` +
+        `Group 1 ${this.distributor.groupEnabled(1) ? 'enabled' : 'disabled'}, IRQ output ${this.irq.level ? 'high' : 'low'}, FIQ output ${this.fiq.level ? 'high' : 'low'}`,
       `  ${this.cpuInterface.summary}`,
       ...describeInterrupts(this.state).map((line) => `  ${line}`),
     ];
@@ -105,6 +108,7 @@ export class Gic {
 
   private update(): void {
     this.irq.set(this.cpuInterface.irqAsserted);
+    this.fiq.set(this.cpuInterface.fiqAsserted);
   }
 
   private deactivate(intid: number): void {

@@ -20,7 +20,8 @@
  *
  * IRQ/FIQ entries save the AAPCS64 caller-saved state (x0-x18, x29, x30) plus ELR_EL1 and SPSR_EL1
  * on the (SP_EL1) stack, call the C handler, restore everything and ERET. The C handler runs with
- * IRQ and FIQ masked (as set by exception entry) and must not re-enable them.
+ * IRQ and FIQ masked (as set by exception entry). It may unmask IRQs to let a higher-priority interrupt
+ * preempt it, since ELR_EL1 and SPSR_EL1 are saved by then, but must mask them again before returning.
  */
 
 #define FRAME_SIZE  (24 * 8)        /* 21 GPRs + ELR + SPSR + pad = 192 bytes, 16-aligned */

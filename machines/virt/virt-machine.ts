@@ -55,6 +55,7 @@ export class VirtMachine extends Machine {
     super({ ...options, ram: { name: 'mach-virt.ram', base: VIRT_MEMMAP.ram.base, size: options.ramSize ?? 128 * 1024 * 1024 } });
     this.gic = this.addDevice<GicDevice>('arm-gic', 'gic', {}, [VIRT_MEMMAP.gicDist.base, VIRT_MEMMAP.gicCpu.base]);
     this.gic.connectIrq(0, (level) => this.vcpu.setIrq(level));
+    this.gic.connectIrq(1, (level) => this.vcpu.setFiq(level));
     this.context.onEndOfInterrupt = (sink, callback) => this.gic.onSinkDeactivate(sink, callback);
     this.uart = this.addDevice<Pl011>('pl011', 'pl011', { chardev: options.serial ?? 'memory' }, [VIRT_MEMMAP.uart.base]);
     this.wireSpi(this.uart, VIRT_IRQMAP.uart);

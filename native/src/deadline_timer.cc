@@ -32,16 +32,15 @@ void DeadlineTimer::Arm(uint64_t deadlineNs) {
   wake_.notify_all();
 }
 
-bool DeadlineTimer::Disarm() {
+void DeadlineTimer::Disarm() {
   std::lock_guard<std::mutex> lock(mutex_);
   armed_ = false;
-  return fired_;
 }
 
 void DeadlineTimer::Loop() {
   std::unique_lock<std::mutex> lock(mutex_);
   while (!quit_) {
-    if (!armed_ || deadlineNs_ == UINT64_MAX) {  // UINT64_MAX: armed without a deadline
+    if (!armed_ || fired_ || deadlineNs_ == UINT64_MAX) {  // UINT64_MAX: armed without a deadline
       wake_.wait(lock);
       continue;
     }
@@ -50,11 +49,9 @@ void DeadlineTimer::Loop() {
       wake_.wait_for(lock, std::chrono::nanoseconds(deadlineNs_ - now));
       continue;
     }
-    // A stop that lands before uc_emu_start has reset its stop flag is lost, so keep stopping every
-    // 200 µs until the run really returns and disarms us.
+    // Once per Arm: the stop request stays set until the next run resets it.
     fired_ = true;
     stop_();
-    wake_.wait_for(lock, std::chrono::microseconds(200));
   }
 }
 

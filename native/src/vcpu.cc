@@ -1,6 +1,7 @@
 // The vCPU's JS surface: construction, registers, IRQ lines, sysreg traps and run().
 #include "vcpu.h"
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 
@@ -82,7 +83,7 @@ Vcpu::Vcpu(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Vcpu>(info), sysre
   CalibrateSyndromeOffset();
   realtimeOriginNs_ = MonotonicNs();
   if (!deterministic_) {
-    timer_ = std::make_unique<DeadlineTimer>([this] { uc_emu_stop(uc_); });
+    timer_ = std::make_unique<DeadlineTimer>([this] { icountDeadline_.store(0, std::memory_order_relaxed); });
   }
 }
 
@@ -250,6 +251,7 @@ Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
     running_ = false;
     return Napi::Number::New(env, int32_t(StopCause::Requested));
   }
+  if (!deterministic_) icountDeadline_ = UINT64_MAX;  // before arming: a late stop of the last run may still land
   MoveDeadline(deadline);
   if (deterministic_ && icount_ >= icountDeadline_) {
     running_ = false;
@@ -258,7 +260,7 @@ Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
 
   uc_err err = uc_emu_start(uc_, pc, kNoUntilAddress, 0, 0);
 
-  bool timerFired = !deterministic_ && timer_->Disarm();
+  if (!deterministic_) timer_->Disarm();
   running_ = false;
   exceptionStopPending_ = false;
   if (jsFailed_) return env.Undefined();  // the JS exception is pending: the caller sees it thrown
@@ -267,9 +269,7 @@ Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
     cause_ = StopCause::Error;
   } else if (stopRequested_.exchange(false)) {
     cause_ = StopCause::Requested;
-  } else if (timerFired && cause_ == StopCause::Idle) {  // (an exception stop keeps cause_ Exception)
-    cause_ = StopCause::Deadline;
-  }
+  }  // else the block hook set Deadline, the exception hook Exception, or WFI left Idle
   return Napi::Number::New(env, int32_t(cause_));
 }
 
@@ -295,6 +295,8 @@ void Vcpu::MoveDeadline(double deadline) {
   if (deterministic_) {
     double instructions = std::ceil((deadline - double(skippedNs_)) / nsPerInstruction_);
     icountDeadline_ = never ? UINT64_MAX : instructions <= 0 ? 0 : uint64_t(instructions);
+  } else if (!never && realtimeOriginNs_ + uint64_t(std::max(deadline, 0.0)) <= MonotonicNs()) {
+    icountDeadline_ = 0;  // already due (requestStop, an exception stop): the next block stops
   } else {
     timer_->Arm(never ? UINT64_MAX : realtimeOriginNs_ + uint64_t(deadline));
   }

@@ -134,7 +134,9 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   double nsPerInstruction_ = 1.0;
   uint64_t icount_ = 0;
   uint64_t skippedNs_ = 0;  // deterministic idle time skipped on WFI
-  uint64_t icountDeadline_ = UINT64_MAX;
+  // The block hook stops the engine once icount_ reaches this. In real-time mode it stays UINT64_MAX until the
+  // deadline thread drops it to 0 (see deadline_timer.h).
+  std::atomic<uint64_t> icountDeadline_{UINT64_MAX};
   uint64_t realtimeOriginNs_ = 0;
   std::unique_ptr<DeadlineTimer> timer_;
   std::atomic<bool> stopRequested_{false};

@@ -127,7 +127,7 @@ bool Vcpu::OnSysreg(uc_arm64_reg rt, const uc_arm64_cp_reg* cp, bool isRead) {
 }
 
 void Vcpu::OnBlock(uint32_t size) {
-  if (icount_ >= icountDeadline_) {
+  if (icount_ >= icountDeadline_.load(std::memory_order_relaxed)) {
     if (!exceptionStopPending_) cause_ = StopCause::Deadline;  // else: see StopAtException
     uc_emu_stop(uc_);  // the block is not executed; it is counted when the next run starts with it
     return;
@@ -158,8 +158,7 @@ void Vcpu::OnInterrupt(uint32_t intno) {
 
 // A stop from the exception hook is exact, except that a PC written earlier in the same engine slice (by
 // the sysreg hook's PC+4) makes the engine drop it and carry on. So the deadline is also moved to now: the
-// block hook (deterministic mode) stops before the next block runs, and in real-time mode the deadline
-// thread stops the engine at once (the guest may run a few more blocks there).
+// block hook stops before the next block runs.
 void Vcpu::StopAtException() {
   exceptionStopPending_ = true;
   uc_emu_stop(uc_);
@@ -200,12 +199,11 @@ void Vcpu::ConfigureEl1(Napi::Env env) {
              "installing the exception hook"))
     return;
   hooks_.push_back(h);
-  if (deterministic_) {
-    if (!Check(env, uc_hook_add(uc_, &h, UC_HOOK_BLOCK, reinterpret_cast<void*>(OnBlockHook), this, 1, 0),
-               "installing the instruction-count hook"))
-      return;
-    hooks_.push_back(h);
-  }
+  // Both modes: every deadline stop comes from here, between blocks (see deadline_timer.h).
+  if (!Check(env, uc_hook_add(uc_, &h, UC_HOOK_BLOCK, reinterpret_cast<void*>(OnBlockHook), this, 1, 0),
+             "installing the block hook"))
+    return;
+  hooks_.push_back(h);
 }
 
 // The syndrome (ESR) of an exception Unicorn did not deliver is only in its saved context, at an offset
@@ -213,7 +211,7 @@ void Vcpu::ConfigureEl1(Napi::Env env) {
 void Vcpu::CalibrateSyndromeOffset() {
   if (uc_mem_map(uc_, kCalibrationPage, 0x1000, UC_PROT_ALL) != UC_ERR_OK) return;
   uc_mem_write(uc_, kCalibrationPage, &kCalibrationSvc, 4);
-  uint64_t savedDeadline = icountDeadline_;
+  uint64_t savedDeadline = icountDeadline_.load();
   icountDeadline_ = UINT64_MAX;
   uc_emu_start(uc_, kCalibrationPage, kCalibrationPage + 4, 0, 0);
   icountDeadline_ = savedDeadline;

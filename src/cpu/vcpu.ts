@@ -257,7 +257,7 @@ export class Vcpu {
     return this.cpu.nowNs();
   }
 
-  /** Instructions counted so far (deterministic mode; whole translated blocks). */
+  /** Instructions counted so far (whole translated blocks; both clock modes). */
   get instructionCount(): number {
     return this.cpu.instructionCount();
   }

@@ -2,32 +2,110 @@ import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
 import { bootVirt } from '../../machines/virt/boot.js';
 import { VirtMachine } from '../../machines/virt/virt-machine.js';
+import type { ExitReason } from '../../src/core/run-loop.js';
 import type { MemoryChardev } from '../../src/chardev/index.js';
 import { firmwarePath } from '../../src/firmware-path.js';
+import { patchFirmwareWord } from '../support/firmware-patch.js';
+import { waitForLine } from '../support/uart.js';
 
-/** The UART output of `program` under qemu-system-aarch64 -M virt (same machine, same ELF). */
-function qemuOutput(program: string): string {
+const CLOCKS = ['deterministic', 'realtime'] as const;
+const POWERED_OFF = { kind: 'stopped', reason: 'guest powered off (PSCI SYSTEM_OFF)', exitCode: 0 };
+/** Host time a run may take before the test stops it (the guest waits for input with no timer armed). */
+const HOST_LIMIT_MS = 20_000;
+
+/**
+ * The UART output of `program` (a firmware name, or an ELF path) under qemu-system-aarch64 -M virt (same machine, same ELF), with `input` on
+ * its stdin (-nographic's serial) and -no-reboot so a guest reset ends the run as it does ours.
+ */
+function qemuOutput(program: string, input = ''): string {
+  const kernel = program.includes('/') ? program : firmwarePath(program);
   const r = spawnSync(
     'qemu-system-aarch64',
-    ['-M', 'virt,gic-version=2', '-cpu', 'cortex-a72', '-m', '128M', '-nographic', '-kernel', firmwarePath(program)],
-    { encoding: 'utf8', timeout: 20_000 },
+    ['-M', 'virt,gic-version=2', '-cpu', 'cortex-a72', '-m', '128M', '-nographic', '-no-reboot', '-kernel', kernel],
+    { encoding: 'utf8', timeout: 20_000, input },
   );
-  if (r.status !== 0) throw new Error(`qemu-system-aarch64 exited ${r.status}: ${r.stderr}`);
+  if (r.status !== 0) throw new Error(`qemu-system-aarch64 ${program} exited ${r.status}: ${r.stderr}`);
   return r.stdout;
 }
 
-describe('firmware on the virt machine, compared with QEMU', () => {
-  for (const clock of ['deterministic', 'realtime'] as const) {
-    it(`virt_timer.elf: virtual-timer interrupts through the GIC, printed on the PL011, as on QEMU (${clock} clock)`, async function () {
-      this.timeout(30_000);
-      const vm = new VirtMachine({ clock, log: () => {} });
-      bootVirt(vm, { kernel: firmwarePath('virt_timer') });
-      const exit = await vm.run({ untilNs: 5e9 });
-      const ours = (vm.uart.chardev as MemoryChardev).output;
-      vm.close();
-      expect(exit).to.deep.equal({ kind: 'stopped', reason: 'guest powered off (PSCI SYSTEM_OFF)', exitCode: 0 });
-      expect(ours).to.equal('virt_timer: start\ncntfrq ok\ntimer irq 27 x3 ok\nvirt_timer: done\n');
-      if (clock === 'deterministic') expect(ours).to.equal(qemuOutput('virt_timer'));
+/** Runs `program` (a firmware name, or an ELF path) on our virt machine until the guest stops it; `drive` may type input meanwhile. */
+async function armvirtRun(program: string, clock: (typeof CLOCKS)[number], drive?: (uart: MemoryChardev) => Promise<void>) {
+  const vm = new VirtMachine({ clock, log: () => {} });
+  bootVirt(vm, { kernel: program.includes('/') ? program : firmwarePath(program) });
+  const uart = vm.uart.chardev as MemoryChardev;
+  const guard = setTimeout(() => vm.loop.stop(`no stop within ${HOST_LIMIT_MS} ms of host time`, 255), HOST_LIMIT_MS);
+  try {
+    const running = vm.run();
+    await drive?.(uart);
+    const exit: ExitReason = await running;
+    return { exit, output: uart.output };
+  } finally {
+    clearTimeout(guard);
+    vm.close();
+  }
+}
+
+describe('firmware on the virt machine, compared with QEMU', function () {
+  this.timeout(60_000);
+
+  for (const clock of CLOCKS) {
+    it(`virt_timer.elf: virtual-timer interrupts through the GIC, printed on the PL011, as on QEMU (${clock} clock)`, async () => {
+      const { exit, output } = await armvirtRun('virt_timer', clock);
+      expect(exit).to.deep.equal(POWERED_OFF);
+      expect(output).to.equal('virt_timer: start\ncntfrq ok\ntimer irq 27 x3 ok\nvirt_timer: done\n');
+      expect(output).to.equal(qemuOutput('virt_timer'));
+    });
+
+    it(`virt_gic.elf: SGIs, SPIs, priorities, preemption, masks and GIC register values as on QEMU (${clock} clock)`, async () => {
+      const { exit, output } = await armvirtRun('virt_gic', clock);
+      expect(output).to.equal(qemuOutput('virt_gic'));
+      expect(output).to.not.include('FAIL');
+      expect(output.split('\n')).to.include.members(['GICD_IIDR = 0x43b', 'GICC_IIDR = 0x2043b', 'SGI 3 to self: IAR = 0x3', 'priority order: 91 93 92 90 1023']);
+      expect(output).to.match(/nested:\n {2}enter 90 rpr 0xa0\n {2}enter 91 rpr 0x20\n {2}leave 91 rpr 0x20\n {2}leave 90 rpr 0xa0\n {2}enter 92 rpr 0xc0\n/);
+      expect(exit).to.deep.equal(POWERED_OFF);
+    });
+
+    it(`virt_uart.elf: a polled line and interrupt-driven input echoed, typed after the guest is ready, as on QEMU (${clock} clock)`, async () => {
+      const polled = 'hello World\n';
+      const interrupted = 'This Is\nirq Text. ignored after the terminator';
+      const { exit, output } = await armvirtRun('virt_uart', clock, async (uart) => {
+        uart.inject(polled);
+        await waitForLine(uart, 'irq: ready');
+        uart.inject(interrupted);
+      });
+      expect(output).to.equal(
+        'virt_uart: start\nHELLO WORLD\npoll: 11 chars\nirq: ready\ntHIS iS\nIRQ tEXT\nirq: 16 chars, 1 newlines\nvirt_uart: done\n',
+      );
+      expect(output).to.equal(qemuOutput('virt_uart', polled + interrupted));
+      expect(exit).to.deep.equal(POWERED_OFF);
+    });
+
+    it(`virt_psci.elf: PSCI version, features, CPU_ON errors and SYSTEM_OFF as on QEMU (${clock} clock)`, async () => {
+      const { exit, output } = await armvirtRun('virt_psci', clock);
+      expect(output).to.equal(qemuOutput('virt_psci'));
+      expect(output.split('\n')).to.include.members(['PSCI_VERSION = 1.1', 'CPU_ON cpu 0 (the caller, already on) = -4', 'CPU_ON cpu 5 (no such CPU) = -2']);
+      expect(output).to.match(/virt_psci: SYSTEM_OFF\n$/);
+      expect(exit).to.deep.equal(POWERED_OFF);
     });
   }
+
+  it('virt_psci_reset.elf: SYSTEM_RESET ends the run with its own reason and status 3 (armvirt does not reboot; QEMU -no-reboot exits 0)', async () => {
+    const { exit, output } = await armvirtRun('virt_psci_reset', 'deterministic');
+    expect(exit).to.deep.equal({ kind: 'stopped', reason: 'guest asked for a reset (PSCI SYSTEM_RESET)', exitCode: 3 });
+    expect(output).to.match(/virt_psci: SYSTEM_RESET\n$/);
+    expect(output).to.equal(qemuOutput('virt_psci_reset'));
+  });
+
+  it('the benchmark programs: virt_boot.elf prints ready, virt_irq_storm.elf takes the patched number of timer IRQs, as on QEMU', async () => {
+    const boot = await armvirtRun('virt_boot', 'deterministic');
+    expect(boot.output).to.equal('ready\n');
+    expect(boot.output).to.equal(qemuOutput('virt_boot'));
+    const storm = patchFirmwareWord(firmwarePath('virt_irq_storm'), 'STORM_N=', 1234);
+    for (const clock of CLOCKS) {
+      const { exit, output } = await armvirtRun(storm, clock);
+      expect(output).to.equal('storm: start\nstorm: done 1234\n');
+      expect(exit).to.deep.equal(POWERED_OFF);
+    }
+    expect(qemuOutput(storm)).to.equal('storm: start\nstorm: done 1234\n');
+  });
 });

@@ -17,7 +17,7 @@ const GICD_ARRAYS: Record<string, number> = {
 };
 const GICC_REGISTERS: Record<string, number> = {
   GICC_CTLR: 0x00, GICC_PMR: 0x04, GICC_BPR: 0x08, GICC_IAR: 0x0c, GICC_EOIR: 0x10, GICC_RPR: 0x14, GICC_HPPIR: 0x18,
-  GICC_ABPR: 0x1c, GICC_AIAR: 0x20, GICC_AEOIR: 0x24, GICC_AHPPIR: 0x28, GICC_APR0: 0xd0, GICC_IIDR: 0xfc, GICC_DIR: 0x1000,
+  GICC_ABPR: 0x1c, GICC_AIAR: 0x20, GICC_AEOIR: 0x24, GICC_AHPPIR: 0x28, GICC_APR0: 0xd0, GICC_APR1: 0xd4, GICC_APR2: 0xd8, GICC_APR3: 0xdc, GICC_NSAPR0: 0xe0, GICC_NSAPR1: 0xe4, GICC_NSAPR2: 0xe8, GICC_NSAPR3: 0xec, GICC_IIDR: 0xfc, GICC_DIR: 0x1000,
 };
 
 export const GICC_CTLR_ENABLE = 1 << 0;
@@ -27,8 +27,6 @@ export const SPURIOUS = 1023;
 export interface InterruptSetup {
   priority?: number;
   edge?: boolean;
-  /** SPI CPU target byte; default 0x01 (CPU 0). */
-  target?: number;
 }
 
 export class GicBench {
@@ -41,6 +39,10 @@ export class GicBench {
 
   get irq(): boolean {
     return this.gic.irq.level;
+  }
+
+  get fiq(): boolean {
+    return this.gic.fiq.level;
   }
 
   read(name: string, size = 4): number {
@@ -69,10 +71,9 @@ export class GicBench {
     return this.write('GICD_CTLR', 1).write('GICC_CTLR', ctlr).write('GICC_PMR', 0xff);
   }
 
-  /** Programs and enables one interrupt the way Linux does: priority, target, trigger, then enable. */
-  setUp(intid: number, { priority = 0xa0, edge = false, target = 0x01 }: InterruptSetup = {}): this {
+  /** Programs and enables one interrupt the way Linux does: priority, trigger, then enable. */
+  setUp(intid: number, { priority = 0xa0, edge = false }: InterruptSetup = {}): this {
     this.writeByte('GICD_IPRIORITYR', intid, priority);
-    if (intid >= 32) this.writeByte('GICD_ITARGETSR', intid, target);
     if (intid >= 16) {
       const cfg = `GICD_ICFGR${intid >> 4}`;
       const shift = (intid % 16) * 2 + 1;

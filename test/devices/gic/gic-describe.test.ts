@@ -8,11 +8,12 @@ describe('GICv2 info pic', () => {
     bench.ack(); // SGI 3, priority 0
     expect(bench.gic.describe()).to.equal(
       [
-        'GICv2: 288 interrupts, distributor enabled, IRQ output low',
-        '  GICC_CTLR 0x1 (enabled, EOImode 0), GICC_PMR 0xf8, GICC_BPR 2, running priority 0x0, GICC_APR0 0x1',
-        '  INTID 3 (SGI): enabled active; priority 0x0, edge',
-        '  INTID 30 (PPI): enabled pending; priority 0x80, level, line high',
-        '  INTID 40 (SPI): enabled pending; priority 0xa0, edge, line low, target 0x1',
+        'GICv2: 288 interrupts, distributor Group 0 enabled, Group 1 disabled, IRQ output low, FIQ output low',
+        '  GICC_CTLR 0x1 (Group 0 enabled, Group 1 disabled, EOImode 0), GICC_PMR 0xff, GICC_BPR 0, GICC_ABPR 1, ' +
+          'running priority 0x0, GICC_APR0..3 0x1 0x0 0x0 0x0, GICC_NSAPR0..3 0x0 0x0 0x0 0x0',
+        '  INTID 3 (SGI): enabled active; Group 0, priority 0x0, edge',
+        '  INTID 30 (PPI): enabled pending; Group 0, priority 0x80, level, line high',
+        '  INTID 40 (SPI): enabled pending; Group 0, priority 0xa0, edge, line low',
         '',
       ].join('\n'),
     );

@@ -48,7 +48,7 @@ describe('GICv2 end of interrupt', () => {
     expect(bench.errors).to.deep.equal([]);
     bench.eoi(40);
     expect(bench.errors).to.have.length(1);
-    expect(bench.errors[0]).to.match(/GICC_EOIR \(offset 0x10\).*no interrupt is active/);
+    expect(bench.errors[0]).to.match(/GICC_EOIR \(offset 0x10\).*no Group 0 interrupt is active/);
   });
 
   describe('deactivation notifiers', () => {

@@ -37,11 +37,12 @@ describe('GICv2 software-generated interrupts', () => {
     expect(bench.ack()).to.equal(15);
   });
 
-  it('TargetListFilter 3 is reserved: reported, nothing sent', () => {
+  it('TargetListFilter 3 is reserved: reported, and sent to every CPU as QEMU does', () => {
     const bench = new GicBench().enableAll();
-    bench.write('GICD_SGIR', sgir(3, 0xff, 1));
-    expect(bench.read('GICD_ISPENDR0')).to.equal(0);
-    expect(bench.errors[0]).to.match(/GICD_SGIR \(offset 0xf00\): TargetListFilter 3 is reserved/);
+    bench.write('GICD_SGIR', sgir(3, 0, 1));
+    expect(bench.read('GICD_ISPENDR0')).to.equal(1 << 1);
+    expect(bench.ack()).to.equal(1);
+    expect(bench.errors[0]).to.match(/GICD_SGIR \(offset 0xf00\): TargetListFilter 3 is reserved; sent to every CPU/);
   });
 
   it('GICD_SPENDSGIRn and GICD_CPENDSGIRn set and clear the SGI pending state from CPU 0 only', () => {
