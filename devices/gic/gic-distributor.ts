@@ -118,10 +118,10 @@ export class GicDistributor implements MemoryOps {
         s.group[i] = bit;
       }),
       perIrq('GICD_ISENABLER', 0x100, 1, (i) => s.enabled[i], (i, bit) => {
-        if (notSgi(i, bit)) s.enabled[i] = 1;
+        if (notSgi(i, bit)) s.setEnabled(i, true);
       }),
       perIrq('GICD_ICENABLER', 0x180, 1, (i) => s.enabled[i], (i, bit) => {
-        if (notSgi(i, bit)) s.enabled[i] = 0;
+        if (notSgi(i, bit)) s.setEnabled(i, false);
       }),
       perIrq('GICD_ISPENDR', 0x200, 1, pending, (i, bit) => {
         if (notSgi(i, bit)) s.latch[i] = 1;

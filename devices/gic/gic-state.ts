@@ -28,6 +28,11 @@ export class GicInterruptState {
   readonly group: Uint8Array;
   /** Per SGI, the CPUs that requested it. */
   readonly sgiSources = new Uint8Array(GIC_NR_SGIS);
+  /**
+   * The enabled INTIDs in order, rebuilt when an enable bit changes: highestPending() runs on every state
+   * change (several times per interrupt taken), and a guest enables a handful of its 288 interrupts.
+   */
+  private enabledIds: number[] = [];
 
   constructor(numSpis: number) {
     if (!Number.isInteger(numSpis) || numSpis < 0 || numSpis % 32 !== 0 || numSpis > MAX_SPIS) {
@@ -54,6 +59,19 @@ export class GicInterruptState {
     // SGIs are always enabled (GIC-400: GICD_ISENABLER0[15:0] RAO/WI) and always edge-triggered (§4.3.13).
     this.enabled.fill(1, 0, GIC_NR_SGIS);
     this.edge.fill(1, 0, GIC_NR_SGIS);
+    this.listEnabled();
+  }
+
+  /** GICD_ISENABLERn / GICD_ICENABLERn. */
+  setEnabled(intid: number, enabled: boolean): void {
+    if (this.enabled[intid] === (enabled ? 1 : 0)) return;
+    this.enabled[intid] = enabled ? 1 : 0;
+    this.listEnabled();
+  }
+
+  private listEnabled(): void {
+    this.enabledIds = [];
+    for (let intid = 0; intid < this.count; intid++) if (this.enabled[intid]) this.enabledIds.push(intid);
   }
 
   isPending(intid: number): boolean {
@@ -93,8 +111,8 @@ export class GicInterruptState {
   highestPending(): number | undefined {
     let best: number | undefined;
     let bestPriority = 0x100;
-    for (let intid = 0; intid < this.count; intid++) {
-      if (this.enabled[intid] && !this.active[intid] && this.priority[intid] < bestPriority && this.isPending(intid)) {
+    for (const intid of this.enabledIds) {
+      if (!this.active[intid] && this.priority[intid]! < bestPriority && this.isPending(intid)) {
         best = intid;
         bestPriority = this.priority[intid];
       }
