@@ -28,6 +28,18 @@ void put_hex(u64 value)
         putc(digits[(value >> shift) & 0xf]);
 }
 
+void put_dec(u64 value)
+{
+    char digits[20];
+    int n = 0;
+
+    do
+        digits[n++] = (char)('0' + value % 10);
+    while ((value /= 10) != 0);
+    while (n)
+        putc(digits[--n]);
+}
+
 /* Set once firmware_exit() has issued its HVC: a fault from here on must not try to exit again. */
 static volatile int exiting;
 /* Nesting depth of unexpected_exception(): a fault while reporting a fault just stops. */

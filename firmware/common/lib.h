@@ -48,6 +48,7 @@ static inline void wfi(void)         { __asm__ volatile("wfi" : : : "memory"); }
 void putc(char c);
 void puts(const char *s);      /* writes s as is: does NOT append a newline */
 void put_hex(u64 value);       /* "0x" followed by the hex digits, no leading zeros ("0x0" for 0) */
+void put_dec(u64 value);       /* decimal digits, no leading zeros */
 
 /* ---- exit --------------------------------------------------------------------------------------- */
 /* PSCI SYSTEM_OFF via `hvc #0` (x0 = 0x84000008, x1 = code); waits forever if the call returns. */
