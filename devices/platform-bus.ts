@@ -81,8 +81,11 @@ export class PlatformBus extends SysBusDevice {
       const line = freeLines[i]!;
       this.lineUsers[line] = device;
       lines.set(n, line);
+      // The device gets the bus line's destination itself (QEMU hands it the GIC's qemu_irq), so a device
+      // that looks up its line's interrupt controller input (vfio-platform's EOI notifier) finds it. A bus
+      // whose lines are not wired yet records the level on its own line instead.
       const busLine = this.lines[line]!;
-      device.connectIrq(n, (level) => busLine.set(level));
+      device.connectIrq(n, busLine.destination ?? ((level) => busLine.set(level)));
     });
     this.devices.push(device);
   }
