@@ -9,15 +9,11 @@ import { FoundationBoard } from '../machines/foundation.js';
 import { firmwarePath, FIRMWARE_BUILD_DIR } from '../src/firmware-path.js';
 import { assemble } from '../test/support/assemble.js';
 import { POWER_OFF } from '../test/support/guest.js';
+import { median, medianOf } from './median.js';
+import { vfioBenchmarks } from './vfio.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const RUNS = 5;
-
-function median(xs: number[]): number {
-  const s = [...xs].sort((a, b) => a - b);
-  const mid = s.length >> 1;
-  return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2;
-}
 
 function repeat(n: number, fn: () => number): number {
   return median(Array.from({ length: n }, fn));
@@ -35,12 +31,6 @@ async function timeLoop(program: string, iterations: number, clock: 'determinist
   if (exit.kind !== 'stopped') throw new Error(`${program}: unexpected exit ${JSON.stringify(exit)}`);
   board.close();
   return seconds;
-}
-
-async function medianOf(n: number, fn: () => Promise<number>): Promise<number> {
-  const xs: number[] = [];
-  for (let i = 0; i < n; i++) xs.push(await fn());
-  return median(xs);
 }
 
 /**
@@ -175,6 +165,7 @@ async function main() {
   const m = await mips();
   const io = await mmio();
   const start = startup();
+  const vfio = await vfioBenchmarks();
   const results = {
     mips_ratio_vs_raw: m.realtimeRatio,
     mips_ratio_vs_raw_deterministic: m.deterministicRatio,
@@ -184,6 +175,9 @@ async function main() {
     region_switch_us: regionSwitch(),
     startup_ms: start.firstInstruction,
     startup_node_baseline_ms: start.nodeBaseline,
+    vfio_fast_vs_slow_ratio: vfio.vfio_fast_vs_slow_ratio,
+    vfio_irq_per_s_resample: vfio.vfio_irq_per_s_resample,
+    vfio_irq_per_s_eventfd: vfio.vfio_irq_per_s_eventfd,
   };
   if (json) {
     process.stdout.write(`${JSON.stringify(results)}\n`);
@@ -197,6 +191,9 @@ async function main() {
     ['IRQ round trip (raise, handler, EOI write, lower)', `${results.irq_roundtrip_us.toFixed(2)} us`, '<= 2 us'],
     ['switch a 4 KiB region fast <-> trapped (one way)', `${results.region_switch_us.toFixed(1)} us`, '<= 30 us'],
     ['process start to first guest instruction', `${results.startup_ms.toFixed(0)} ms (node alone: ${results.startup_node_baseline_ms.toFixed(0)} ms)`, '<= 150 ms'],
+    ['vfio ID read, slow path (x-no-mmap) / fast path', `${results.vfio_fast_vs_slow_ratio.toFixed(0)} (${vfio.vfio_slow_read_ns.toFixed(0)} / ${vfio.vfio_fast_read_ns.toFixed(2)} ns)`, '(report)'],
+    ['vfio level IRQs per second, resample path', results.vfio_irq_per_s_resample.toFixed(0), '>= 200000'],
+    ['vfio level IRQs per second, user-side eventfd path', results.vfio_irq_per_s_eventfd.toFixed(0), '(report)'],
   ];
   process.stdout.write(`armvirt benchmarks: medians of ${RUNS} runs (rerun: npm run bench, or npm run bench -- --json)\n`);
   for (const [what, value, goal] of rows) process.stdout.write(`  ${what.padEnd(52)} ${value.padEnd(34)} goal ${goal}\n`);
