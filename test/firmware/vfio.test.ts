@@ -95,6 +95,28 @@ describe('virt_vfio.elf: a passthrough device driven by guest firmware', functio
     });
   }
 
+  it('prints the same on the real-time clock, with a console as slow as a terminal: no guest access runs twice', async () => {
+    // In real-time mode the deadline thread calls uc_emu_stop when the slice's deadline passes (at once after
+    // a kick from a device callback), whatever the vCPU is doing: often inside an MMIO callback (here the
+    // 50 us console write). Unicorn then re-executes that block's accesses on resume: doubled UART
+    // characters, a second GICC_IAR read that returns 1023 and leaves the interrupt active.
+    const vm = new VirtMachine({ vfio: FakeVfioHost.load(`${root}${HOST}`, { log: () => {} }), clock: 'realtime', serial: 'memory', log: () => {} });
+    try {
+      vm.addDynamicDevice(DEVICE);
+      const uart = vm.uart.chardev as MemoryChardev;
+      const write = uart.write.bind(uart);
+      uart.write = (bytes) => {
+        for (const t0 = performance.now(); performance.now() - t0 < 0.05; );
+        write(bytes);
+      };
+      bootVirt(vm, { kernel: firmwarePath('virt_vfio') });
+      await vm.run({ untilNs: 5e9 });
+      expect(uart.output).to.equal(MODES[0]!.output);
+    } finally {
+      vm.close();
+    }
+  });
+
   it('runs through the launcher with the documented command line: same output, exit code 0', () => {
     const r = spawnSync(
       process.execPath,
