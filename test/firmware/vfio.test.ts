@@ -3,6 +3,9 @@
 // and prints what it observed. Each IRQ path and region option has its own expected output.
 import { expect } from 'chai';
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { VfioPlatform } from '../../devices/vfio-platform/vfio-platform.js';
 import { bootVirt } from '../../machines/virt/boot.js';
@@ -10,6 +13,7 @@ import { VirtMachine } from '../../machines/virt/virt-machine.js';
 import type { MemoryChardev } from '../../src/chardev/index.js';
 import { firmwarePath } from '../../src/firmware-path.js';
 import { FakeVfioHost } from '../../src/vfio/fake/index.js';
+import { dtcCompile } from '../support/dtc.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const HOST = 'machines/hosts/test-device.json';
@@ -94,6 +98,39 @@ describe('virt_vfio.elf: a passthrough device driven by guest firmware', functio
       }
     });
   }
+
+  it('finds the device behind nested buses with their own ranges and two-cell addresses (a user DTB)', async () => {
+    // The same device, described the way a SoC tree might: soc maps its 0 to 0x08000000, bus@4000000 maps
+    // child address <1 0> to soc's 0x04000000, so the regions still land at 0x0c000000 and 0x0c001000.
+    // A decoy whose compatible only starts with the same text comes first; the interrupt parent is found by
+    // phandle from the root's interrupt-parent.
+    const dts = `/dts-v1/;
+/ {
+  #address-cells = <2>; #size-cells = <2>; interrupt-parent = <&gic>;
+  gic: intc@8000000 { compatible = "arm,cortex-a15-gic"; interrupt-controller; #interrupt-cells = <3>;
+    reg = <0 0x8000000 0 0x10000 0 0x8010000 0 0x10000>; };
+  chosen { };
+  soc { compatible = "simple-bus"; #address-cells = <1>; #size-cells = <1>; ranges = <0x0 0x0 0x8000000 0x8000000>;
+    decoy@0 { compatible = "armvirt,vfio-test-device-v2"; reg = <0x0 0x100>; };
+    bus@4000000 { compatible = "simple-bus"; #address-cells = <2>; #size-cells = <1>; ranges = <0x1 0x0 0x4000000 0x100000>;
+      vfio-test@1,0 { compatible = "vendor,other", "armvirt,vfio-test-device";
+        reg = <0x1 0x0 0x1000>, <0x1 0x1000 0x100>; interrupts = <0 112 4>, <0 113 1>; };
+    };
+  };
+};`;
+    const dir = mkdtempSync(join(tmpdir(), 'armvirt-vfio-dtb-'));
+    const vm = new VirtMachine({ vfio: FakeVfioHost.load(`${root}${HOST}`, { log: () => {} }), clock: 'deterministic', serial: 'memory', log: () => {} });
+    try {
+      writeFileSync(join(dir, 'soc.dtb'), dtcCompile(dts));
+      vm.addDynamicDevice(DEVICE);
+      bootVirt(vm, { kernel: firmwarePath('virt_vfio'), dtb: join(dir, 'soc.dtb') });
+      await vm.run({ untilNs: 5e9 });
+      expect((vm.uart.chardev as MemoryChardev).output).to.equal(MODES[0]!.output.replace('found vfio-test@0', 'found vfio-test@1,0'));
+    } finally {
+      vm.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('prints the same on the real-time clock, with a console as slow as a terminal: no guest access runs twice', async () => {
     // In real-time mode the deadline thread calls uc_emu_stop when the slice's deadline passes (at once after
