@@ -81,9 +81,10 @@ export class PlatformBus extends SysBusDevice {
       const line = freeLines[i]!;
       this.lineUsers[line] = device;
       lines.set(n, line);
+      // The device gets the bus line's destination itself (QEMU hands it the GIC's qemu_irq), so a device
+      // that looks up its line's interrupt controller input (vfio-platform's EOI notifier) finds it. A bus
+      // whose lines are not wired yet records the level on its own line instead.
       const busLine = this.lines[line]!;
-      // Straight to the controller input the bus line is wired to, as QEMU hands out pbus->irqs[n]: a device
-      // that needs its destination (vfio-platform's EOI notifiers) finds the GIC input itself.
       device.connectIrq(n, busLine.destination ?? ((level) => busLine.set(level)));
     });
     this.devices.push(device);

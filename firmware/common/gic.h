@@ -75,4 +75,19 @@ static inline void gic_enable(void)
     gicc_write(GICC_CTLR, 1);
 }
 
+/* ---- helpers for the passthrough programs (gic.c): one CPU, all SPIs at one priority ---------------- */
+#define GIC_INTID_SPURIOUS  INTID_SPURIOUS
+#define GIC_SPI_BASE        32
+
+/* Distributor and CPU interface on, priority mask 0xf0. */
+void gic_init(void);
+/* Routes SPI `intid` to CPU 0, sets its trigger (GICD_ICFGRn: edge or level) and enables it. */
+void gic_enable_spi(u32 intid, int edge);
+void gic_disable(u32 intid);
+/* GICD_ISPENDRn: is `intid` pending? */
+int gic_pending(u32 intid);
+/* GICC_IAR: acknowledge the highest pending interrupt (INTID in bits [9:0]); GICC_EOIR ends it. */
+u32 gic_ack(void);
+void gic_eoi(u32 iar);
+
 #endif

@@ -31,6 +31,15 @@ describe('platform bus on virt', () => {
   });
 
 
+  it('wires a device IRQ output straight to its GIC input, so the machine finds that input\'s EOI notifier', () => {
+    // As QEMU's platform_bus_map_irq hands the device the GIC's qemu_irq: vfio-platform's resample path
+    // registers its end-of-interrupt notifier on the input its line ends at.
+    const rtc = add('pl031');
+    const stop = vm.gic.onSinkDeactivate(rtc.irq(0).destination!, () => {});
+    expect(stop, 'EOI notifier of the bus line').to.be.a('function');
+    stop!();
+  });
+
   it("says 'Can not fit IRQ line' when the 64 lines are taken, leaving the machine as it was", () => {
     for (let i = 0; i < 64; i++) add('pl031');
     expect(() => add('pl031,id=last')).to.throw("-device pl031,id=last: Platform Bus: Can not fit IRQ line");
