@@ -228,7 +228,7 @@ export function usage(): string {
        armvirt dumpdtb [CONFIG.json] [FLAGS...] (--dts | -o FILE)
 
 Runs a machine from a config file (machines/*.json; schema machines/machine-config.schema.json) and/or
-QEMU-style flags, which override the file's keys. With neither a config nor -kernel it runs the demo,
+QEMU-style flags, which override the file's keys. A run with no config, -kernel or -M runs the demo,
 machines/virt-demo.json. Flags take one or two dashes and FLAG=VALUE or FLAG VALUE.
 
 ${table}

@@ -21,10 +21,14 @@ import { formatInfoVfio } from '../../devices/vfio-platform/info-vfio.js';
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 const report = (message: string) => process.stderr.write(`armvirt: ${message}\n`);
 
-/** The file config (or the demo's, when neither a config nor a kernel is given) under the flags. */
+/**
+ * The file config under the flags. A run given neither a config nor a kernel nor a machine runs the demo's;
+ * dumpdtb and --info without a config describe the plain machine the flags make.
+ */
 function configFrom(line: CommandLine): MachineConfig {
   const flags = checkFlags(line);
-  const configPath = line.configPath ?? (flags.kernel === undefined && flags.machine === undefined ? DEFAULT_CONFIG_PATH : undefined);
+  const demo = line.command === 'run' && line.info === undefined && flags.kernel === undefined && flags.machine === undefined;
+  const configPath = line.configPath ?? (demo ? DEFAULT_CONFIG_PATH : undefined);
   const flagOf = (key: keyof RawConfig) => line.flagOf[key];
   if (configPath === undefined) return resolveConfig(flags, 'the command line', flagOf);
   const file = loadConfigFile(configPath);

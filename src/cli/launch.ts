@@ -75,7 +75,7 @@ function createVfioBackend(config: MachineConfig, log: (message: string) => void
   const spec = config.vfioHost ?? (config.devices.some((d) => d.startsWith('vfio-')) ? 'linux' : undefined);
   if (spec === undefined) return undefined;
   if (spec === 'linux') return new LinuxVfioBackend();
-  return FakeVfioHost.load(spec.slice('fake:'.length), { log });
+  return FakeVfioHost.load(spec.slice('fake:'.length), { log: (message) => log(`fake vfio host: ${message}`) });
 }
 
 function requireKernel(config: MachineConfig): string {
