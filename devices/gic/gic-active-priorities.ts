@@ -18,8 +18,11 @@ export class ActivePriorities {
 
   /** The group priority of the highest-priority active interrupt, or IDLE_PRIORITY. */
   get running(): number {
-    const word = this.words.findIndex((bits) => bits !== 0);
-    return word < 0 ? IDLE_PRIORITY : (word * 32 + lowestSetBit(this.words[word]!)) << LEVEL_SHIFT;
+    for (let word = 0; word < APR_COUNT; word++) {
+      const bits = this.words[word]!;
+      if (bits !== 0) return (word * 32 + lowestSetBit(bits)) << LEVEL_SHIFT;
+    }
+    return IDLE_PRIORITY;
   }
 
   activate(groupPriority: number): void {

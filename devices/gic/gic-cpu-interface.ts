@@ -66,16 +66,6 @@ export class GicCpuInterface implements MemoryOps {
     private readonly hooks: GicHooks,
   ) {}
 
-  /** The CPU's IRQ input. */
-  get irqAsserted(): boolean {
-    return this.signalled() === 'irq';
-  }
-
-  /** The CPU's FIQ input: Group 0 interrupts while GICC_CTLR.FIQEn is set. */
-  get fiqAsserted(): boolean {
-    return this.signalled() === 'fiq';
-  }
-
   /** One line for `info pic`. */
   get summary(): string {
     const running = this.running;
@@ -176,8 +166,11 @@ export class GicCpuInterface implements MemoryOps {
     return intid !== undefined && this.state.priority[intid] < this.pmr ? intid : undefined;
   }
 
-  /** Which CPU input the candidate drives: it must preempt, and its group be enabled on both sides. */
-  private signalled(): 'irq' | 'fiq' | undefined {
+  /**
+   * Which CPU input the candidate drives (the IRQ, or the FIQ for Group 0 while GICC_CTLR.FIQEn is set): it
+   * must preempt, and its group be enabled on both sides.
+   */
+  signalled(): 'irq' | 'fiq' | undefined {
     const intid = this.candidate();
     if (intid === undefined || !this.canPreempt(intid)) return undefined;
     const group = this.state.group[intid]!;

@@ -106,9 +106,11 @@ export class Gic {
     return lines.join('\n') + '\n';
   }
 
+  /** Drives the CPU's inputs; runs on every state change, so the candidate is looked for once. */
   private update(): void {
-    this.irq.set(this.cpuInterface.irqAsserted);
-    this.fiq.set(this.cpuInterface.fiqAsserted);
+    const signalled = this.cpuInterface.signalled();
+    this.irq.set(signalled === 'irq');
+    this.fiq.set(signalled === 'fiq');
   }
 
   private deactivate(intid: number): void {

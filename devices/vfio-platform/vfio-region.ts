@@ -101,8 +101,11 @@ function littleEndian(bytes: Uint8Array): number {
   return value;
 }
 
+/** One buffer per access size, reused: pwrite copies it before returning, and the slow path is hot under IRQ load. */
+const WRITE_BUFFERS = [new Uint8Array(0), new Uint8Array(1), new Uint8Array(2), new Uint8Array(3), new Uint8Array(4)];
+
 function toLittleEndian(value: number, size: number): Uint8Array {
-  const bytes = new Uint8Array(size);
+  const bytes = WRITE_BUFFERS[size]!;
   let rest = value;
   for (let i = 0; i < size; i++) {
     bytes[i] = rest % 256;

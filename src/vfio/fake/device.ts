@@ -35,12 +35,19 @@ export class HostDevice {
   readonly irqs: FakeIrq[];
   private openCount = 0;
   private faultIova = 0;
+  private readonly flagsOfRegion: number[];
 
   constructor(
     readonly description: DeviceDescription,
     private readonly env: DeviceEnvironment,
   ) {
     this.name = description.name;
+    this.flagsOfRegion = description.regions.map((r) => {
+      let flags = VFIO_REGION_INFO_FLAG_READ;
+      if (!r.readOnly) flags |= VFIO_REGION_INFO_FLAG_WRITE;
+      if (r.address % PAGE_SIZE === 0 && r.size % PAGE_SIZE === 0) flags |= VFIO_REGION_INFO_FLAG_MMAP;
+      return flags;
+    });
     this.irqs = description.irqs.map((kind, i) => new FakeIrq(this.name, i, kind));
     const device = this;
     const host: ModelHost = {
@@ -87,12 +94,10 @@ export class HostDevice {
 
   /** READ, WRITE unless read-only, MMAP only when address and size are page aligned. */
   regionFlags(index: number): number {
-    const r = this.description.regions[index]!;
-    let flags = VFIO_REGION_INFO_FLAG_READ;
-    if (!r.readOnly) flags |= VFIO_REGION_INFO_FLAG_WRITE;
-    if (r.address % PAGE_SIZE === 0 && r.size % PAGE_SIZE === 0) flags |= VFIO_REGION_INFO_FLAG_MMAP;
-    return flags;
+    return this.flagsOfRegion[index]!;
   }
+
+
 
   private dma(kind: 'read' | 'write', iova: number, length: number, access: (c: FakeContainer) => DmaResult): boolean {
     const container = this.env.container();
@@ -206,15 +211,16 @@ export class FakeDevice implements VfioDevice {
     this.onClose();
   }
 
+  /** Region index, offset in it and bytes to access; every trapped guest access comes here, so errors' text is built only on error. */
   private locate(kind: 'read' | 'write', offset: number, length: number, need: number): { index: number; at: number; count: number } {
-    const op = `${kind} ${this.name}`;
-    this.check(op);
-    const index = Math.floor(offset / 2 ** VFIO_PLATFORM_OFFSET_SHIFT);
-    const at = offset % 2 ** VFIO_PLATFORM_OFFSET_SHIFT;
+    const op = () => `${kind} ${this.name}`;
+    if (this.closed) this.check(op());
+    const index = Math.floor(offset / REGION_STRIDE);
+    const at = offset - index * REGION_STRIDE;
     const region = this.device.description.regions[index];
-    if (!region) throw new VfioHostError('EINVAL', op, `offset 0x${offset.toString(16)} names region ${index}, beyond the device's ${this.device.description.regions.length}`);
-    if (!(this.device.regionFlags(index) & need)) throw new VfioHostError('EINVAL', op, `region ${index} is read-only`);
-    if (at >= region.size) throw new VfioHostError('EINVAL', op, `offset 0x${at.toString(16)} is beyond region ${index} (0x${region.size.toString(16)} bytes)`);
+    if (!region) throw new VfioHostError('EINVAL', op(), `offset 0x${offset.toString(16)} names region ${index}, beyond the device's ${this.device.description.regions.length}`);
+    if (!(this.device.regionFlags(index) & need)) throw new VfioHostError('EINVAL', op(), `region ${index} is read-only`);
+    if (at >= region.size) throw new VfioHostError('EINVAL', op(), `offset 0x${at.toString(16)} is beyond region ${index} (0x${region.size.toString(16)} bytes)`);
     return { index, at, count: Math.min(length, region.size - at) };
   }
 
@@ -222,6 +228,8 @@ export class FakeDevice implements VfioDevice {
     if (this.closed) throw new VfioHostError('EBADF', op, `the ${this.name} device fd is closed`);
   }
 }
+
+const REGION_STRIDE = 2 ** VFIO_PLATFORM_OFFSET_SHIFT;
 
 /** The kernel's loop: 4-byte accesses where aligned and at least 4 bytes remain, then 2, then 1. */
 function splitAccesses(at: number, count: number, access: (pos: number, size: 1 | 2 | 4) => void): void {

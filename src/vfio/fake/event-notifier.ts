@@ -11,7 +11,9 @@ let nextFakeFd = 0x4000;
 
 /** The notifiers of one fake host that have a delivery pending, in signalling order. */
 export class NotifierQueue {
-  private readonly pending = new Set<FakeEventNotifier>();
+  private pending = new Set<FakeEventNotifier>();
+  /** The set being delivered, swapped with `pending`: dispatch runs before every vCPU slice and must not allocate. */
+  private delivering = new Set<FakeEventNotifier>();
   private sink: HostEventSink | undefined;
 
   attach(sink: HostEventSink): void {
@@ -29,9 +31,12 @@ export class NotifierQueue {
 
   /** Runs the handler of each signalled notifier once; signals raised by those handlers wait for the next call. */
   deliver(): void {
-    const due = [...this.pending];
-    this.pending.clear();
+    if (this.pending.size === 0) return;
+    const due = this.pending;
+    this.pending = this.delivering;
+    this.delivering = due;
     for (const notifier of due) notifier.deliver();
+    due.clear();
   }
 }
 
