@@ -15,7 +15,7 @@ import {
 import { EXIT_USAGE, EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
 import type { Machine } from '../vmm/machine.js';
 import { CPU_MODELS, DEBUG_ITEMS, parseCommandLine, usage, UsageError, type CommandLine } from './args.js';
-import { buildMachine, MACHINE_TYPES, runMachine } from './launch.js';
+import { buildMachine, loadVfioBackend, MACHINE_TYPES, runMachine } from './launch.js';
 import { formatInfoVfio } from '../../devices/vfio-platform/info-vfio.js';
 
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -89,6 +89,7 @@ async function main(argv: string[]): Promise<number> {
 
   const running = line.command === 'run' && !infoView;
   const built = buildMachine(config, {
+    vfio: config.machine === 'virt' ? await loadVfioBackend(config, report) : undefined,
     loadKernel: running || (line.command === 'dumpdtb' && config.kernel !== undefined),
     ...(running ? {} : { serial: 'null' }),
     log: report,

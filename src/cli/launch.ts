@@ -12,8 +12,6 @@ import type { MachineConfig } from '../vmm/config.js';
 import { EXIT_GUEST_FAULT, EXIT_INTERRUPTED, EXIT_TIMEOUT, EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
 import type { Machine } from '../vmm/machine.js';
 import type { VfioBackend } from '../vfio/host.js';
-import { LinuxVfioBackend } from '../vfio/linux/backend.js';
-import { FakeVfioHost } from '../vfio/fake/index.js';
 
 export const MACHINE_TYPES: Record<MachineConfig['machine'], string> = {
   virt: "QEMU's ARM virt memory map: GICv2, generic timer, PL011, PL031, PSCI, platform bus (default)",
@@ -34,6 +32,8 @@ export interface BuildOptions {
   log: (message: string) => void;
   /** Where the foundation board's harness console lines go. */
   onHarnessLine?: (line: string) => void;
+  /** The VFIO host (loadVfioBackend); the machine owns it. */
+  vfio?: VfioBackend;
 }
 
 export function buildMachine(config: MachineConfig, options: BuildOptions): BuiltMachine {
@@ -48,7 +48,7 @@ export function buildMachine(config: MachineConfig, options: BuildOptions): Buil
   }
   const vm = new VirtMachine({
     ...vcpu,
-    vfio: createVfioBackend(config, options.log),
+    vfio: options.vfio,
     passthroughPolicy: config.passthroughPolicy,
     ramSize: config.memoryBytes,
     serial: options.serial ?? config.serial,
@@ -70,11 +70,15 @@ export function buildMachine(config: MachineConfig, options: BuildOptions): Buil
   });
 }
 
-/** The kernel's VFIO (`linux`, also the default when a vfio device is asked for) or a fake host. */
-function createVfioBackend(config: MachineConfig, log: (message: string) => void): VfioBackend | undefined {
+/**
+ * The kernel's VFIO (`linux`, also the default when a vfio device is asked for) or a fake host. Loaded only
+ * when asked for: the backends' modules are a third of a plain run's start-up.
+ */
+export async function loadVfioBackend(config: MachineConfig, log: (message: string) => void): Promise<VfioBackend | undefined> {
   const spec = config.vfioHost ?? (config.devices.some((d) => d.startsWith('vfio-')) ? 'linux' : undefined);
   if (spec === undefined) return undefined;
-  if (spec === 'linux') return new LinuxVfioBackend();
+  if (spec === 'linux') return new (await import('../vfio/linux/backend.js')).LinuxVfioBackend();
+  const { FakeVfioHost } = await import('../vfio/fake/index.js');
   return FakeVfioHost.load(spec.slice('fake:'.length), { log: (message) => log(`fake vfio host: ${message}`) });
 }
 
