@@ -162,7 +162,7 @@ describe('virt_vfio.elf: a passthrough device driven by guest firmware', functio
       { cwd: root, encoding: 'utf8', timeout: 30_000 },
     );
     expect(r.stdout).to.equal(MODES[0]!.output);
-    expect(r.stderr).to.equal(`armvirt: ${DMA_FAULT_LOG}\narmvirt: guest powered off (PSCI SYSTEM_OFF), exit code 0\n`);
+    expect(r.stderr).to.equal(`armvirt: fake vfio host: ${DMA_FAULT_LOG}\narmvirt: guest powered off (PSCI SYSTEM_OFF), exit code 0\n`);
     expect(r.status).to.equal(0);
   });
 });
