@@ -7,7 +7,7 @@ import { buildVirtDtb } from '../../../machines/virt/virt-fdt.js';
 import { printDts } from '../../../src/fdt/dts-printer.js';
 import type { VfioPlatform } from '../../../devices/vfio-platform/vfio-platform.js';
 import { DeviceError } from '../../../src/qom/device-error.js';
-import { VfioHostError, type VfioBackend, type VfioDevice, type VfioGroup } from '../../../src/vfio/host.js';
+import { VfioHostError, type VfioBackend, type VfioContainer, type VfioDevice, type VfioGroup } from '../../../src/vfio/host.js';
 import type { FakeVfioHost } from '../../../src/vfio/fake/index.js';
 import { VFIO_DEVICE_FLAGS_PLATFORM } from '../../../src/vfio/uapi.js';
 import { HOSTS_DIR, machineWithHost, passthrough, REGION0, REGION1, TEST_DEVICE } from './passthrough.js';
@@ -42,6 +42,19 @@ function withDevice(override: (device: VfioDevice) => Partial<VfioDevice>) {
             },
           });
         },
+      });
+    });
+}
+
+/** A backend whose groups or containers answer `overrides` for some calls (host failures the fake never makes). */
+function withHost(overrides: { group?: Partial<VfioGroup>; container?: Partial<VfioContainer> }) {
+  return () =>
+    machineWithHost('test-device.json', (host: FakeVfioHost): VfioBackend => {
+      const openGroup = host.openGroup.bind(host);
+      const openContainer = host.openContainer.bind(host);
+      return Object.assign(Object.create(host) as FakeVfioHost, {
+        openGroup: (id: number) => Object.assign(Object.create(openGroup(id)) as VfioGroup, overrides.group ?? {}),
+        openContainer: () => Object.assign(Object.create(openContainer()) as VfioContainer, overrides.container ?? {}),
       });
     });
 }
@@ -162,6 +175,25 @@ describe('vfio-platform realize', () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
+    });
+
+    it('group status, container set-up and device fd failures', () => {
+      const fail = (errno: 'EIO' | 'ENODEV' | 'ENOMEM', operation: string) => () => {
+        throw new VfioHostError(errno, operation);
+      };
+      const cases: [ReturnType<typeof withHost>, string][] = [
+        [withHost({ group: { status: fail('EIO', 'VFIO_GROUP_GET_STATUS') } }), `${prefix}failed to get group 5 status: Input/output error`],
+        [withHost({ container: { apiVersion: () => 1 } }), `${prefix}failed to setup container for group 5: unsupported VFIO API version 1 (expected 0)`],
+        [
+          withHost({ container: { checkExtension: () => false } }),
+          `${prefix}failed to setup container for group 5: no available IOMMU models (the host has neither type1 nor type1v2)`,
+        ],
+        [withHost({ container: { mapDma: fail('ENOMEM', 'VFIO_IOMMU_MAP_DMA') } }), `${prefix}failed to setup container for group 5: Cannot allocate memory`],
+        [withHost({ group: { getDevice: fail('ENODEV', 'VFIO_GROUP_GET_DEVICE_FD') } }), `${prefix}error getting device from group 5: No such device`],
+      ];
+      for (const [build, message] of cases) expect(realizeError(`vfio-platform,host=${TEST_DEVICE}`, build).message).to.equal(message);
+      const noDevice = realizeError(`vfio-platform,host=${TEST_DEVICE}`, cases[4]![0]);
+      expect(noDevice.hint).to.equal('Verify all devices in group 5 are bound to vfio-platform or pci-stub and not already in use');
     });
 
     it('a device attached twice', () => {
