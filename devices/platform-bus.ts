@@ -59,7 +59,8 @@ export class PlatformBus extends SysBusDevice {
 
   /**
    * Places `device`'s regions in the window and wires its IRQ outputs to free lines (QEMU's
-   * platform_bus_link_device). Nothing changes when something does not fit.
+   * platform_bus_link_device). Nothing changes when something does not fit, or when the device refuses a
+   * line it is given (vfio-platform starts its interrupt there and the host may say no).
    */
   link(device: SysBusDevice): void {
     const placed: { offset: number; size: number }[] = this.window.subregions.map((s) => ({ offset: s.offset, size: s.region.size }));
@@ -74,19 +75,30 @@ export class PlatformBus extends SysBusDevice {
     const freeLines = this.lineUsers.flatMap((user, line) => (user === undefined ? [line] : []));
     if (outputs.length > freeLines.length) throw new DeviceError('Platform Bus: Can not fit IRQ line');
 
+    const added = device.mmioRegions.filter((_, n) => offsets[n] !== undefined);
     device.mmioRegions.forEach((region, n) => offsets[n] !== undefined && this.window.addSubregion(offsets[n]!, region));
     const lines = new Map<number, number>();
     this.linesOf.set(device, lines);
-    outputs.forEach((n, i) => {
-      const line = freeLines[i]!;
-      this.lineUsers[line] = device;
-      lines.set(n, line);
-      // The device gets the bus line's destination itself (QEMU hands it the GIC's qemu_irq), so a device
-      // that looks up its line's interrupt controller input (vfio-platform's EOI notifier) finds it. A bus
-      // whose lines are not wired yet records the level on its own line instead.
-      const busLine = this.lines[line]!;
-      device.connectIrq(n, busLine.destination ?? ((level) => busLine.set(level)));
-    });
+    try {
+      outputs.forEach((n, i) => {
+        const line = freeLines[i]!;
+        this.lineUsers[line] = device;
+        lines.set(n, line);
+        // The device gets the bus line's destination itself (QEMU hands it the GIC's qemu_irq), so a device
+        // that looks up its line's interrupt controller input (vfio-platform's EOI notifier) finds it. A bus
+        // whose lines are not wired yet records the level on its own line instead.
+        const busLine = this.lines[line]!;
+        device.connectIrq(n, busLine.destination ?? ((level) => busLine.set(level)));
+      });
+    } catch (error) {
+      for (const [n, line] of lines) {
+        if (device.isIrqConnected(n)) device.irq(n).disconnect();
+        this.lineUsers[line] = undefined;
+      }
+      this.linesOf.delete(device);
+      for (const region of added) this.window.removeSubregion(region);
+      throw error;
+    }
     this.devices.push(device);
   }
 

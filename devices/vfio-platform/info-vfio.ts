@@ -24,7 +24,7 @@ function describe(device: VfioPlatform): string {
     lines.push(`  region ${n}: 0x${region.region.size.toString(16)} bytes at ${at === undefined ? 'unmapped' : `0x${at.toString(16)}`}, ${path}`);
   });
   for (const intp of device.vfioIrqs?.intps ?? []) {
-    const line = device.irq(intp.pin);
+    const line = intp.line;
     lines.push(`  irq ${intp.pin}: ${intp.automasked ? 'level' : 'edge'}, ${intp.path} path, ${intp.state}, line ${line.level ? 'high' : 'low'}, raised ${line.raises} times`);
   }
   return `${lines.join('\n')}\n`;

@@ -113,7 +113,7 @@ export class VfioIrqs {
       traceEoi(active.pin, active.trigger.fd);
       active.state = 'inactive';
       active.line.lower();
-      if (active.automasked) this.setIrqs(active, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK);
+      if (active.automasked) this.unmask(active);
     }
     const next = this.pendingQueue.shift();
     if (next) {
@@ -123,20 +123,20 @@ export class VfioIrqs {
     }
   }
 
-  /** Tears every IRQ down: host signalling off, notifiers closed, timer gone. */
+  /** Tears every IRQ down: host signalling off, lines lowered, notifiers closed, timer gone. */
   close(): void {
     for (const intp of this.intps) {
       intp.stopResample?.();
-      if (intp.path !== 'unconnected') {
-        try {
-          this.options.device.setIrqs({ flags: VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, index: intp.pin, start: 0, count: 0 });
-        } catch (error) {
-          this.options.context.log(`vfio ${this.options.name}: Failed to tear down TRIGGER eventfd signaling for interrupt index ${intp.pin}-0: ${hostErrorText(error)}`);
-        }
+      if (intp.path === 'resample' && intp.automasked) {
+        this.tearDown(intp, VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_UNMASK, { count: 1, data: [null] }, 'UNMASK');
       }
+      if (intp.path !== 'unconnected') this.tearDown(intp, VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, { count: 0 }, 'TRIGGER');
       intp.trigger.close();
       intp.unmask?.close();
+      intp.line.lower();
+      intp.state = 'inactive';
     }
+    this.pendingQueue.length = 0;
     this.mmapTimer.cancel();
     this.options.context.clock.timers.remove(this.mmapTimer);
   }
@@ -211,11 +211,20 @@ export class VfioIrqs {
     }
   }
 
-  private setIrqs(intp: VfioIntp, flags: number): void {
+  /** VFIO_DEVICE_SET_IRQS DATA_NONE|ACTION_UNMASK (vfio_unmask_single_irqindex). */
+  private unmask(intp: VfioIntp): void {
     try {
-      this.options.device.setIrqs({ flags, index: intp.pin, start: 0, count: 1 });
+      this.options.device.setIrqs({ flags: VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK, index: intp.pin, start: 0, count: 1 });
     } catch (error) {
       this.options.context.log(`vfio ${this.options.name}: failed to unmask IRQ index ${intp.pin}: ${hostErrorText(error)}`);
+    }
+  }
+
+  private tearDown(intp: VfioIntp, flags: number, set: { count: number; data?: readonly null[] }, action: string): void {
+    try {
+      this.options.device.setIrqs({ flags, index: intp.pin, start: 0, ...set });
+    } catch (error) {
+      this.options.context.log(`vfio ${this.options.name}: Failed to tear down ${action} eventfd signaling for interrupt index ${intp.pin}-0: ${hostErrorText(error)}`);
     }
   }
 }

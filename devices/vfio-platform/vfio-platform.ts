@@ -97,7 +97,10 @@ export class VfioPlatform extends SysBusDevice {
             if (!dt.allocPhandle) throw new DeviceError('the machine hands out no phandles');
             return dt.allocPhandle();
           },
-          rootNodes: dt.rootNodes ? dt.rootNodes('vfio-platform', () => new GuestRootNodes()) : new GuestRootNodes(),
+          rootNodes: (() => {
+            if (!dt.rootNodes) throw new DeviceError('the machine writes no root nodes for devices (rebuilt host clocks)');
+            return dt.rootNodes('vfio-platform', () => new GuestRootNodes());
+          })(),
           warn: (message) => (dt.warn ?? this.context.log)(`vfio ${host.name}: ${message}`),
           ...(dt.passthroughPolicy ? { policy: dt.passthroughPolicy } : {}),
         },
@@ -114,7 +117,7 @@ export class VfioPlatform extends SysBusDevice {
     const ofNode = join(host.sysfsPath, 'of_node');
     const hostRoot: FdtNode = existsSync(base) ? readDtDirectory(base) : { name: '', path: '/', properties: new Map(), children: [] };
     if (!existsSync(ofNode)) {
-      // No host node (a subtype needs none): named as QEMU's sysfs_to_dt_name, `e0900000.xgmac` -> `xgmac`.
+      // No host node (a subtype needs none): named after the sysfs name's node part, `e0900000.xgmac` -> `xgmac`.
       const name = host.name.slice(host.name.indexOf('.') + 1);
       return { hostRoot, hostPath: `/${name}`, hostNode: { name, path: `/${name}`, properties: new Map(), children: [] } };
     }
@@ -133,7 +136,8 @@ export class VfioPlatform extends SysBusDevice {
     const sysfsdev = this.getString('sysfsdev');
     if (sysfsdev) return { name: basename(sysfsdev), sysfsPath: join(root, sysfsdev) };
     const host = this.getString('host');
-    if (!host || host.includes('/')) throw new DeviceError('vfio error: wrong host device name');
+    if (!host) throw new DeviceError('vfio error: wrong host device name');
+    if (host.includes('/')) throw new DeviceError(`vfio ${host}: wrong host device name`);
     return { name: host, sysfsPath: join(root, 'sys/bus/platform/devices', host) };
   }
 
@@ -141,7 +145,7 @@ export class VfioPlatform extends SysBusDevice {
     try {
       statSync(sysfsPath);
     } catch (error) {
-      throw new DeviceError(`failed to get the sysfs host device file status: ${fsErrorText(error)}`, { cause: error });
+      throw new DeviceError(`failed to get the sysfs host device file status: ${fsErrorText(error)}`, { cause: error, hint: `looked for ${sysfsPath}` });
     }
     const groupId = readGroupId(sysfsPath);
     traceBaseDeviceInit(name, groupId);
@@ -206,7 +210,11 @@ export class VfioPlatform extends SysBusDevice {
   private release(): void {
     this.irqs?.close();
     this.irqs = undefined;
+    for (const region of this.regions) region.close();
     this.regions = [];
+    // What realize declared, so that a later realize declares it afresh (unrealize does the same).
+    this.mmioRegions.length = 0;
+    this.irqOutputs.length = 0;
     if (this.host) this.context.vfio?.closeDevice(this.host.device, this.host.groupId);
     this.host = undefined;
   }

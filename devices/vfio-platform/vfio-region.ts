@@ -6,7 +6,7 @@ import type { HostMemory } from '../../src/cpu/host-memory.js';
 import { MemoryRegion, type MemoryOps } from '../../src/memory/region.js';
 import type { RegionInfo, VfioDevice } from '../../src/vfio/host.js';
 import { hostErrorText } from '../../src/vfio/session.js';
-import { regionOffset, VFIO_REGION_INFO_FLAG_MMAP } from '../../src/vfio/uapi.js';
+import { VFIO_REGION_INFO_FLAG_MMAP } from '../../src/vfio/uapi.js';
 
 /** What a failed slow-path read returns, by access size (QEMU returns (uint64_t)-1). */
 const ALL_ONES = [0, 0xff, 0xffff, 0, 0xffff_ffff];
@@ -59,9 +59,15 @@ export class VfioRegion {
     this.fastPath?.setEnabled(enabled);
   }
 
+  /** Unmaps the fast path and gives the mapping back now (a real mmap holds the device fd open until then). */
+  close(): void {
+    if (this.fastPath) this.region.removeSubregion(this.fastPath);
+    this.mapped?.release();
+  }
+
   private slowPathOps(): MemoryOps {
     const { device, info } = this.options;
-    const base = regionOffset(info.index);
+    const base = info.offset; // where the host says the region is in the device fd, as for the mmap
     return {
       // 8-byte guest accesses become two 4-byte ones: the kernel splits them the same way.
       valid: { min: 1, max: 8 },

@@ -90,6 +90,7 @@ export class VirtMachine extends Machine {
     try {
       this.platformBus.link(device as SysBusDevice);
     } catch (error) {
+      if (device.realized) device.unrealize(); // gives back what realize took (a passthrough's host device)
       device.unparent();
       throw DeviceError.from(error).prepend(`-device ${optionText}: `);
     }

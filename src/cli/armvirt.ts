@@ -96,8 +96,11 @@ async function main(argv: string[]): Promise<number> {
     onHarnessLine: (text) => print(text),
   });
   if (infoView) {
-    print(infoView(built.machine));
-    built.machine.close();
+    try {
+      print(infoView(built.machine));
+    } finally {
+      built.machine.close();
+    }
     return 0;
   }
   if (line.command === 'dumpdtb') {

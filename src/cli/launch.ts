@@ -46,15 +46,21 @@ export function buildMachine(config: MachineConfig, options: BuildOptions): Buil
       return { machine: board, dtb: () => { throw new Error('the foundation board has no device tree'); } };
     });
   }
-  const vm = new VirtMachine({
-    ...vcpu,
-    vfio: options.vfio,
-    passthroughPolicy: config.passthroughPolicy,
-    ramSize: config.memoryBytes,
-    serial: options.serial ?? config.serial,
-    platformBusSize: config.platformBus.sizeBytes,
-    platformBusNodeName: config.platformBus.nodeName,
-  });
+  let vm: VirtMachine;
+  try {
+    vm = new VirtMachine({
+      ...vcpu,
+      vfio: options.vfio,
+      passthroughPolicy: config.passthroughPolicy,
+      ramSize: config.memoryBytes,
+      serial: options.serial ?? config.serial,
+      platformBusSize: config.platformBus.sizeBytes,
+      platformBusNodeName: config.platformBus.nodeName,
+    });
+  } catch (error) {
+    options.vfio?.close(); // the machine would have owned it
+    throw error;
+  }
   return closeOnFailure(vm, () => {
     for (const device of config.devices) vm.addDynamicDevice(device);
     let layout: BootLayout | undefined;

@@ -21,6 +21,11 @@ export class IrqLine {
     return this.sink !== undefined;
   }
 
+  /** Unwires the line (a failed hot-plug undone); its level is kept. */
+  disconnect(): void {
+    this.sink = undefined;
+  }
+
   /** Where the line is wired (a controller input), for a device that must know its destination. */
   get destination(): IrqSink | undefined {
     return this.sink;

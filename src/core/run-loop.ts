@@ -96,8 +96,11 @@ export class RunLoop {
     let lastYield = performance.now();
     for (;;) {
       if (this.stopRequest) return this.takeStop();
-      this.hostEventsPending = false;
-      for (const source of this.hostEventSources) source.dispatch();
+      // A handler may signal again (or Node's event loop may have): dispatch until quiet, a few rounds at most.
+      for (let round = 0; round < 4 && (round === 0 || this.hostEventsPending); round++) {
+        this.hostEventsPending = false;
+        for (const source of this.hostEventSources) source.dispatch();
+      }
       const now = this.now();
       this.timers.fireDue(now);
       if (this.stopRequest) return this.takeStop();

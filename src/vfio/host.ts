@@ -35,6 +35,12 @@ const ERRNO_TEXT: Partial<Record<Errno, string>> = {
   EEXIST: 'File exists',
   EIO: 'Input/output error',
   ENOMEM: 'Cannot allocate memory',
+  EACCES: 'Permission denied',
+  ENOTDIR: 'Not a directory',
+  ENAMETOOLONG: 'File name too long',
+  ELOOP: 'Too many levels of symbolic links',
+  ENXIO: 'No such device or address',
+  EAGAIN: 'Resource temporarily unavailable',
   EBADF: 'Bad file descriptor',
 };
 

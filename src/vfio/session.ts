@@ -112,7 +112,11 @@ export class VfioSession implements HostEventSource {
   /** The first group brings the container up: IOMMU type, then guest RAM mapped for DMA. */
   private attachToContainer(group: VfioGroup): void {
     if (this.container) {
-      group.setContainer(this.container);
+      try {
+        group.setContainer(this.container);
+      } catch (error) {
+        throw new DeviceError(hostErrorText(error), { cause: error });
+      }
       return;
     }
     const container = this.backend.openContainer();
@@ -133,10 +137,15 @@ export class VfioSession implements HostEventSource {
     this.container = container;
   }
 
+  /** A group goes with its last device, and the container with its last group (the kernel drops its IOMMU then). */
   private releaseGroupIfUnused(groupId: number): void {
     const open = this.groups.get(groupId);
     if (!open || open.devices.size > 0) return;
     open.group.close();
     this.groups.delete(groupId);
+    if (this.groups.size === 0) {
+      this.container?.close();
+      this.container = undefined;
+    }
   }
 }

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { checkJson, JsonCheckError, parseJsonText, type JsonSchema } from '../config/json-schema.js';
 import { parseSize } from '../qom/number-text.js';
 import type { PassthroughPolicy } from '../qom/sys-bus-device.js';
+import { VIRT_MEMMAP } from '../../machines/virt/memory-map.js';
 
 export const MACHINES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'machines');
 export const CONFIG_SCHEMA_PATH = join(MACHINES_DIR, 'machine-config.schema.json');
@@ -15,6 +16,8 @@ export const CONFIG_SCHEMA_PATH = join(MACHINES_DIR, 'machine-config.schema.json
 export const DEFAULT_CONFIG_PATH = join(MACHINES_DIR, 'virt-demo.json');
 
 const PAGE_SIZE = 0x1000;
+/** The platform bus window may grow up to RAM (QEMU's is a fixed 32 MiB). */
+const MAX_PLATFORM_BUS_BYTES = VIRT_MEMMAP.ram.base - VIRT_MEMMAP.platformBus.base;
 /** RAM starts at 1 GiB and the guest's physical space ends at 256 GiB (as QEMU virt without highmem RAM). */
 const MAX_RAM_BYTES = 255 * 2 ** 30;
 
@@ -173,6 +176,13 @@ export function resolveConfig(raw: RawConfig, source: string, flagOf: (key: keyo
     problems.push(`${where('memory')}: '${raw.memory}' is not a whole number of 4K pages`);
   } else if (config.memoryBytes !== undefined && config.memoryBytes > MAX_RAM_BYTES) {
     problems.push(`${where('memory')}: '${raw.memory}' is more than the 255G of RAM the virt memory map has room for`);
+  }
+  const busSize = config.platformBus.sizeBytes;
+  if (busSize !== undefined && busSize > MAX_PLATFORM_BUS_BYTES) {
+    problems.push(
+      `${where('platformBus', '.size')}: '${raw.platformBus?.size}' does not fit between the platform bus at 0x${VIRT_MEMMAP.platformBus.base.toString(16)} ` +
+        `and RAM at 0x${VIRT_MEMMAP.ram.base.toString(16)} (at most ${MAX_PLATFORM_BUS_BYTES / 2 ** 20}M)`,
+    );
   }
   if (machine === 'foundation') {
     for (const key of ['initrd', 'append', 'dtb', 'devices', 'platformBus', 'vfioHost', 'passthroughPolicy'] as const) {

@@ -82,6 +82,9 @@ describe('machine config model', () => {
     expect(problemsOf(() => resolveConfig({ memory: '256G' }, 'vm.json', (key) => (key === 'memory' ? '-m' : undefined)))).to.deep.equal([
       "-m: '256G' is more than the 255G of RAM the virt memory map has room for",
     ]);
+    expect(problemsOf(() => resolveConfig({ platformBus: { size: '1G' } }, 'vm.json', (key) => (key === 'platformBus' ? '-M virt,platform-bus-size' : undefined)))).to.deep.equal([
+      "-M virt,platform-bus-size: '1G' does not fit between the platform bus at 0xc000000 and RAM at 0x40000000 (at most 832M)",
+    ]);
     expect(problemsOf(() => resolveConfig({ machine: 'foundation', devices: ['pl031'], append: 'x' }, 'vm.json'))).to.deep.equal([
       "vm.json: $.append: the foundation board has no device tree, platform bus or Linux boot; use machine 'virt'",
       "vm.json: $.devices: the foundation board has no device tree, platform bus or Linux boot; use machine 'virt'",

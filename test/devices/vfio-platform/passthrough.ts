@@ -2,7 +2,7 @@
 // reads and writes through the machine's address space, host events dispatched by hand, no guest code.
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { VirtMachine } from '../../../machines/virt/virt-machine.js';
+import { VirtMachine, type VirtMachineOptions } from '../../../machines/virt/virt-machine.js';
 import { VIRT_MEMMAP } from '../../../machines/virt/memory-map.js';
 import type { VfioPlatform } from '../../../devices/vfio-platform/vfio-platform.js';
 import { FakeVfioHost } from '../../../src/vfio/fake/index.js';
@@ -32,10 +32,10 @@ export interface Passthrough {
   close(): void;
 }
 
-export function machineWithHost(hostFile = 'test-device.json', wrap: (host: FakeVfioHost) => VfioBackend = (h) => h) {
+export function machineWithHost(hostFile = 'test-device.json', wrap: (host: FakeVfioHost) => VfioBackend = (h) => h, options: VirtMachineOptions = {}) {
   const logs: string[] = [];
   const host = FakeVfioHost.load(isAbsolute(hostFile) ? hostFile : join(HOSTS_DIR, hostFile), { log: (m) => logs.push(`host: ${m}`) });
-  const vm = new VirtMachine({ vfio: wrap(host), clock: 'deterministic', log: (m) => logs.push(m) });
+  const vm = new VirtMachine({ vfio: wrap(host), clock: 'deterministic', log: (m) => logs.push(m), ...options });
   return { vm, host, logs };
 }
 

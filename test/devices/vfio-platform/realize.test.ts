@@ -125,10 +125,56 @@ describe('vfio-platform realize', () => {
     }
   });
 
+  it('unrealize gives the host device back, and a second realize brings group, container and DMA back up', () => {
+    const t = passthrough();
+    try {
+      t.device.unrealize();
+      expect(t.host.device(TEST_DEVICE).isOpen).to.equal(false);
+      t.device.realize();
+      expect(t.host.device(TEST_DEVICE).isOpen).to.equal(true);
+      expect(t.device.vfioRegions.map((r) => r.name)).to.deep.equal([`VFIO ${TEST_DEVICE} region 0`, `VFIO ${TEST_DEVICE} region 1`]);
+      expect(t.device.irqOutputs).to.have.length(2);
+    } finally {
+      t.close();
+    }
+  });
+
+  it('a device the platform bus cannot place is given back whole: host device closed, no region or line kept', () => {
+    const { vm, host } = machineWithHost('test-device.json', (h) => h, { platformBusSize: 0x1000 });
+    try {
+      expect(() => vm.addDynamicDevice(`vfio-platform,host=${TEST_DEVICE}`)).to.throw(DeviceError, 'Platform Bus: Can not fit MMIO region of size 100');
+      expect(host.device(TEST_DEVICE).isOpen).to.equal(false);
+      const rtc = vm.addDynamicDevice('pl031');
+      expect([vm.platformBus.mmioOffset(rtc as never, 0), vm.platformBus.irqLine(rtc as never, 0)]).to.deep.equal([0, 0]);
+    } finally {
+      vm.close();
+    }
+  });
+
+  it('an interrupt the host refuses to start undoes the placement: regions and lines free again, host device closed', () => {
+    const build = withDevice(() => ({
+      setIrqs: () => {
+        throw new VfioHostError('EINVAL', 'VFIO_DEVICE_SET_IRQS');
+      },
+    }));
+    const { vm, host } = build();
+    try {
+      expect(() => vm.addDynamicDevice(`vfio-platform,host=${TEST_DEVICE}`)).to.throw(
+        DeviceError,
+        `${prefix}Failed to set up TRIGGER eventfd signaling for interrupt index 0-0: VFIO_DEVICE_SET_IRQS failure: Invalid argument`,
+      );
+      expect(host.device(TEST_DEVICE).isOpen).to.equal(false);
+      const rtc = vm.addDynamicDevice('pl031');
+      expect([vm.platformBus.mmioOffset(rtc as never, 0), vm.platformBus.irqLine(rtc as never, 0)]).to.deep.equal([0, 0]);
+    } finally {
+      vm.close();
+    }
+  });
+
   describe('errors, with QEMU\'s text', () => {
     it('a missing or path-like host name', () => {
       expect(realizeError('vfio-platform').message).to.equal('-device vfio-platform: vfio error: wrong host device name');
-      expect(realizeError('vfio-platform,host=a/b').message).to.equal('-device vfio-platform,host=a/b: vfio error: wrong host device name');
+      expect(realizeError('vfio-platform,host=a/b').message).to.equal('-device vfio-platform,host=a/b: vfio a/b: wrong host device name');
     });
 
     it('a host device not in sysfs', () => {
