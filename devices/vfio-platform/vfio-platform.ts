@@ -110,12 +110,27 @@ export class VfioPlatform extends SysBusDevice {
     }
   }
 
+  /**
+   * The whole host tree, where bindings resolve phandles (fixed clocks). Some of its files are root-only on
+   * Linux (`security-*`), so an unreadable tree is reported and generation goes on with the node alone.
+   */
+  private readHostRoot(base: string): FdtNode {
+    const empty: FdtNode = { name: '', path: '/', properties: new Map(), children: [] };
+    if (!existsSync(base)) return empty;
+    try {
+      return readDtDirectory(base);
+    } catch (error) {
+      this.context.log(`vfio ${this.host?.name}: warning: cannot read the host device tree at ${base} (${(error as Error).message}): phandles in the host node cannot be followed`);
+      return empty;
+    }
+  }
+
   /** The host node (`of_node`), its path and the whole host tree, as sysfs shows them. */
   private hostTree(host: VfioHostDevice): { hostNode: FdtNode; hostPath: string; hostRoot: FdtNode } {
     const root = this.context.vfio?.backend.sysfsRoot ?? '/';
     const base = join(root, 'sys/firmware/devicetree/base');
     const ofNode = join(host.sysfsPath, 'of_node');
-    const hostRoot: FdtNode = existsSync(base) ? readDtDirectory(base) : { name: '', path: '/', properties: new Map(), children: [] };
+    const hostRoot = this.readHostRoot(base);
     if (!existsSync(ofNode)) {
       // No host node (a subtype needs none): named after the sysfs name's node part, `e0900000.xgmac` -> `xgmac`.
       const name = host.name.slice(host.name.indexOf('.') + 1);

@@ -184,6 +184,9 @@ export function resolveConfig(raw: RawConfig, source: string, flagOf: (key: keyo
         `and RAM at 0x${VIRT_MEMMAP.ram.base.toString(16)} (at most ${MAX_PLATFORM_BUS_BYTES / 2 ** 20}M)`,
     );
   }
+  if (config.clock === 'deterministic' && config.vfioHost === 'linux') {
+    problems.push(`${where('clock')}: a deterministic clock skips idle time, so a guest waiting for a real device's interrupt would time out at once: use realtime with the linux VFIO host`);
+  }
   if (machine === 'foundation') {
     for (const key of ['initrd', 'append', 'dtb', 'devices', 'platformBus', 'vfioHost', 'passthroughPolicy'] as const) {
       if (raw[key] !== undefined) problems.push(`${where(key)}: the foundation board has no device tree, platform bus or Linux boot; use machine 'virt'`);

@@ -85,6 +85,9 @@ describe('machine config model', () => {
     expect(problemsOf(() => resolveConfig({ platformBus: { size: '1G' } }, 'vm.json', (key) => (key === 'platformBus' ? '-M virt,platform-bus-size' : undefined)))).to.deep.equal([
       "-M virt,platform-bus-size: '1G' does not fit between the platform bus at 0xc000000 and RAM at 0x40000000 (at most 832M)",
     ]);
+    expect(problemsOf(() => resolveConfig({ clock: 'deterministic', vfioHost: 'linux' }, 'vm.json'))).to.deep.equal([
+      "vm.json: $.clock: a deterministic clock skips idle time, so a guest waiting for a real device's interrupt would time out at once: use realtime with the linux VFIO host",
+    ]);
     expect(problemsOf(() => resolveConfig({ machine: 'foundation', devices: ['pl031'], append: 'x' }, 'vm.json'))).to.deep.equal([
       "vm.json: $.append: the foundation board has no device tree, platform bus or Linux boot; use machine 'virt'",
       "vm.json: $.devices: the foundation board has no device tree, platform bus or Linux boot; use machine 'virt'",
