@@ -3,15 +3,13 @@
 // size rounded up to a power of two, its IRQ outputs take the first free lines; wiring a line calls the
 // device's onIrqConnected, which is when a vfio-platform interrupt starts. The bus writes its own
 // device-tree node and asks each device on it for its node, with bus-relative addresses.
+import { gicSpiCells } from './gic/gic-device.js';
 import { MemoryRegion } from '../src/memory/region.js';
 import { prop, registerType } from '../src/qom/index.js';
 import { DeviceError } from '../src/qom/device-error.js';
 import { SysBusDevice, toCells, type DeviceTreeContext, type PassthroughPolicy, type RootNodeWriter } from '../src/qom/sys-bus-device.js';
 import type { IrqLine } from '../src/core/irq.js';
 import type { FdtWriter } from '../src/fdt/fdt-writer.js';
-
-const IRQ_LEVEL_HIGH = 4;
-const IRQ_EDGE_RISING = 1;
 
 export interface PlatformBusFdtOptions {
   /** Guest physical address of the window (the `ranges` parent address, in the root's two cells). */
@@ -134,7 +132,7 @@ export class PlatformBus extends SysBusDevice {
       interruptCells: (n, trigger) => {
         const line = this.irqLine(device, n);
         if (line === undefined) throw new DeviceError(`${device.label()}: IRQ output ${n} is not on the platform bus`);
-        return [0, options.firstSpi + line, trigger === 'level' ? IRQ_LEVEL_HIGH : IRQ_EDGE_RISING];
+        return gicSpiCells(options.firstSpi + line, trigger);
       },
       clockPhandle: (name) => options.clockPhandle(name),
       addressCells: 1,

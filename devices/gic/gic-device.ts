@@ -14,6 +14,11 @@ export const GIC_CPU_SIZE = 0x2000;
 /** First SPI's INTID: device tree `interrupts` count SPIs from here. */
 export const GIC_SPI_BASE = 32;
 
+/** A device-tree interrupt specifier for SPI `spi` (arm,gic binding: type 0 = SPI; flags 4 level-high, 1 rising edge). */
+export function gicSpiCells(spi: number, trigger: 'level' | 'edge'): number[] {
+  return [0, spi, trigger === 'level' ? 4 : 1];
+}
+
 export class GicDevice extends SysBusDevice {
   private gic: Gic | undefined;
 

@@ -3,6 +3,7 @@
 import { FdtWriter } from '../../src/fdt/fdt-writer.js';
 import { toCells, type DeviceTreeContext, type RootNodeWriter, type SysBusDevice } from '../../src/qom/sys-bus-device.js';
 import { writeDeviceTree as writeTimerNode } from '../../devices/generic-timer/index.js';
+import { gicSpiCells } from '../../devices/gic/gic-device.js';
 import { VIRT_IRQMAP, VIRT_MEMMAP } from './memory-map.js';
 import type { VirtMachine } from './virt-machine.js';
 
@@ -11,8 +12,6 @@ const PHANDLE_CPU0 = 0x8001;
 const PHANDLE_INTC = 0x8002;
 /** Phandles handed to devices (rebuilt host clocks) start after the machine's own. */
 const FIRST_DEVICE_PHANDLE = 0x8003;
-const IRQ_LEVEL_HIGH = 4;
-const IRQ_EDGE_RISING = 1;
 
 export interface BootInfo {
   bootargs?: string;
@@ -32,7 +31,7 @@ function contextFor(vm: VirtMachine, device: SysBusDevice): DeviceTreeContext {
     interruptCells: (n, trigger) => {
       const spi = vm.spiOf.get(device);
       if (spi === undefined || n !== 0) throw new Error(`${device.label()}: IRQ output ${n} is not wired to a GIC SPI`);
-      return [0, spi, trigger === 'level' ? IRQ_LEVEL_HIGH : IRQ_EDGE_RISING];
+      return gicSpiCells(spi, trigger);
     },
     clockPhandle: (name) => machineClock(name, device),
     addressCells: 2,
