@@ -15,7 +15,7 @@ import { SysBusDevice, type DeviceTreeContext } from '../../src/qom/sys-bus-devi
 import { GuestRootNodes, writeVfioPlatformNode } from './dt/index.js';
 import { defineTraceEvent } from '../../src/trace/index.js';
 import { errnoText, type Errno, type VfioDevice } from '../../src/vfio/host.js';
-import { hostErrorText, type VfioSession } from '../../src/vfio/session.js';
+import { hostCall, type VfioSession } from '../../src/vfio/session.js';
 import { VFIO_DEVICE_FLAGS_PLATFORM } from '../../src/vfio/uapi.js';
 import { VfioIrqs } from './vfio-irqs.js';
 import { VfioRegion } from './vfio-region.js';
@@ -166,12 +166,7 @@ export class VfioPlatform extends SysBusDevice {
     traceBaseDeviceInit(name, groupId);
     const device = session.openDevice(name, groupId);
     this.host = { name, sysfsPath, groupId, device, compatibles: [] };
-    let info;
-    try {
-      info = device.info();
-    } catch (error) {
-      throw new DeviceError(`error getting device info: ${hostErrorText(error)}`, { cause: error });
-    }
+    const info = hostCall('error getting device info', () => device.info());
     if (!(info.flags & VFIO_DEVICE_FLAGS_PLATFORM)) throw new DeviceError("this isn't a platform device");
     this.populateRegions(device, name, info.numRegions);
     this.populateIrqs(device, name, info.numIrqs);
@@ -179,12 +174,7 @@ export class VfioPlatform extends SysBusDevice {
 
   private populateRegions(device: VfioDevice, name: string, count: number): void {
     for (let i = 0; i < count; i++) {
-      let regionInfo;
-      try {
-        regionInfo = device.regionInfo(i);
-      } catch (error) {
-        throw new DeviceError(`failed to get region ${i} info: ${hostErrorText(error)}`, { cause: error });
-      }
+      const regionInfo = hostCall(`failed to get region ${i} info`, () => device.regionInfo(i));
       if (regionInfo.size === 0) continue;
       const region = new VfioRegion({
         device,
@@ -210,12 +200,7 @@ export class VfioPlatform extends SysBusDevice {
     });
     this.irqs = irqs;
     for (let i = 0; i < count; i++) {
-      let irqInfo;
-      try {
-        irqInfo = device.irqInfo(i);
-      } catch (error) {
-        throw new DeviceError(`failed to get device irq info: ${hostErrorText(error)}`, { cause: error });
-      }
+      const irqInfo = hostCall('failed to get device irq info', () => device.irqInfo(i));
       tracePopulateInterrupts(irqInfo.index, irqInfo.count, irqInfo.flags);
       irqs.add(irqInfo, this.initIrq());
     }

@@ -27,6 +27,15 @@ export function hostErrorText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/** Runs a host call; a failure becomes `what: <strerror>` (QEMU's error_setg_errno shape). */
+export function hostCall<T>(what: string, call: () => T): T {
+  try {
+    return call();
+  } catch (error) {
+    throw new DeviceError(`${what}: ${hostErrorText(error)}`, { cause: error });
+  }
+}
+
 export class VfioSession implements HostEventSource {
   private container: VfioContainer | undefined;
   private readonly groups = new Map<number, OpenGroup>();
@@ -79,19 +88,9 @@ export class VfioSession implements HostEventSource {
   private openGroup(groupId: number): OpenGroup {
     const known = this.groups.get(groupId);
     if (known) return known;
-    let group: VfioGroup;
+    const group = hostCall(`failed to open /dev/vfio/${groupId}`, () => this.backend.openGroup(groupId));
     try {
-      group = this.backend.openGroup(groupId);
-    } catch (error) {
-      throw new DeviceError(`failed to open /dev/vfio/${groupId}: ${hostErrorText(error)}`, { cause: error });
-    }
-    try {
-      let status: number;
-      try {
-        status = group.status();
-      } catch (error) {
-        throw new DeviceError(`failed to get group ${groupId} status: ${hostErrorText(error)}`, { cause: error });
-      }
+      const status = hostCall(`failed to get group ${groupId} status`, () => group.status());
       if (!(status & VFIO_GROUP_FLAGS_VIABLE)) {
         throw new DeviceError(`group ${groupId} is not viable`, { hint: 'Please ensure all devices within the iommu_group are bound to their vfio bus driver.' });
       }
