@@ -143,7 +143,8 @@ export class VfioIrqs {
 
   private startResample(intp: VfioIntp): void {
     intp.path = 'resample';
-    intp.trigger.setHandler(intp.automasked ? () => intp.line.raise() : () => intp.line.pulse());
+    // Only drives the GIC input, as KVM's irqfd does in the kernel: safe to run as soon as the host signals.
+    intp.trigger.setHandler(intp.automasked ? () => intp.line.raise() : () => intp.line.pulse(), { immediate: true });
     this.setIrqSignaling(intp, VFIO_IRQ_SET_ACTION_TRIGGER, intp.trigger);
     if (intp.automasked) {
       this.setIrqSignaling(intp, VFIO_IRQ_SET_ACTION_UNMASK, intp.unmask!);

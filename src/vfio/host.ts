@@ -91,9 +91,12 @@ export interface EventNotifier {
   signal(): void;
   /**
    * Runs `handler` when the counter is non-zero, after reading it back to zero (several signals before a
-   * delivery are one call, as with a real eventfd). Delivery happens between vCPU slices, never inside one.
+   * delivery are one call, as with a real eventfd). Delivery happens between vCPU slices, never inside one,
+   * unless `immediate`: a handler that only drives interrupt lines (what KVM's irqfd does in the kernel) may
+   * run as soon as the host signals, even from inside a slice, which saves a slice per interrupt when the host
+   * is in-process. A real eventfd is read from Node's event loop, so there it changes nothing.
    */
-  setHandler(handler: (() => void) | undefined): void;
+  setHandler(handler: (() => void) | undefined, options?: { immediate?: boolean }): void;
   close(): void;
 }
 

@@ -44,6 +44,7 @@ export class FakeEventNotifier implements EventNotifier {
   readonly fd = nextFakeFd++;
   private counter = 0;
   private handler: (() => void) | undefined;
+  private immediate = false;
   private consumer: (() => void) | undefined;
   private closed = false;
 
@@ -63,12 +64,21 @@ export class FakeEventNotifier implements EventNotifier {
       this.consumer();
       return;
     }
+    if (this.closed) {
+      this.counter++;
+      return;
+    }
+    if (this.immediate && this.handler) {
+      this.handler(); // read at once: the count never builds up
+      return;
+    }
     this.counter++;
-    if (!this.closed) this.queue.enqueue(this);
+    this.queue.enqueue(this);
   }
 
-  setHandler(handler: (() => void) | undefined): void {
+  setHandler(handler: (() => void) | undefined, options: { immediate?: boolean } = {}): void {
     this.handler = handler;
+    this.immediate = options.immediate === true;
     if (handler && this.counter > 0 && !this.closed) this.queue.enqueue(this);
   }
 
