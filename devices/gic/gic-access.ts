@@ -24,6 +24,9 @@ export interface GicRegister {
  * undefined for a read.
  */
 export function accessAllowed(frame: string, register: GicRegister | undefined, offset: number, size: number, value: number | undefined, report: (message: string) => void): boolean {
+  const sizeOk = register !== undefined && ((size === 4 && offset % 4 === 0) || (size === 1 && register.byteAccess === true));
+  if (sizeOk && (value === undefined ? register.access !== 'WO' : register.access !== 'RO')) return true;
+  // Refused: the message is built only now, as every guest access to the GIC comes through here.
   const what = value === undefined ? `${size}-byte read` : `${size}-byte write of ${hex(value)}`;
   const fate = value === undefined ? 'reads as zero' : 'ignored';
   if (!register) {
@@ -31,18 +34,8 @@ export function accessAllowed(frame: string, register: GicRegister | undefined, 
     return false;
   }
   const at = `${register.name} (offset ${hex(offset)})`;
-  const sizeOk = (size === 4 && offset % 4 === 0) || (size === 1 && register.byteAccess === true);
-  if (!sizeOk) {
-    report(`${frame}: ${what} at ${at}: it takes aligned 4-byte accesses${register.byteAccess ? ' or bytes' : ' only'}; ${fate}`);
-    return false;
-  }
-  if (value === undefined && register.access === 'WO') {
-    report(`${frame}: read of write-only ${at} reads as zero`);
-    return false;
-  }
-  if (value !== undefined && register.access === 'RO') {
-    report(`${frame}: write of ${hex(value)} to read-only ${at} ignored`);
-    return false;
-  }
-  return true;
+  if (!sizeOk) report(`${frame}: ${what} at ${at}: it takes aligned 4-byte accesses${register.byteAccess ? ' or bytes' : ' only'}; ${fate}`);
+  else if (value === undefined) report(`${frame}: read of write-only ${at} reads as zero`);
+  else report(`${frame}: write of ${hex(value)} to read-only ${at} ignored`);
+  return false;
 }
