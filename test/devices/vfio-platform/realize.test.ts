@@ -242,6 +242,27 @@ describe('vfio-platform realize', () => {
       expect(noDevice.hint).to.equal('Verify all devices in group 5 are bound to vfio-platform or pci-stub and not already in use');
     });
 
+    it('a region the host will not mmap is a warning and stays trapped; a failed slow-path read gives all ones and a log line', () => {
+      const build = withDevice(() => ({
+        mmap: () => {
+          throw new VfioHostError('EINVAL', 'mmap');
+        },
+        read: () => {
+          throw new VfioHostError('EIO', 'pread');
+        },
+      }));
+      const { vm, logs } = build();
+      try {
+        const device = vm.addDynamicDevice(`vfio-platform,host=${TEST_DEVICE}`) as VfioPlatform;
+        expect(device.vfioRegions.map((r) => r.hasFastPath)).to.deep.equal([false, false]);
+        expect(logs).to.include(`vfio ${TEST_DEVICE}: warning: VFIO ${TEST_DEVICE} region 0 mmap unsupported, performance may be slow (Invalid argument)`);
+        expect(new DataView(vm.memory.read(REGION0, 4).buffer).getUint32(0, true)).to.equal(0xffff_ffff);
+        expect(logs).to.include(`vfio ${TEST_DEVICE}: vfio_region_read(${TEST_DEVICE}:region0+0x0, 4) failed: Input/output error`);
+      } finally {
+        vm.close();
+      }
+    });
+
     it('a device attached twice', () => {
       const { vm } = machineWithHost();
       try {
