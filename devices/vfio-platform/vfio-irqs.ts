@@ -85,25 +85,32 @@ export class VfioIrqs {
 
   /**
    * The platform bus wired `intp`'s line (QEMU's connect_irq_notifier): start its injection, on the
-   * resample path when allowed and the input has an EOI notifier, else on the user-side path.
+   * resample path when allowed (and, for a level IRQ, the input has an EOI notifier), else on the user-side path.
    */
   start(intp: VfioIntp): void {
-    const destination = intp.line.destination;
-    const onEoi = this.options.context.onEndOfInterrupt;
-    let why: string | undefined;
-    if (!this.options.irqfdAllowed) why = 'x-irqfd is off';
-    else if (!destination || !onEoi) why = 'the machine has no end-of-interrupt notifiers';
+    const why = this.resampleUnavailable(intp);
     if (why === undefined) {
-      const stop = onEoi!(destination!, () => this.resample(intp));
-      if (stop) {
-        intp.stopResample = stop;
-        this.startResample(intp);
-        return;
-      }
-      why = 'the line does not end at an interrupt controller input';
+      this.startResample(intp);
+      return;
     }
     traceFallback(this.options.name, intp.pin, why);
     this.startEventfd(intp);
+  }
+
+  /**
+   * Why `intp` cannot take the resample path, if it cannot. An edge IRQ only needs its line (the trigger
+   * pulses it, as QEMU passes no resample fd for edge); a level one needs the controller's EOI notifier,
+   * which is registered here when there is one.
+   */
+  private resampleUnavailable(intp: VfioIntp): string | undefined {
+    if (!this.options.irqfdAllowed) return 'x-irqfd is off';
+    const destination = intp.line.destination;
+    if (!destination) return 'the line is not wired';
+    if (!intp.automasked) return undefined;
+    const onEoi = this.options.context.onEndOfInterrupt;
+    if (!onEoi) return 'the machine has no end-of-interrupt notifiers';
+    intp.stopResample = onEoi(destination, () => this.resample(intp));
+    return intp.stopResample ? undefined : 'the line does not end at an interrupt controller input';
   }
 
   /** The first trapped access after an injection: the guest acknowledged the active IRQ (vfio_platform_eoi). */
@@ -154,9 +161,8 @@ export class VfioIrqs {
     }
   }
 
-  /** The guest ended a resample-path interrupt: lower the input, let the host unmask (it refires if still asserted). */
+  /** The guest ended a level resample-path interrupt: lower the input, let the host unmask (it refires if still asserted). */
   private resample(intp: VfioIntp): void {
-    if (!intp.automasked) return;
     traceResample(intp.pin);
     intp.line.lower();
     intp.unmask!.signal();
