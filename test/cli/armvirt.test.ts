@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { printDts } from '../../src/fdt/dts-printer.js';
 import { firmwarePath } from '../../src/firmware-path.js';
-import { dtcDecompile } from '../support/dtc.js';
+import { dtcCompile, dtcDecompile } from '../support/dtc.js';
 import { POWER_OFF } from '../support/guest.js';
 import { writeLinuxImage } from '../support/linux-image.js';
 
@@ -60,6 +60,17 @@ describe('armvirt launcher', function () {
     const fromDtc = dtcDecompile(new Uint8Array(readFileSync(dtb)));
     expect(fromDtc.stderr).to.equal('');
     expect(fromDtc.stdout).to.contain('bootargs = "console=ttyAMA0";').and.contain('reg = <0x00 0x40000000 0x00 0x10000000>;').and.contain('pl031@0 {');
+  });
+
+  it('-dtb bypasses generation: the guest gets the user DTB as it is, passthrough nodes not added', () => {
+    const hosts = fileURLToPath(new URL('../../../machines/hosts/', import.meta.url));
+    const user = join(dir, 'user.dtb');
+    writeFileSync(user, dtcCompile('/dts-v1/;\n/ {\n\tmodel = "hand-written";\n};\n'));
+    const passthrough = ['--vfio-host', `fake:${hosts}test-device.json`, '-device', 'vfio-platform,host=a0000000.vfio-test'];
+    const r = armvirt('dumpdtb', '--dts', '-dtb', user, ...passthrough);
+    expect(r.status, r.stderr).to.equal(0);
+    expect(r.stdout).to.contain('model = "hand-written";').and.not.contain('vfio-test');
+    expect(armvirt('dumpdtb', '--dts', ...passthrough).stdout).to.contain('vfio-test@0 {');
   });
 
   it('prints monitor views of the built machine, -device included', () => {
