@@ -127,8 +127,7 @@ export class VfioPlatform extends SysBusDevice {
 
   /** The host node (`of_node`), its path and the whole host tree, as sysfs shows them. */
   private hostTree(host: VfioHostDevice): { hostNode: FdtNode; hostPath: string; hostRoot: FdtNode } {
-    const root = this.context.vfio?.backend.sysfsRoot ?? '/';
-    const base = join(root, 'sys/firmware/devicetree/base');
+    const base = join(sysfsRootOf(this.context.vfio), 'sys/firmware/devicetree/base');
     const ofNode = join(host.sysfsPath, 'of_node');
     const hostRoot = this.readHostRoot(base);
     if (!existsSync(ofNode)) {
@@ -147,7 +146,7 @@ export class VfioPlatform extends SysBusDevice {
 
   /** `host` names a device under the host's sysfs; `sysfsdev` (a path) wins and its basename is the name. */
   private hostName(session: VfioSession | undefined): { name: string; sysfsPath: string } {
-    const root = session?.backend.sysfsRoot ?? '/';
+    const root = sysfsRootOf(session);
     const sysfsdev = this.getString('sysfsdev');
     if (sysfsdev) return { name: basename(sysfsdev), sysfsPath: join(root, sysfsdev) };
     const host = this.getString('host');
@@ -218,6 +217,11 @@ export class VfioPlatform extends SysBusDevice {
     if (this.host) this.context.vfio?.closeDevice(this.host.device, this.host.groupId);
     this.host = undefined;
   }
+}
+
+/** Where host paths are looked up: the VFIO host's sysfs root (a fake host's tree), `/` on a real host. */
+function sysfsRootOf(session: VfioSession | undefined): string {
+  return session?.backend.sysfsRoot ?? '/';
 }
 
 function readGroupId(sysfsPath: string): number {

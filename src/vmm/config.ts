@@ -22,7 +22,6 @@ const MAX_PLATFORM_BUS_BYTES = VIRT_MEMMAP.ram.base - VIRT_MEMMAP.platformBus.ba
 const MAX_RAM_BYTES = 255 * 2 ** 30;
 
 export type MachineType = 'virt' | 'foundation';
-export type SerialSpec = string;
 
 /** A machine config file's JSON as the schema describes it (every key optional). */
 export interface RawConfig {
@@ -33,7 +32,7 @@ export interface RawConfig {
   initrd?: string;
   append?: string;
   dtb?: string;
-  serial?: SerialSpec;
+  serial?: string;
   devices?: (string | RawDevice)[];
   clock?: 'realtime' | 'deterministic';
   timeout?: { virtual?: number; host?: number };
@@ -59,7 +58,7 @@ export interface MachineConfig {
   initrd?: string;
   append?: string;
   dtb?: string;
-  serial: SerialSpec;
+  serial: string;
   /** -device option strings, in order. */
   devices: string[];
   clock: 'realtime' | 'deterministic';

@@ -1,6 +1,6 @@
-// Process exit codes of a run, so scripts and CI can tell a guest that powered off from one that faulted,
-// hung or was interrupted. The guest's own code (foundation board harness) passes through as it is.
-export const EXIT_POWER_OFF = 0;
+// Process exit codes of a run, so scripts and CI can tell a guest that powered off (0, or the guest's own
+// code on the foundation board harness, passed through as it is) from one that faulted, hung or was
+// interrupted.
 export const EXIT_USAGE = 2;
 /** PSCI SYSTEM_RESET: armvirt does not reboot (QEMU's -no-reboot), so a panic=-1 kernel is not mistaken for success. */
 export const EXIT_GUEST_RESET = 3;

@@ -61,6 +61,13 @@ function withHost(overrides: { group?: Partial<VfioGroup>; container?: Partial<V
 
 const prefix = `-device vfio-platform,host=${TEST_DEVICE}: vfio ${TEST_DEVICE}: `;
 
+/** After a failed -device: the host device is closed and the next device gets the bus's first offset and line. */
+function expectGivenBack(vm: VirtMachine, host: FakeVfioHost): void {
+  expect(host.device(TEST_DEVICE).isOpen).to.equal(false);
+  const rtc = vm.addDynamicDevice('pl031');
+  expect([vm.platformBus.mmioOffset(rtc as never, 0), vm.platformBus.irqLine(rtc as never, 0)]).to.deep.equal([0, 0]);
+}
+
 describe('vfio-platform realize', () => {
   it('maps each host region on the platform bus, fast path over the trapped one, and reads the host compatible', () => {
     const t = passthrough();
@@ -143,9 +150,7 @@ describe('vfio-platform realize', () => {
     const { vm, host } = machineWithHost('test-device.json', (h) => h, { platformBusSize: 0x1000 });
     try {
       expect(() => vm.addDynamicDevice(`vfio-platform,host=${TEST_DEVICE}`)).to.throw(DeviceError, 'Platform Bus: Can not fit MMIO region of size 100');
-      expect(host.device(TEST_DEVICE).isOpen).to.equal(false);
-      const rtc = vm.addDynamicDevice('pl031');
-      expect([vm.platformBus.mmioOffset(rtc as never, 0), vm.platformBus.irqLine(rtc as never, 0)]).to.deep.equal([0, 0]);
+      expectGivenBack(vm, host);
     } finally {
       vm.close();
     }
@@ -163,9 +168,7 @@ describe('vfio-platform realize', () => {
         DeviceError,
         `${prefix}Failed to set up TRIGGER eventfd signaling for interrupt index 0-0: VFIO_DEVICE_SET_IRQS failure: Invalid argument`,
       );
-      expect(host.device(TEST_DEVICE).isOpen).to.equal(false);
-      const rtc = vm.addDynamicDevice('pl031');
-      expect([vm.platformBus.mmioOffset(rtc as never, 0), vm.platformBus.irqLine(rtc as never, 0)]).to.deep.equal([0, 0]);
+      expectGivenBack(vm, host);
     } finally {
       vm.close();
     }
