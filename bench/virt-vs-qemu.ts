@@ -7,13 +7,12 @@ import { bootVirt } from '../machines/virt/boot.js';
 import { VirtMachine } from '../machines/virt/virt-machine.js';
 import type { MemoryChardev } from '../src/chardev/index.js';
 import { firmwarePath } from '../src/firmware-path.js';
+import { QEMU_BINARY, qemuVirtArgs } from '../src/testing/qemu.js';
 import { patchFirmwareWord } from '../test/support/firmware-patch.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-/** QEMU's command-line spelling, which armvirt's launcher takes too. */
-const qemuArgs = (kernel: string) => ['-M', 'virt,gic-version=2', '-cpu', 'cortex-a72', '-m', '128M', '-nographic', '-kernel', kernel];
 const ARMVIRT = { command: process.execPath, args: (kernel: string) => [join(root, 'dist/src/cli/armvirt.js'), '-M', 'virt', '-m', '128M', '-nographic', '-kernel', kernel] };
-const QEMU = { command: 'qemu-system-aarch64', args: qemuArgs };
+const QEMU = { command: QEMU_BINARY, args: (kernel: string) => qemuVirtArgs({ kernel }) };
 const STORM_IRQS = 100_000;
 const TIMEOUT_MS = 20_000;
 

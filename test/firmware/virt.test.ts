@@ -1,10 +1,10 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { bootVirt } from '../../machines/virt/boot.js';
 import { VirtMachine } from '../../machines/virt/virt-machine.js';
 import type { ExitReason } from '../../src/core/run-loop.js';
 import type { MemoryChardev } from '../../src/chardev/index.js';
 import { firmwarePath } from '../../src/firmware-path.js';
+import { qemuVirtArgs, runQemu } from '../../src/testing/qemu.js';
 import { patchFirmwareWord } from '../support/firmware-patch.js';
 import { waitForLine } from '../support/uart.js';
 
@@ -19,11 +19,7 @@ const HOST_LIMIT_MS = 20_000;
  */
 function qemuOutput(program: string, input = ''): string {
   const kernel = program.includes('/') ? program : firmwarePath(program);
-  const r = spawnSync(
-    'qemu-system-aarch64',
-    ['-M', 'virt,gic-version=2', '-cpu', 'cortex-a72', '-m', '128M', '-nographic', '-no-reboot', '-kernel', kernel],
-    { encoding: 'utf8', timeout: 20_000, input },
-  );
+  const r = runQemu(qemuVirtArgs({ kernel, extra: ['-no-reboot'] }), { input });
   if (r.status !== 0) throw new Error(`qemu-system-aarch64 ${program} exited ${r.status}: ${r.stderr}`);
   return r.stdout;
 }

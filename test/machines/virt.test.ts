@@ -1,11 +1,11 @@
 import { expect } from 'chai';
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { VirtMachine } from '../../machines/virt/virt-machine.js';
 import { buildVirtDtb } from '../../machines/virt/virt-fdt.js';
 import { printDts } from '../../src/fdt/dts-printer.js';
+import { qemuVirtArgs, runQemu } from '../../src/testing/qemu.js';
 import type { MemoryChardev } from '../../src/chardev/index.js';
 import { assemble } from '../support/assemble.js';
 import { dtcWarnings } from '../support/dtc.js';
@@ -22,7 +22,7 @@ function qemuVirtDts(ramMiB: number): string {
   const dir = mkdtempSync(join(tmpdir(), 'armvirt-qemu-'));
   try {
     const dtb = join(dir, 'virt.dtb');
-    const r = spawnSync('qemu-system-aarch64', ['-M', `virt,gic-version=2,dumpdtb=${dtb}`, '-cpu', 'cortex-a72', '-m', `${ramMiB}M`, '-nographic'], { encoding: 'utf8' });
+    const r = runQemu(qemuVirtArgs({ machineOptions: [`dumpdtb=${dtb}`], memory: `${ramMiB}M` }));
     if (r.status !== 0) throw new Error(`qemu-system-aarch64 failed: ${r.stderr}`);
     return printDts(new Uint8Array(readFileSync(dtb)));
   } finally {
