@@ -12,10 +12,10 @@
         "src/vfio_linux.cc",
         "src/event_fd.cc"
       ],
-      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")", "<!@(node ../scripts/unicorn-flags.mjs include)"],
       "defines": ["NAPI_DISABLE_CPP_EXCEPTIONS", "NAPI_VERSION=8"],
       "cflags_cc": ["-std=c++17", "-O2", "-Wall", "-Wextra", "-Wno-unused-parameter"],
-      "libraries": ["-lunicorn", "-lpthread"]
+      "libraries": ["<!@(node ../scripts/unicorn-flags.mjs libraries)", "-lpthread"]
     }
   ]
 }

@@ -1,19 +1,20 @@
 #!/usr/bin/env node
 // Brings a fresh Debian machine up to what armvirt needs, each step skipped when already done:
-// Debian packages (installed when root, else the one apt-get line is printed), `npm ci`, the native
-// addon (node-gyp) and the guest firmware (make). Runs before `npm start`, `npm test` and `npm run bench`.
+// Debian packages (installed when root, else the one apt-get line is printed), Unicorn >= 2.1 (the
+// system's, or Debian trixie's fetched into .deps/: scripts/lib/unicorn.mjs), `npm ci`, the native addon
+// (node-gyp) and the guest firmware (make). Runs before `npm start`, `npm test` and `npm run bench`.
 // Uses only Node built-ins: it runs before node_modules exists.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { provideUnicorn, UNICORN_RECORD } from './lib/unicorn.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
 
-/** Debian packages: the CPU engine, dtc (tests check every DTB), the guest cross toolchain, qemu for comparisons. */
+/** Debian packages: dtc (tests check every DTB), the guest cross toolchain, qemu for comparisons, the addon's build. */
 const DEBIAN_PACKAGES = [
-  'libunicorn-dev',
   'device-tree-compiler',
   'binutils-aarch64-linux-gnu',
   'gcc-aarch64-linux-gnu',
@@ -89,7 +90,7 @@ function nodeGypCommand() {
 function ensureNativeAddon() {
   const nativeDir = join(root, 'native');
   const built = mtime(join(nativeDir, 'build', 'Release', 'armvirt.node'));
-  const sources = Math.max(newestIn(join(nativeDir, 'src')), mtime(join(nativeDir, 'binding.gyp')));
+  const sources = Math.max(newestIn(join(nativeDir, 'src')), mtime(join(nativeDir, 'binding.gyp')), mtime(UNICORN_RECORD));
   if (built >= sources) return;
   say('building the native addon');
   const [node, gyp] = nodeGypCommand();
@@ -103,6 +104,7 @@ function ensureFirmware() {
 }
 
 ensureDebianPackages();
+provideUnicorn({ fail, say });
 ensureNodeModules();
 ensureNativeAddon();
 ensureFirmware();

@@ -3,15 +3,33 @@
 #include <napi.h>
 #include <unicorn/unicorn.h>
 
+#include <string>
+
 #include "event_fd.h"
 #include "host_memory.h"
 #include "vcpu.h"
 #include "vfio_linux.h"
 
+// armvirt relies on 2.1 behaviour (docs/engine.md): the engine's CP_REG write rebuilds its cached CPU flags,
+// which exception entry needs, and counted runs no longer hang.
+#if UC_API_MAJOR < 2 || (UC_API_MAJOR == 2 && UC_API_MINOR < 1)
+#error "armvirt needs Unicorn >= 2.1 headers: run 'npm run setup'"
+#endif
+
 namespace {
 
+// "2.1.1", from the library loaded at run time (not the headers built against).
+std::string EngineVersionText() {
+  unsigned major = 0, minor = 0;
+  uint32_t packed = uc_version(&major, &minor);
+  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string((packed >> 8) & 0xff);
+}
+
 Napi::Value UnicornVersion(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), uc_version(nullptr, nullptr));
+  Napi::Object out = Napi::Object::New(info.Env());
+  out.Set("packed", Napi::Number::New(info.Env(), uc_version(nullptr, nullptr)));
+  out.Set("text", EngineVersionText());
+  return out;
 }
 
 // Unicorn's register ids by name, so the TS side never hard-codes enum values of this build.
@@ -86,6 +104,15 @@ Napi::Object RegisterIds(Napi::Env env) {
 }
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
+  unsigned major = 0, minor = 0;
+  uc_version(&major, &minor);
+  if (major < 2 || (major == 2 && minor < 1)) {
+    Napi::Error error = Napi::Error::New(
+        env, "the Unicorn engine loaded is " + EngineVersionText() + ", and armvirt needs 2.1 or newer: run 'npm run setup'");
+    error.Set("code", "ARMVIRT_ENGINE_TOO_OLD");
+    error.ThrowAsJavaScriptException();
+    return exports;
+  }
   exports.Set("registerIds", RegisterIds(env));
   exports.Set("Vcpu", armvirt::Vcpu::Init(env));
   exports.Set("allocateHostMemory", Napi::Function::New(env, armvirt::AllocateHostMemory));

@@ -26,6 +26,8 @@ export interface CommandLine {
   dts: boolean;
   info?: string;
   help: boolean;
+  /** --version: armvirt's version and the engine's. */
+  version: boolean;
   /** Help requests found in flag values: `-device help`, `-device TYPE,help`, `-trace help`, `-M help`, `-d help`. */
   helpFor: { devices: string[]; trace: boolean; machines: boolean; debug: boolean; cpus: boolean };
 }
@@ -170,16 +172,17 @@ export const FLAGS: FlagSpec[] = [
   { names: ['dts'], help: 'dumpdtb: print the device tree source instead of writing a DTB', apply: (line) => (line.dts = true) },
   { names: ['o', 'output'], value: 'FILE', help: 'dumpdtb: write the DTB to FILE', apply: (line, v) => (line.dtbOutput = v) },
   { names: ['h', 'help'], help: 'this text', apply: (line) => (line.help = true) },
+  { names: ['version'], help: "armvirt's version and the Unicorn engine's (uc_version)", apply: (line) => (line.version = true) },
 ];
 
 /** Flags QEMU has, shown with its single dash; armvirt's own are shown with two (either works). */
-const QEMU_FLAGS = new Set(['M', 'm', 'cpu', 'kernel', 'initrd', 'append', 'dtb', 'device', 'serial', 'nographic', 'trace', 'd', 'h']);
+const QEMU_FLAGS = new Set(['M', 'm', 'cpu', 'kernel', 'initrd', 'append', 'dtb', 'device', 'serial', 'nographic', 'trace', 'd', 'h', 'version']);
 
 const flagByName = new Map(FLAGS.flatMap((flag) => flag.names.map((name) => [name, flag] as const)));
 
 /** Splits argv into a command, a config path and flags; throws UsageError naming the argument at fault. */
 export function parseCommandLine(argv: readonly string[]): CommandLine {
-  const line: CommandLine = { command: 'run', flags: {}, flagOf: {}, dts: false, help: false, helpFor: { devices: [], trace: false, machines: false, debug: false, cpus: false } };
+  const line: CommandLine = { command: 'run', flags: {}, flagOf: {}, dts: false, help: false, version: false, helpFor: { devices: [], trace: false, machines: false, debug: false, cpus: false } };
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;

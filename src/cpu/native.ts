@@ -84,7 +84,8 @@ export interface NativeAddon {
   eventfdRead(fd: number): number;
   /** `callback(errnoName)` is given the poll error, if any. */
   EventFdPoller: new (fd: number, callback: (error?: string) => void) => NativeEventFdPoller;
-  unicornVersion(): number;
+  /** The loaded engine's uc_version(): packed, and as text ('2.1.1'). */
+  unicornVersion(): { packed: number; text: string };
   registerIds: Record<string, number>;
 }
 
