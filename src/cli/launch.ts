@@ -140,5 +140,9 @@ function exitCode(exit: ExitReason, config: MachineConfig, report: (message: str
     case 'error':
       report(`VMM error: ${exit.message}`);
       return EXIT_VMM_ERROR;
+    case 'debug':
+    case 'paused':
+      report(`VMM error: the guest stopped for a debugger (${exit.kind}) with none attached`);
+      return EXIT_VMM_ERROR;
   }
 }
