@@ -22,13 +22,16 @@ struct Watchpoint {
   uint64_t address;  // guest physical: the engine's memory hooks see physical addresses
   uint64_t length;
   WatchKind kind;
+  // A store to this range stops before its instruction completes, PC on it, as QEMU and the hardware report
+  // watchpoints (gdb then steps over it). Only for RAM: the store is made and replayed on resume.
+  bool stopBeforeStores;
 };
 
 struct DebugState {
   std::map<uint64_t, uc_hook> breakpoints;  // by virtual address
 
   // While any watchpoint is set: read and write hooks that note a hit, and a code hook that stops before the
-  // next instruction (a stop from a memory callback would replay part of the block on resume).
+  // next instruction. A store to RAM stops in its hook instead (Watchpoint::stopBeforeStores).
   std::vector<Watchpoint> watchpoints;
   std::vector<uc_hook> watchHooks;
   bool watchHit = false;

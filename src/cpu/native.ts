@@ -32,7 +32,7 @@ export interface NativeVcpu {
   close(): void;
   // Debugger support (vcpu-debug.ts)
   setBreakpoint(address: bigint, on: boolean): void;
-  setWatchpoint(address: bigint, length: number, kind: number, on: boolean): void;
+  setWatchpoint(address: bigint, length: number, kind: number, on: boolean, stopBeforeStores: boolean): void;
   setStep(on: boolean): void;
   lastDebugStop(): { kind: number; pc: bigint; dataAddress: bigint; watchKind: number };
   readVector(n: number): Buffer;

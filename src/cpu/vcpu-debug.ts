@@ -25,10 +25,12 @@ export class VcpuDebug {
 
   /**
    * Stops the guest after an instruction that accessed the guest physical range [address, address + length)
-   * the way `kind` says. The guest runs slower while any watchpoint is set (every access is checked).
+   * the way `kind` says. With `stopBeforeStores` (only for RAM) a store stops with PC on its instruction, as
+   * QEMU and the hardware report watchpoints: the store is made and the instruction replayed on resume. The
+   * guest runs slower while any watchpoint is set (every access is checked).
    */
-  setWatchpoint(address: bigint, length: number, kind: WatchKind, on: boolean): void {
-    this.cpu.setWatchpoint(address, length, WATCH_KINDS.indexOf(kind), on);
+  setWatchpoint(address: bigint, length: number, kind: WatchKind, on: boolean, stopBeforeStores = false): void {
+    this.cpu.setWatchpoint(address, length, WATCH_KINDS.indexOf(kind), on, stopBeforeStores);
   }
 
   /** Arms (or cancels) a single step: the next run ends after one instruction, IRQ and FIQ held off. */

@@ -110,6 +110,25 @@ describe('vCPU debug support (breakpoints, watchpoints, single step)', () => {
     expect(x(vcpu, 4)).to.equal(1n);
   });
 
+  it('stops on a store to watched RAM with PC on it, and the replayed store writes back its base register once', () => {
+    const { vcpu, ram } = guestWith(`
+      ldr x1, =0x40100000
+      mov x3, #7
+      str x3, [x1], #8       // post-index: the base register moves after the store
+      mov x4, #1
+      hvc #0`);
+    vcpu.debug.setWatchpoint(0x4010_0000n, 8, 'write', true, true);
+    expect(vcpu.run(FOREVER_NS)).to.deep.equal({
+      kind: 'debug',
+      stop: { kind: 'watchpoint', pc: at(2), watch: 'write', dataAddress: 0x4010_0000n },
+    });
+    expect(x(vcpu, 1)).to.equal(0x4010_0000n);
+    expect(ram.bytes[0x10_0000]).to.equal(7); // made, as the instruction will make it again
+    vcpu.debug.setWatchpoint(0x4010_0000n, 8, 'write', false, true);
+    expect(vcpu.run(FOREVER_NS).kind).to.equal('hypercall');
+    expect([x(vcpu, 1), x(vcpu, 4)]).to.deep.equal([0x4010_0008n, 1n]);
+  });
+
   it('watches code the engine had translated before the watchpoint was set, and runs at full speed after', () => {
     const { vcpu } = guestWith(`
       ldr x1, =0x40100000
