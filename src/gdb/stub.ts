@@ -112,7 +112,7 @@ export class GdbStub implements GdbTarget, ConnectionOwner {
         if (action.kind === 'resume') {
           if (this.pendingExit) return this.pendingExit;
           this.points.apply();
-          if (action.pc !== undefined) this.vcpu.pc = Number(action.pc);
+          if (action.pc !== undefined) this.vcpu.writeRegister('PC', action.pc);
           this.vcpu.debug.setStep(action.step);
         }
         this.halted = false;

@@ -2,6 +2,7 @@
 // and gdb-multiarch in batch mode driving it, both real processes. A test gives the server's flags and gdb's
 // commands and gets both transcripts; a Linux guest is debugged the same way with its own machine flags.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { qemuVirtArgs, spawnQemu } from '../../src/testing/qemu.js';
 
@@ -56,7 +57,11 @@ export async function startArmvirt(args: string[]): Promise<Collected> {
 /** qemu-system-aarch64 -M virt with the same kernel and a gdb server on `socket`, the guest held (-S). */
 export async function startQemu(kernel: string, socket: string): Promise<Collected> {
   const run = new Collected(spawnQemu(qemuVirtArgs({ kernel, extra: ['-no-reboot', '-S', '-gdb', `unix:${socket},server=on,wait=off`] }), { stdio: ['ignore', 'pipe', 'pipe'] }));
-  await new Promise((resolve) => setTimeout(resolve, 300)); // QEMU prints nothing when it listens
+  // QEMU prints nothing when it listens: wait for its socket.
+  for (const limit = Date.now() + 15_000; !existsSync(socket); ) {
+    if (Date.now() > limit || run.child.exitCode !== null) throw new Error(`qemu-system-aarch64 did not listen on ${socket}: ${run.stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
   return run;
 }
 
@@ -76,7 +81,7 @@ export async function runGdb(elf: string, connect: string, commands: string[], o
   const limit = setTimeout(() => gdb.child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
   if (options.interruptAfter !== undefined) {
     await gdb.waitFor(options.interruptAfter);
-    await new Promise((resolve) => setTimeout(resolve, options.interruptDelayMs ?? 300));
+    await new Promise((resolve) => setTimeout(resolve, options.interruptDelayMs ?? 1000));
     gdb.child.kill('SIGINT');
   }
   const transcript = await gdb.done;
