@@ -100,8 +100,8 @@ Napi::Value Vcpu::SetBreakpoint(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// setWatchpoint(address, length, kind, on, stopBeforeStores): a run stops after an instruction that accessed
-// the range of guest physical addresses, or on a store into it (see Watchpoint).
+// setWatchpoint(address, length, kind, on): a run stops after an instruction that accessed the range of
+// guest physical addresses.
 Napi::Value Vcpu::SetWatchpoint(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   uint64_t address = 0, length = 0;
@@ -111,11 +111,9 @@ Napi::Value Vcpu::SetWatchpoint(const Napi::CallbackInfo& info) {
     Napi::RangeError::New(env, "setWatchpoint: empty range or unknown kind").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  Watchpoint wp{address, length, WatchKind(kind), info[4].ToBoolean().Value()};
+  Watchpoint wp{address, length, WatchKind(kind)};
   auto& list = debug_.watchpoints;
-  auto same = [&](const Watchpoint& w) {
-    return w.address == wp.address && w.length == wp.length && w.kind == wp.kind && w.stopBeforeStores == wp.stopBeforeStores;
-  };
+  auto same = [&](const Watchpoint& w) { return w.address == wp.address && w.length == wp.length && w.kind == wp.kind; };
   if (info[3].ToBoolean().Value()) {
     if (list.empty()) {
       uc_hook h;
@@ -153,7 +151,7 @@ Napi::Value Vcpu::SetStep(const Napi::CallbackInfo& info) {
   return info.Env().Undefined();
 }
 
-// lastDebugStop(): { kind, pc, dataAddress, watchKind } of the last Debug stop.
+// lastDebugStop(): { kind, pc, dataAddress, watchKind, accessPc, accessWrite } of the last Debug stop.
 Napi::Value Vcpu::LastDebugStop(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::Object out = Napi::Object::New(env);
@@ -161,6 +159,8 @@ Napi::Value Vcpu::LastDebugStop(const Napi::CallbackInfo& info) {
   out.Set("pc", Napi::BigInt::New(env, debug_.stopPc));
   out.Set("dataAddress", Napi::BigInt::New(env, debug_.stopDataAddress));
   out.Set("watchKind", int32_t(debug_.stopWatchKind));
+  out.Set("accessPc", Napi::BigInt::New(env, debug_.stopAccessPc));
+  out.Set("accessWrite", debug_.stopAccessWrite);
   return out;
 }
 
@@ -269,6 +269,8 @@ void Vcpu::StopForDebug(DebugStopKind kind, uint64_t pc) {
     kind = DebugStopKind::Watchpoint;
     debug_.stopDataAddress = debug_.watchHitAddress;
     debug_.stopWatchKind = debug_.watchHitKind;
+    debug_.stopAccessPc = debug_.watchHitPc;
+    debug_.stopAccessWrite = debug_.watchHitWrite;
     debug_.watchHit = false;
   }
   debug_.stopKind = kind;
@@ -302,9 +304,6 @@ void Vcpu::OnStepBlock(uint64_t address) {
   debug_.stepBlockSeen = true;
 }
 
-// While memory hooks exist the engine syncs PC before every load and store, and a stop requested here ends
-// the block right after this access with PC left as written (a code hook exists): the store's instruction
-// is replayed on resume, storing the same bytes again, with its base register not yet written back.
 void Vcpu::OnWatchAccess(bool isWrite, uint64_t address, int size) {
   for (const Watchpoint& w : debug_.watchpoints) {
     bool kindMatches = w.kind == WatchKind::Access || (w.kind == WatchKind::Write) == isWrite;
@@ -312,11 +311,8 @@ void Vcpu::OnWatchAccess(bool isWrite, uint64_t address, int size) {
     debug_.watchHit = true;
     debug_.watchHitAddress = std::max(address, w.address);  // inside the watched range, as gdb matches it
     debug_.watchHitKind = w.kind;
-    if (isWrite && w.stopBeforeStores) {
-      uint64_t pc = 0;
-      uc_reg_read(uc_, UC_ARM64_REG_PC, &pc);
-      StopForDebug(DebugStopKind::Watchpoint, pc);
-    }
+    debug_.watchHitWrite = isWrite;
+    uc_reg_read(uc_, UC_ARM64_REG_PC, &debug_.watchHitPc);
     return;
   }
 }

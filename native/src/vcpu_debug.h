@@ -22,21 +22,21 @@ struct Watchpoint {
   uint64_t address;  // guest physical: the engine's memory hooks see physical addresses
   uint64_t length;
   WatchKind kind;
-  // A store to this range stops before its instruction completes, PC on it, as QEMU and the hardware report
-  // watchpoints (gdb then steps over it). Only for RAM: the store is made and replayed on resume.
-  bool stopBeforeStores;
 };
 
 struct DebugState {
   std::map<uint64_t, uc_hook> breakpoints;  // by virtual address
 
-  // While any watchpoint is set: read and write hooks that note a hit, and a code hook that stops before the
-  // next instruction. A store to RAM stops in its hook instead (Watchpoint::stopBeforeStores).
+  // While any watchpoint is set: read and write hooks that note a hit and the accessing instruction (the
+  // engine syncs PC before each access while memory hooks exist), and a code hook that stops before the next
+  // instruction: a stop from a memory callback would replay part of the instruction, an exclusive store too.
   std::vector<Watchpoint> watchpoints;
   std::vector<uc_hook> watchHooks;
   bool watchHit = false;
   uint64_t watchHitAddress = 0;
   WatchKind watchHitKind = WatchKind::Write;
+  uint64_t watchHitPc = 0;
+  bool watchHitWrite = false;
 
   // A single step, armed until it completes: a code hook on the stepped instruction and the next address and
   // a block hook catch whatever instruction comes second, with the IRQ/FIQ lines held low meanwhile.
@@ -51,6 +51,8 @@ struct DebugState {
   uint64_t stopPc = 0;
   uint64_t stopDataAddress = 0;
   WatchKind stopWatchKind = WatchKind::Write;
+  uint64_t stopAccessPc = 0;  // the instruction that made the watched access
+  bool stopAccessWrite = false;
 
   // Real-time clock stopped while the debugger holds the guest, as QEMU's virtual clock stops when paused.
   bool clockHeld = false;

@@ -7,10 +7,13 @@ import type { NativeVcpu } from './native.js';
 export type WatchKind = 'write' | 'read' | 'access';
 const WATCH_KINDS: readonly WatchKind[] = ['write', 'read', 'access'];
 
-/** Why a run ended with a debug stop; `pc` is the next instruction to execute, `dataAddress` physical. */
+/**
+ * Why a run ended with a debug stop; `pc` is the next instruction to execute. A watchpoint names the
+ * physical address hit, the instruction that accessed it and whether that was a store.
+ */
 export type DebugStop =
   | { kind: 'breakpoint'; pc: bigint }
-  | { kind: 'watchpoint'; pc: bigint; watch: WatchKind; dataAddress: bigint }
+  | { kind: 'watchpoint'; pc: bigint; watch: WatchKind; dataAddress: bigint; accessPc: bigint; store: boolean }
   | { kind: 'step'; pc: bigint };
 
 const STOP_KINDS = [undefined, 'breakpoint', 'watchpoint', 'step'] as const;
@@ -25,12 +28,10 @@ export class VcpuDebug {
 
   /**
    * Stops the guest after an instruction that accessed the guest physical range [address, address + length)
-   * the way `kind` says. With `stopBeforeStores` (only for RAM) a store stops with PC on its instruction, as
-   * QEMU and the hardware report watchpoints: the store is made and the instruction replayed on resume. The
-   * guest runs slower while any watchpoint is set (every access is checked).
+   * the way `kind` says. The guest runs slower while any watchpoint is set (every access is checked).
    */
-  setWatchpoint(address: bigint, length: number, kind: WatchKind, on: boolean, stopBeforeStores = false): void {
-    this.cpu.setWatchpoint(address, length, WATCH_KINDS.indexOf(kind), on, stopBeforeStores);
+  setWatchpoint(address: bigint, length: number, kind: WatchKind, on: boolean): void {
+    this.cpu.setWatchpoint(address, length, WATCH_KINDS.indexOf(kind), on);
   }
 
   /** Arms (or cancels) a single step: the next run ends after one instruction, IRQ and FIQ held off. */
@@ -42,7 +43,9 @@ export class VcpuDebug {
   lastStop(): DebugStop {
     const s = this.cpu.lastDebugStop();
     const kind = STOP_KINDS[s.kind];
-    if (kind === 'watchpoint') return { kind, pc: s.pc, watch: WATCH_KINDS[s.watchKind]!, dataAddress: s.dataAddress };
+    if (kind === 'watchpoint') {
+      return { kind, pc: s.pc, watch: WATCH_KINDS[s.watchKind]!, dataAddress: s.dataAddress, accessPc: s.accessPc, store: s.accessWrite };
+    }
     if (kind === undefined) throw new Error('lastStop(): the last run did not end with a debug stop');
     return { kind, pc: s.pc };
   }

@@ -16,8 +16,6 @@ interface WatchPiece {
   pa: bigint;
   length: number;
   kind: WatchKind;
-  /** RAM: a store stops with PC on its instruction, as in QEMU (see VcpuDebug.setWatchpoint). */
-  ram: boolean;
 }
 
 const pieceKey = (p: WatchPiece) => `${p.pa}:${p.length}:${p.kind}`;
@@ -77,8 +75,8 @@ export class DebugPoints {
 
     const wanted = new Map([...this.watchpoints.values()].flat().map((p) => [pieceKey(p), p]));
     // Add before removing, so the engine's watch hooks are not torn down and rebuilt in between.
-    for (const [key, p] of wanted) if (!this.installedWatches.has(key)) this.vcpu.debug.setWatchpoint(p.pa, p.length, p.kind, true, p.ram);
-    for (const [key, p] of this.installedWatches) if (!wanted.has(key)) this.vcpu.debug.setWatchpoint(p.pa, p.length, p.kind, false, p.ram);
+    for (const [key, p] of wanted) if (!this.installedWatches.has(key)) this.vcpu.debug.setWatchpoint(p.pa, p.length, p.kind, true);
+    for (const [key, p] of this.installedWatches) if (!wanted.has(key)) this.vcpu.debug.setWatchpoint(p.pa, p.length, p.kind, false);
     this.installedWatches.clear();
     for (const [key, p] of wanted) this.installedWatches.set(key, p);
   }
@@ -102,7 +100,7 @@ export class DebugPoints {
       const t = this.memory.translate(va + BigInt(done));
       if ('fault' in t) return undefined;
       const size = Math.min(length - done, Number(t.size < 1n << 32n ? t.size : 1n << 32n));
-      pieces.push({ va: va + BigInt(done), pa: t.physical, length: size, kind, ram: this.memory.isRam(t.physical, size) });
+      pieces.push({ va: va + BigInt(done), pa: t.physical, length: size, kind });
       done += size;
     }
     return pieces;

@@ -13,6 +13,7 @@ import { GdbConnection, type ConnectionOwner } from './connection.js';
 import { DebugPoints } from './debug-points.js';
 import { GuestMemory } from './guest-memory.js';
 import { describeGdbListen, type GdbListenAddress } from './listen-address.js';
+import { rewindToStore } from './store-rewind.js';
 
 export interface GdbStubOptions {
   listen: GdbListenAddress;
@@ -222,6 +223,7 @@ export class GdbStub implements GdbTarget, ConnectionOwner {
     const trap = `T${hex2(SIGNAL.TRAP)}${THREAD}`;
     if (stop.kind === 'breakpoint') return `${trap}${this.points.breakpointKind(stop.pc)}:;`;
     if (stop.kind === 'watchpoint') {
+      rewindToStore(stop, this.vcpu, this.memory);
       const address = this.points.watchedAddress(stop.dataAddress) ?? stop.dataAddress;
       const name = { write: 'watch', read: 'rwatch', access: 'awatch' }[stop.watch];
       return `${trap}${name}:${address.toString(16)};`;

@@ -47,7 +47,7 @@ describe('AArch64 stage 1 translation for the debugger', () => {
     expect(translate(0x1_0000_0000n, regs, t.read)).to.have.property('fault').that.matches(/not mapped \(level 1/);
   });
 
-  it('refuses addresses outside both ranges, and a range whose walks TCR_EL1.EPD1 disables', () => {
+  it('refuses addresses outside both ranges, and those whose walk TCR_EL1.EPD1 disables', () => {
     const regs = { sctlr: MMU_ON, tcr: tcr({ t0sz: 25, t1sz: 25, epd1: true }), ttbr0: 0x4000_0000n, ttbr1: 0n };
     expect(translate(0x0000_8000_0000_0000n, regs, () => 0n)).to.have.property('fault').that.matches(/outside both translation ranges/);
     expect(translate(0xffff_ff80_0000_0000n, regs, () => 0n)).to.have.property('fault').that.matches(/EPD1/);
