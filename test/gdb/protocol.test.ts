@@ -10,6 +10,7 @@ import type { MemoryChardev } from '../../src/chardev/index.js';
 import { firmwarePath } from '../../src/firmware-path.js';
 import { encodePacket, RspReader } from '../../src/gdb/packets.js';
 import { GdbStub, type FinalExit } from '../../src/gdb/stub.js';
+import { writeLinuxImage } from '../support/linux-image.js';
 
 /** A symbol's address in a firmware ELF, as gdb would find it. */
 function symbol(elf: string, name: string): bigint {
@@ -96,13 +97,19 @@ describe('gdb remote protocol (packets against the server)', function () {
   const elf = firmwarePath('gdb_mmu');
   const logs: string[] = [];
 
-  beforeEach(async () => {
+  /** A machine running `kernel` with a gdb server, the guest held (-S) or running, and a raw gdb connected. */
+  async function start(waitForDebugger: boolean, kernel = elf): Promise<void> {
     dir = mkdtempSync(join(tmpdir(), 'armvirt-gdb-'));
     vm = new VirtMachine({ clock: 'deterministic', log: () => {} });
-    bootVirt(vm, { kernel: elf });
-    stub = await GdbStub.listen(vm, { listen: { kind: 'unix', path: join(dir, 'gdb.sock') }, waitForDebugger: true, log: (m) => logs.push(m) });
+    bootVirt(vm, { kernel: kernel === elf ? elf : writeLinuxImage(join(dir, 'Image'), kernel) });
+    stub = await GdbStub.listen(vm, { listen: { kind: 'unix', path: join(dir, 'gdb.sock') }, waitForDebugger, log: (m) => logs.push(m) });
     running = stub.run(Infinity);
+    if (!waitForDebugger) await new Promise((resolve) => setTimeout(resolve, 200));
     gdb = await RawGdb.open(join(dir, 'gdb.sock'));
+  }
+
+  beforeEach(async function () {
+    if (!this.currentTest?.title.includes('running guest')) await start(true);
   });
 
   afterEach(async () => {
@@ -204,6 +211,17 @@ describe('gdb remote protocol (packets against the server)', function () {
     expect(await gdb.request('D')).to.equal('OK');
     expect(await running).to.deep.equal({ kind: 'stopped', reason: 'guest powered off (PSCI SYSTEM_OFF)', exitCode: 0 });
     expect((vm.uart.chardev as MemoryChardev).output).to.contain('gdb_mmu: done');
+  });
+
+  it('holds a running guest when a debugger connects, as QEMU does', async () => {
+    await start(false, 'mov x1, #0\n spin: add x1, x1, #1\n b spin');
+    expect(await gdb.request('?')).to.equal('T05thread:1;');
+    const spinning = vm.vcpu.readRegister('x1');
+    expect(spinning > 0n).to.equal(true);
+    expect(await gdb.request('p1')).to.equal(Buffer.from(new BigUint64Array([spinning]).buffer).toString('hex'));
+    expect(await gdb.request('D')).to.equal('OK');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(vm.vcpu.readRegister('x1') > spinning).to.equal(true); // it runs on
   });
 
   it('asks again for a packet with a bad checksum, and turns a second debugger away', async () => {
