@@ -73,9 +73,12 @@ export interface GdbOptions {
   timeoutMs?: number;
 }
 
-/** gdb-multiarch -batch loading `elf`, connecting with `connect` (e.g. `target remote /tmp/gdb.sock`), then `commands`. */
-export async function runGdb(elf: string, connect: string, commands: string[], options: GdbOptions = {}): Promise<Transcript> {
-  const args = ['-batch', '-nx', '-ex', 'set pagination off', '-ex', 'set confirm off', '-ex', `file ${elf}`, '-ex', connect];
+/**
+ * gdb-multiarch -batch loading `elf` (none for a kernel known by its System.map: the target description says
+ * aarch64), connecting with `connect` (e.g. `target remote /tmp/gdb.sock`), then running `commands`.
+ */
+export async function runGdb(elf: string | undefined, connect: string, commands: string[], options: GdbOptions = {}): Promise<Transcript> {
+  const args = ['-batch', '-nx', '-ex', 'set pagination off', '-ex', 'set confirm off', ...(elf ? ['-ex', `file ${elf}`] : []), '-ex', connect];
   for (const command of commands) args.push('-ex', command);
   const gdb = new Collected(spawn('gdb-multiarch', args, { stdio: ['ignore', 'pipe', 'pipe'] }));
   const limit = setTimeout(() => gdb.child.kill('SIGKILL'), options.timeoutMs ?? 30_000);
