@@ -58,9 +58,8 @@ export class GdbStub implements GdbTarget, ConnectionOwner {
   halted: boolean;
   /** gdb resumed the guest and waits for a stop reply. */
   private waitingForStop = false;
-  /** The pause the loop will report came from gdb's Ctrl-C (else from a new connection or vAttach). */
-  private interrupted = false;
-  private attachPending = false;
+  /** Why the stub asked the loop to pause, until it halts (a pause asked for by then is stale). */
+  private pauseFor: 'interrupt' | 'connect' | 'attach' | undefined;
   private lastStop = `T${hex2(SIGNAL.TRAP)}${THREAD}`;
   /** A guest fault gdb was shown; continuing ends the run with it. */
   private pendingExit: FinalExit | undefined;
@@ -123,7 +122,10 @@ export class GdbStub implements GdbTarget, ConnectionOwner {
       if (exit.kind === 'debug') {
         this.halt(this.debugStopReply(exit.stop));
       } else if (exit.kind === 'paused') {
-        this.halt(this.interrupted ? `T${hex2(SIGNAL.INT)}${THREAD}` : undefined);
+        if (this.pauseFor === 'interrupt') this.halt(`T${hex2(SIGNAL.INT)}${THREAD}`);
+        else if (this.pauseFor === 'attach') this.halt(undefined, true);
+        else if (this.pauseFor === 'connect') this.halt(undefined);
+        // else: asked for before the guest stopped for another reason, and already answered
       } else {
         this.vcpu.debug.setStep(false);
         const signal = faultSignal(exit);
@@ -150,7 +152,6 @@ export class GdbStub implements GdbTarget, ConnectionOwner {
 
   resume(step: boolean, pc?: bigint): void {
     this.waitingForStop = true;
-    this.interrupted = false;
     this.onAction?.({ kind: 'resume', step, ...(pc !== undefined ? { pc } : {}) });
   }
 
@@ -171,25 +172,26 @@ export class GdbStub implements GdbTarget, ConnectionOwner {
       this.connection?.send(this.lastStop);
       return;
     }
-    this.attachPending = true;
-    this.loop.pause();
+    this.pause('attach');
   }
 
   // --- ConnectionOwner ---------------------------------------------------------------------------------
 
   interrupt(): void {
-    if (this.halted) return;
-    this.interrupted = true;
-    this.loop.pause();
+    if (!this.halted) this.pause('interrupt');
   }
 
   disconnected(connection: GdbConnection): void {
     if (connection !== this.connection) return;
     this.connection = undefined;
     this.waitingForStop = false;
-    // No one can remove the points now. A held guest stays held until a debugger continues it, as in QEMU.
+    // No one can remove the points now. A held guest stays held until a debugger continues it, as in QEMU;
+    // a running one runs on (between slices the vCPU is not running, so this is safe).
     this.points.clear();
-    if (!this.halted) this.points.apply();
+    if (!this.halted) {
+      this.points.apply();
+      this.vcpu.debug.setStep(false);
+    }
     if (this.halted) this.options.log('gdb disconnected; the guest stays stopped until a debugger continues it');
   }
 
@@ -204,18 +206,23 @@ export class GdbStub implements GdbTarget, ConnectionOwner {
     socket.setNoDelay?.(true);
     this.connection = new GdbConnection(socket, this);
     // gdb expects a stopped target when it connects, as QEMU stops the VM then.
-    if (!this.halted) this.loop.pause();
+    if (!this.halted) this.pause('connect');
   }
 
-  private halt(reply: string | undefined): void {
+  private pause(reason: 'interrupt' | 'connect' | 'attach'): void {
+    this.pauseFor = reason;
+    this.loop.pause();
+  }
+
+  /** Holds the guest; `reply` says why (gdb gets it if it waits), `attached` answers a vAttach with the last one. */
+  private halt(reply: string | undefined, attached = false): void {
     this.halted = true;
+    this.pauseFor = undefined;
     this.vcpu.debug.holdClock(true);
     if (reply !== undefined) this.lastStop = reply;
     if (reply !== undefined && this.waitingForStop) this.connection?.send(reply);
-    else if (this.attachPending) this.connection?.send(this.lastStop);
+    else if (attached) this.connection?.send(this.lastStop);
     this.waitingForStop = false;
-    this.attachPending = false;
-    this.interrupted = false;
     this.connection?.pump();
   }
 
