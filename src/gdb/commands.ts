@@ -6,6 +6,7 @@ import type { DebugPoints, PointType } from './debug-points.js';
 import type { GuestMemory } from './guest-memory.js';
 import { fromHex, parseHexNumber, toHex, unescapeBinary } from './packets.js';
 import { GDB_REGISTERS, readGeneralRegisters, writeGeneralRegisters } from './registers.js';
+import { stopPacket, threadId, type Session, type StopEvent } from './stop-reply.js';
 import { targetDescription } from './target-description.js';
 
 /** What the commands act on: the stub holding the guest (stub.ts). */
@@ -14,7 +15,7 @@ export interface GdbTarget {
   readonly memory: GuestMemory;
   readonly points: DebugPoints;
   /** The reply to `?`: why the guest is stopped. */
-  stopReply(): string;
+  stopReply(): StopEvent;
   /** Lets the guest run (or step one instruction) from `pc` if given; the stop reply follows when it stops. */
   resume(step: boolean, pc?: bigint): void;
   /** Removes every point and lets the guest run on without the debugger. */
@@ -33,11 +34,11 @@ const ERROR_INVALID = 'E22';
 const OK = 'OK';
 
 /** The reply to a packet, or undefined when the reply is a later stop reply (or there is none). */
-export function handleCommand(target: GdbTarget, packet: Buffer, session: { extended: boolean; noAck: boolean }): string | undefined {
+export function handleCommand(target: GdbTarget, packet: Buffer, session: Session): string | undefined {
   const text = packet.toString('latin1');
   switch (text[0]) {
     case '?':
-      return target.stopReply();
+      return stopPacket(target.stopReply(), session);
     case '!':
       session.extended = true;
       return OK;
@@ -155,9 +156,11 @@ function resume(target: GdbTarget, text: string): string | undefined {
   return undefined;
 }
 
-function query(target: GdbTarget, text: string, session: { noAck: boolean }): string {
+function query(target: GdbTarget, text: string, session: Session): string {
   if (text.startsWith('qSupported')) {
-    return `PacketSize=${PACKET_SIZE.toString(16)};qXfer:features:read+;swbreak+;hwbreak+;vContSupported+;QStartNoAckMode+`;
+    session.multiprocess = /[:;]multiprocess\+/.test(text);
+    const multiprocess = session.multiprocess ? ';multiprocess+' : '';
+    return `PacketSize=${PACKET_SIZE.toString(16)};qXfer:features:read+;swbreak+;hwbreak+;vContSupported+;QStartNoAckMode+${multiprocess}`;
   }
   if (text === 'QStartNoAckMode') {
     session.noAck = true;
@@ -165,9 +168,9 @@ function query(target: GdbTarget, text: string, session: { noAck: boolean }): st
   }
   if (text.startsWith('qXfer:features:read:')) return readFeatures(text.slice('qXfer:features:read:'.length));
   if (text === 'qAttached' || text.startsWith('qAttached:')) return '1'; // attached to a running machine: gdb detaches on quit
-  if (text === 'qfThreadInfo') return 'm1';
+  if (text === 'qfThreadInfo') return `m${threadId(session)}`;
   if (text === 'qsThreadInfo') return 'l';
-  if (text === 'qC') return 'QC1';
+  if (text === 'qC') return `QC${threadId(session)}`;
   if (text.startsWith('qThreadExtraInfo,')) return toHex(Buffer.from('CPU#0'));
   if (text === 'qOffsets') return 'Text=0;Data=0;Bss=0';
   if (text.startsWith('qSymbol')) return OK;

@@ -4,6 +4,7 @@
 import type { Socket } from 'node:net';
 import { handleCommand, type GdbTarget } from './commands.js';
 import { encodePacket, RspReader } from './packets.js';
+import { exitPacket, stopPacket, type Session, type StopEvent } from './stop-reply.js';
 
 /** What the connection needs from the stub that owns it. */
 export interface ConnectionOwner {
@@ -18,7 +19,7 @@ export interface ConnectionOwner {
 const ANSWERED_WHILE_RUNNING = /^(qSupported|QStartNoAckMode|vMustReplyEmpty|qXfer:features|qAttached|qfThreadInfo|qsThreadInfo|qC$|H|!|vCont\?|vAttach|vKill|k$|qTStatus|qSymbol)/;
 
 export class GdbConnection {
-  readonly session = { extended: false, noAck: false };
+  readonly session: Session = { extended: false, noAck: false, multiprocess: false };
   private readonly reader = new RspReader();
   private readonly pending: Buffer[] = [];
   private lastSent: Buffer | undefined;
@@ -41,6 +42,14 @@ export class GdbConnection {
     if (this.closed) return;
     this.lastSent = encodePacket(body);
     this.socket.write(this.lastSent);
+  }
+
+  sendStop(stop: StopEvent): void {
+    this.send(stopPacket(stop, this.session));
+  }
+
+  sendExit(exitCode: number): void {
+    this.send(exitPacket(exitCode, this.session));
   }
 
   /** Answers what was waiting for the guest to stop. */

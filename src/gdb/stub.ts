@@ -13,6 +13,7 @@ import { GdbConnection, type ConnectionOwner } from './connection.js';
 import { DebugPoints } from './debug-points.js';
 import { GuestMemory } from './guest-memory.js';
 import { describeGdbListen, type GdbListenAddress } from './listen-address.js';
+import { SIGNAL, type StopEvent } from './stop-reply.js';
 import { rewindToStore } from './store-rewind.js';
 
 export interface GdbStubOptions {
@@ -27,10 +28,7 @@ export type FinalExit = Exclude<ExitReason, { kind: 'debug' } | { kind: 'paused'
 
 type Action = { kind: 'resume'; step: boolean; pc?: bigint } | { kind: 'loop-stop' };
 
-const THREAD = 'thread:1;';
-/** gdb's signal numbers (include/gdb/signals.def). */
-const SIGNAL = { INT: 0x02, ILL: 0x04, TRAP: 0x05, ABRT: 0x06, BUS: 0x0a, SEGV: 0x0b } as const;
-const hex2 = (n: number) => n.toString(16).padStart(2, '0');
+const TRAP: StopEvent = { signal: SIGNAL.TRAP };
 
 /** The signal a guest fault is reported to gdb as; undefined for ends that are not faults. */
 function faultSignal(exit: FinalExit): number | undefined {
@@ -60,7 +58,7 @@ export class GdbStub implements GdbTarget, ConnectionOwner {
   private waitingForStop = false;
   /** Why the stub asked the loop to pause, until it halts (a pause asked for by then is stale). */
   private pauseFor: 'interrupt' | 'connect' | 'attach' | undefined;
-  private lastStop = `T${hex2(SIGNAL.TRAP)}${THREAD}`;
+  private lastStop: StopEvent = TRAP;
   /** A guest fault gdb was shown; continuing ends the run with it. */
   private pendingExit: FinalExit | undefined;
   private killed = false;
@@ -122,8 +120,8 @@ export class GdbStub implements GdbTarget, ConnectionOwner {
       if (exit.kind === 'debug') {
         this.halt(this.debugStopReply(exit.stop));
       } else if (exit.kind === 'paused') {
-        if (this.pauseFor === 'interrupt') this.halt(`T${hex2(SIGNAL.INT)}${THREAD}`);
-        else if (this.pauseFor === 'attach') this.halt(undefined, true);
+        if (this.pauseFor === 'interrupt') this.halt({ signal: SIGNAL.INT });
+        else if (this.pauseFor === 'attach') this.halt(TRAP, true);
         else if (this.pauseFor === 'connect') this.halt(undefined);
         // else: asked for before the guest stopped for another reason, and already answered
       } else {
@@ -131,14 +129,14 @@ export class GdbStub implements GdbTarget, ConnectionOwner {
         const signal = faultSignal(exit);
         if (signal === undefined || !this.waitingForStop) return exit;
         this.pendingExit = exit;
-        this.halt(`T${hex2(signal)}${THREAD}`);
+        this.halt({ signal });
       }
     }
   }
 
   /** Tells gdb the guest is gone (W and the exit code, unless gdb killed it) and stops listening. */
   async finish(exitCode: number): Promise<void> {
-    if (this.connection && !this.killed) this.connection.send(`W${hex2(exitCode & 0xff)}`);
+    if (this.connection && !this.killed) this.connection.sendExit(exitCode);
     await this.connection?.close();
     await new Promise<void>((resolve) => this.server.close(() => resolve()));
     if (this.options.listen.kind === 'unix') rmSync(this.options.listen.path, { force: true });
@@ -146,7 +144,7 @@ export class GdbStub implements GdbTarget, ConnectionOwner {
 
   // --- GdbTarget: what gdb's packets do ----------------------------------------------------------------
 
-  stopReply(): string {
+  stopReply(): StopEvent {
     return this.lastStop;
   }
 
@@ -167,12 +165,11 @@ export class GdbStub implements GdbTarget, ConnectionOwner {
     this.loop.stop('killed by the debugger', 0);
   }
 
+  /** vAttach: QEMU answers with a plain SIGTRAP stop. */
   attach(): void {
-    if (this.halted) {
-      this.connection?.send(this.lastStop);
-      return;
-    }
-    this.pause('attach');
+    if (!this.halted) return this.pause('attach');
+    this.lastStop = TRAP;
+    this.connection?.sendStop(TRAP);
   }
 
   // --- ConnectionOwner ---------------------------------------------------------------------------------
@@ -214,28 +211,26 @@ export class GdbStub implements GdbTarget, ConnectionOwner {
     this.loop.pause();
   }
 
-  /** Holds the guest; `reply` says why (gdb gets it if it waits), `attached` answers a vAttach with the last one. */
-  private halt(reply: string | undefined, attached = false): void {
+  /** Holds the guest; `reply` says why, and gdb gets it if it waits for it (after a resume or a vAttach). */
+  private halt(reply: StopEvent | undefined, attached = false): void {
     this.halted = true;
     this.pauseFor = undefined;
     this.vcpu.debug.holdClock(true);
     if (reply !== undefined) this.lastStop = reply;
-    if (reply !== undefined && this.waitingForStop) this.connection?.send(reply);
-    else if (attached) this.connection?.send(this.lastStop);
+    if (reply !== undefined && (this.waitingForStop || attached)) this.connection?.sendStop(reply);
     this.waitingForStop = false;
     this.connection?.pump();
   }
 
-  private debugStopReply(stop: DebugStop): string {
-    const trap = `T${hex2(SIGNAL.TRAP)}${THREAD}`;
-    if (stop.kind === 'breakpoint') return `${trap}${this.points.breakpointKind(stop.pc)}:;`;
+  private debugStopReply(stop: DebugStop): StopEvent {
+    if (stop.kind === 'breakpoint') return { ...TRAP, reason: `${this.points.breakpointKind(stop.pc)}:;` };
     if (stop.kind === 'watchpoint') {
       rewindToStore(stop, this.vcpu, this.memory);
       const address = this.points.watchedAddress(stop.dataAddress) ?? stop.dataAddress;
       const name = { write: 'watch', read: 'rwatch', access: 'awatch' }[stop.watch];
-      return `${trap}${name}:${address.toString(16)};`;
+      return { ...TRAP, reason: `${name}:${address.toString(16)};` };
     }
-    return trap;
+    return TRAP;
   }
 
   private nextAction(): Promise<Action> {

@@ -63,12 +63,12 @@ describe('gdb-multiarch against the gdb server', function () {
     expect(gdb.stdout).to.match(/^Breakpoint 2, puts \(s=s@entry=0x[0-9a-f]+ "virt_timer: start\\n"\)/m);
     expect(gdb.stdout).to.match(/^0x[0-9a-f]+:\s+"virt_timer: start\\n"$/m);
     expect(gdb.stdout).to.match(/^Hardware watchpoint 3: ticks\n\nOld value = 0\nNew value = 1$/m);
-    expect(gdb.stdout).to.contain('[Inferior 1 (Remote target) detached]');
+    expect(gdb.stdout).to.contain('[Inferior 1 (process 1) detached]');
     expect(run.stdout).to.equal('Timer: start\ncntfrq ok\ntimer irq 27 x3 ok\nvirt_timer: done\n');
     expect(run.status, run.stderr).to.equal(0);
   });
 
-  it('gdb_mmu at high virtual addresses over extended-remote: watch, write, Ctrl-C a spinning guest, continue to power-off', async () => {
+  it('gdb_mmu at high virtual addresses over extended-remote: watch, write, Ctrl-C a spinning guest, detach and attach, power-off', async () => {
     const socket = join(dir, 'gdb.sock');
     const elf = firmwarePath('gdb_mmu');
     const armvirt = await startArmvirt(['-kernel', elf, '-gdb', `unix:${socket}`]);
@@ -96,6 +96,10 @@ describe('gdb-multiarch against the gdb server', function () {
         'continue',
         'p hold',
         'p spins > 0',
+        // extended-remote keeps gdb connected after a detach: the guest spins on until gdb attaches again
+        'detach',
+        'attach 1',
+        'p spins > 0',
         'set var hold = 0',
         'continue',
       ],
@@ -105,13 +109,15 @@ describe('gdb-multiarch against the gdb server', function () {
     expect(gdb.stdout).to.match(/^Breakpoint 1, main \(dtb=\d+\) at tests\/gdb_mmu\.c:\d+$/m);
     const [pc, ...rest] = values(gdb);
     expect(pc).to.match(/^0xffffff80400[0-9a-f]{5}$/);
-    expect(rest).to.deep.equal(['0x1', '10', '1', '1']);
+    expect(rest).to.deep.equal(['0x1', '10', '1', '1', '1']);
     expect(gdb.stdout).to.match(/<message>:\s+"hello from the high half\\n"$/m);
     expect(gdb.stderr).to.contain('Cannot access memory at address 0x80000000');
     expect(gdb.stdout).to.match(/^Hardware watchpoint 2: counter\n\nOld value = 0\nNew value = 10\nmain \(dtb=<optimized out>\) at tests\/gdb_mmu\.c:\d+$/m);
     expect(gdb.stdout).to.match(/^Breakpoint 3, report \(what=.*"counter ", value=30\)/m);
     expect(gdb.stdout).to.match(/^Program received signal SIGINT, Interrupt\.$/m);
-    expect(gdb.stdout).to.contain('[Inferior 1 (Remote target) exited normally]');
+    // What QEMU prints too when it is attached again after a Ctrl-C.
+    expect(gdb.stdout).to.match(/^\[Inferior 1 \(process 1\) detached\]\n\nProgram stopped\.\n(0x[0-9a-f]+ in )?main \(dtb=<optimized out>\) at tests\/gdb_mmu\.c:\d+$/m);
+    expect(gdb.stdout).to.contain('[Inferior 1 (process 1) exited normally]');
     expect(run.stdout).to.equal('gdb_mmu: start\nrunning in the high half\ncounter 0x1234\nJello from the high half\ngdb_mmu: done\n');
     expect(run.status, run.stderr).to.equal(0);
   });
@@ -136,7 +142,7 @@ describe('gdb-multiarch against the gdb server', function () {
     const qemu = await session((socket) => startQemu(elf, socket), 'qemu');
     expect(armvirt.text).to.equal(qemu.text);
     expect(armvirt.text).to.match(/^#1  0xffffff80400[0-9a-f]{5} in main /m);
-    expect(armvirt.exit).to.contain('[Inferior 1 (Remote target) exited normally]');
+    expect(armvirt.exit).to.contain('[Inferior 1 (process 1) exited normally]');
     expect(armvirt.run.stdout).to.equal(qemu.run.stdout);
   });
 
@@ -147,14 +153,14 @@ describe('gdb-multiarch against the gdb server', function () {
     expect(armvirt.stderr).to.contain(`waiting for gdb on localhost:${port} before starting the guest (-S)`);
     const gdb = await runGdb(elf, `target remote localhost:${port}`, ['break main', 'continue', 'kill']);
     const run = await armvirt.done;
-    expect(gdb.stdout).to.match(/^Breakpoint 1, main /m).and.contain('[Inferior 1 (Remote target) killed]');
+    expect(gdb.stdout).to.match(/^Breakpoint 1, main /m).and.contain('[Inferior 1 (process 1) killed]');
     expect(run.stderr).to.contain('armvirt: killed by the debugger, exit code 0');
     expect(run.status).to.equal(0);
 
     const other = await freePort();
     const explicit = await startArmvirt(['-kernel', elf, '-gdb', `tcp:127.0.0.1:${other}`]);
     const toEnd = await runGdb(elf, `target remote 127.0.0.1:${other}`, ['continue']);
-    expect(toEnd.stdout).to.contain('[Inferior 1 (Remote target) exited normally]');
+    expect(toEnd.stdout).to.contain('[Inferior 1 (process 1) exited normally]');
     expect((await explicit.done).stdout).to.contain('virt_timer: done');
   });
 

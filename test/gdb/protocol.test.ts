@@ -122,10 +122,15 @@ describe('gdb remote protocol (packets against the server)', function () {
   });
 
   it('describes the target as QEMU does and answers the queries gdb starts with', async () => {
-    expect(await gdb.request('qSupported:multiprocess+;swbreak+;hwbreak+;xmlRegisters=i386')).to.equal(
+    expect(await gdb.request('qSupported:swbreak+;hwbreak+;xmlRegisters=i386')).to.equal(
       'PacketSize=4000;qXfer:features:read+;swbreak+;hwbreak+;vContSupported+;QStartNoAckMode+',
     );
     expect(await gdb.request('?')).to.equal('T05thread:1;');
+    // With gdb's multiprocess extension, as QEMU takes it, the thread is p1.1 of process 1.
+    expect(await gdb.request('qSupported:multiprocess+;swbreak+')).to.match(/;multiprocess\+$/);
+    expect(await gdb.request('?')).to.equal('T05thread:p1.1;');
+    expect(await gdb.request('qC')).to.equal('QCp1.1');
+    expect(await gdb.request('qSupported:swbreak+')).to.not.contain('multiprocess');
     expect(await gdb.request('qAttached')).to.equal('1');
     expect(await gdb.request('qfThreadInfo')).to.equal('m1');
     expect(await gdb.request('vCont?')).to.equal('vCont;c;C;s;S');
