@@ -34,7 +34,9 @@ const TRAP: StopEvent = { signal: SIGNAL.TRAP };
 function faultSignal(exit: FinalExit): number | undefined {
   switch (exit.kind) {
     case 'exception':
-      return /abort/.test(exit.name) ? SIGNAL.SEGV : exit.name === 'BRK' ? SIGNAL.TRAP : SIGNAL.ILL;
+      if (/abort/.test(exit.name)) return SIGNAL.SEGV;
+      if (/alignment/.test(exit.name)) return SIGNAL.BUS;
+      return exit.name === 'BRK' ? SIGNAL.TRAP : SIGNAL.ILL;
     case 'hypercall':
       return SIGNAL.ILL;
     case 'unmapped-access':
