@@ -47,6 +47,17 @@ describe('AArch64 stage 1 translation for the debugger', () => {
     expect(translate(0x1_0000_0000n, regs, t.read)).to.have.property('fault').that.matches(/not mapped \(level 1/);
   });
 
+  it("walks four levels for a Linux kernel's 48-bit TTBR1 address (4K granule, level 0 first)", () => {
+    // 0xffff800080001234: L0[256] L1[2] L2[0] L3[1]
+    const t = new Tables()
+      .set(0x4000_0000n, 256n, 0x4000_1000n | TABLE)
+      .set(0x4000_1000n, 2n, 0x4000_2000n | TABLE)
+      .set(0x4000_2000n, 0n, 0x4000_3000n | TABLE)
+      .set(0x4000_3000n, 1n, 0x4321_0000n | PAGE);
+    const regs = { sctlr: MMU_ON, tcr: tcr({ t0sz: 16, t1sz: 16 }), ttbr0: 0n, ttbr1: 0x4000_0000n };
+    expect(translate(0xffff_8000_8000_1234n, regs, t.read)).to.deep.equal({ physical: 0x4321_0234n, size: 0xdccn });
+  });
+
   it('refuses addresses outside both ranges, and those whose walk TCR_EL1.EPD1 disables', () => {
     const regs = { sctlr: MMU_ON, tcr: tcr({ t0sz: 25, t1sz: 25, epd1: true }), ttbr0: 0x4000_0000n, ttbr1: 0n };
     expect(translate(0x0000_8000_0000_0000n, regs, () => 0n)).to.have.property('fault').that.matches(/outside both translation ranges/);
