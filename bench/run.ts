@@ -67,6 +67,24 @@ async function mips() {
   };
 }
 
+/**
+ * (g) what breakpoints cost before they are hit: guest MIPS with 10 breakpoints set in code the loop never
+ * runs, over MIPS with none. Runs alternate none, ten, ten, none, so drift in the host's speed cancels out.
+ */
+async function breakpointOverhead() {
+  const iterations = 60_000_000;
+  const withBreakpoints = (b: FoundationBoard) => {
+    for (let i = 0; i < 10; i++) b.vcpu.debug.setBreakpoint(BigInt(0x4000_1000 + 4 * i), true);
+  };
+  const ratios: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const none = await timeLoop('spin', iterations, 'realtime');
+    const ten = (await timeLoop('spin', iterations, 'realtime', withBreakpoints)) + (await timeLoop('spin', iterations, 'realtime', withBreakpoints));
+    ratios.push((none + (await timeLoop('spin', iterations, 'realtime'))) / ten); // the same work: MIPS ratio = inverse time ratio
+  }
+  return median(ratios);
+}
+
 /** (b) ns per trapped MMIO read through the memory API to a device handler, and (c) device-pointer vs RAM loads. */
 async function mmio() {
   const n = 2_000_000;
@@ -164,6 +182,7 @@ function startup() {
 async function main() {
   const json = process.argv.includes('--json');
   const m = await mips();
+  const breakpoints = await breakpointOverhead();
   const io = await mmio();
   const start = startup();
   const boot = await firmwareBoot(RUNS, median);
@@ -183,6 +202,7 @@ async function main() {
     vfio_fast_vs_slow_ratio: vfio.vfio_fast_vs_slow_ratio,
     vfio_irq_per_s_resample: vfio.vfio_irq_per_s_resample,
     vfio_irq_per_s_eventfd: vfio.vfio_irq_per_s_eventfd,
+    gdb_breakpoint_overhead_ratio: breakpoints,
   };
   if (json) {
     process.stdout.write(`${JSON.stringify(results)}\n`);
@@ -201,6 +221,7 @@ async function main() {
     ['vfio ID read, slow path (x-no-mmap) / fast path', `${results.vfio_fast_vs_slow_ratio.toFixed(0)} (${vfio.vfio_slow_read_ns.toFixed(0)} / ${vfio.vfio_fast_read_ns.toFixed(2)} ns)`, '(report)'],
     ['vfio level IRQs per second, resample path', results.vfio_irq_per_s_resample.toFixed(0), '>= 200000'],
     ['vfio level IRQs per second, user-side eventfd path', results.vfio_irq_per_s_eventfd.toFixed(0), '(report)'],
+    ['guest MIPS with 10 breakpoints set elsewhere / none', results.gdb_breakpoint_overhead_ratio.toFixed(3), '>= 0.95'],
   ];
   process.stdout.write(`armvirt benchmarks: medians of ${RUNS} runs (rerun: npm run bench, or npm run bench -- --json)\n`);
   for (const [what, value, goal] of rows) process.stdout.write(`  ${what.padEnd(52)} ${value.padEnd(34)} goal ${goal}\n`);

@@ -13,12 +13,16 @@ import { provideUnicorn, UNICORN_RECORD } from './lib/unicorn.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
 
-/** Debian packages: dtc (tests check every DTB), the guest cross toolchain, qemu for comparisons, the addon's build. */
+/**
+ * Debian packages: dtc (tests check every DTB), the guest cross toolchain, qemu for comparisons, gdb-multiarch
+ * (the debugger the gdbstub tests drive), the addon's build.
+ */
 const DEBIAN_PACKAGES = [
   'device-tree-compiler',
   'binutils-aarch64-linux-gnu',
   'gcc-aarch64-linux-gnu',
   'qemu-system-arm',
+  'gdb-multiarch',
   'make',
   'g++',
   'python3',

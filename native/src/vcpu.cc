@@ -40,8 +40,7 @@ bool ToU64(Napi::Env env, Napi::Value v, uint64_t* out, const char* what) {
 }  // namespace
 
 Napi::Function Vcpu::Init(Napi::Env env) {
-  return DefineClass(env, "Vcpu",
-                     {
+  std::vector<Napi::ClassPropertyDescriptor<Vcpu>> methods = {
                          InstanceMethod("setHandlers", &Vcpu::SetHandlers),
                          InstanceMethod("mapPointer", &Vcpu::MapPointer),
                          InstanceMethod("mapMmio", &Vcpu::MapMmio),
@@ -67,7 +66,9 @@ Napi::Function Vcpu::Init(Napi::Env env) {
                          InstanceMethod("instructionCount", &Vcpu::InstructionCount),
                          InstanceMethod("advanceClock", &Vcpu::AdvanceClock),
                          InstanceMethod("close", &Vcpu::Close),
-                     });
+  };
+  AddDebugMethods(methods);
+  return DefineClass(env, "Vcpu", methods);
 }
 
 // new Vcpu({ model, deterministic, nsPerInstruction })
@@ -120,7 +121,7 @@ uint64_t Vcpu::ReadCpReg(uint32_t op0, uint32_t op1, uint32_t crn, uint32_t crm,
 
 uint64_t Vcpu::VirtualNs() const {
   if (deterministic_) return uint64_t(double(icount_) * nsPerInstruction_) + skippedNs_;
-  return MonotonicNs() - realtimeOriginNs_;
+  return (debug_.clockHeld ? debug_.clockHeldAtNs : MonotonicNs()) - realtimeOriginNs_;
 }
 
 // setHandlers(mmioRead, mmioWrite, sysreg, exception, args: Uint32Array(8))
@@ -207,7 +208,7 @@ Napi::Value Vcpu::SetIrqLine(const Napi::CallbackInfo& info) {
   uint64_t next = info[1].ToBoolean().Value() ? (hcr_ | bit) : (hcr_ & ~bit);
   if (next != hcr_) {
     hcr_ = next;
-    WriteCpReg(3, 4, 1, 1, 0, hcr_);
+    WriteCpReg(3, 4, 1, 1, 0, EffectiveHcr());
   }
   return info.Env().Undefined();
 }
@@ -260,7 +261,9 @@ Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
     return Napi::Number::New(env, int32_t(StopCause::Deadline));
   }
 
+  BeginDebugRun(pc);
   uc_err err = uc_emu_start(uc_, pc, kNoUntilAddress, 0, 0);
+  EndDebugRun();
 
   if (!deterministic_) timer_->Disarm();
   running_ = false;
@@ -269,7 +272,7 @@ Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
   if (err != UC_ERR_OK) {
     lastError_ = err;
     cause_ = StopCause::Error;
-  } else if (stopRequested_.exchange(false)) {
+  } else if (cause_ != StopCause::Debug && stopRequested_.exchange(false)) {
     cause_ = StopCause::Requested;
   }  // else the block hook set Deadline, the exception hook Exception, or WFI left Idle
   return Napi::Number::New(env, int32_t(cause_));

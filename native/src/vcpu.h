@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "deadline_timer.h"
+#include "vcpu_debug.h"
 #include "vcpu_hooks.h"
 
 namespace armvirt {
@@ -33,6 +34,7 @@ enum class StopCause : int32_t {
   Exception = 2,  // a synchronous exception Unicorn reported but did not deliver (SVC/HVC/SMC/UDF/...)
   Error = 3,      // uc_emu_start failed (unmapped fetch, ...)
   Requested = 4,  // requestStop() from JS between or during runs
+  Debug = 5,      // a breakpoint, watchpoint or single step (vcpu_debug.cc)
 };
 
 // What a trapped system register does. Mirrored in src/cpu/sysregs.ts.
@@ -64,7 +66,13 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   uint64_t MmioRead(uint32_t regionId, uint64_t offset, unsigned size);
   void MmioWrite(uint32_t regionId, uint64_t offset, unsigned size, uint64_t value);
   bool OnSysreg(uc_arm64_reg rt, const uc_arm64_cp_reg* cp, bool isRead);
-  void OnBlock(uint32_t size);
+  void OnBlock(uint64_t address, uint32_t size);
+  // Debugger hooks (vcpu_debug.cc)
+  void OnBreakpoint(uint64_t address);
+  void OnStepCode(uint64_t address);
+  void OnStepBlock(uint64_t address);
+  void OnWatchAccess(bool isWrite, uint64_t address, int size);
+  void OnWatchNext(uint64_t address);
   void OnInterrupt(uint32_t intno);
   void StopAtException();
 
@@ -79,6 +87,23 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   uc_engine* uc() const { return uc_; }
 
  private:
+  // Debugger support (vcpu_debug.cc)
+  static void AddDebugMethods(std::vector<Napi::ClassPropertyDescriptor<Vcpu>>& methods);
+  Napi::Value SetBreakpoint(const Napi::CallbackInfo& info);
+  Napi::Value SetWatchpoint(const Napi::CallbackInfo& info);
+  Napi::Value SetStep(const Napi::CallbackInfo& info);
+  Napi::Value LastDebugStop(const Napi::CallbackInfo& info);
+  Napi::Value ReadVector(const Napi::CallbackInfo& info);
+  Napi::Value WriteVector(const Napi::CallbackInfo& info);
+  Napi::Value HoldClock(const Napi::CallbackInfo& info);
+  void BeginDebugRun(uint64_t pc);
+  void EndDebugRun();
+  void StopForDebug(DebugStopKind kind, uint64_t pc);
+  void EndStep();
+  void RemoveHooks(std::vector<uc_hook>& hooks);
+  void RetranslateAll();
+  uint64_t EffectiveHcr() const;
+
   // JS API
   Napi::Value SetHandlers(const Napi::CallbackInfo& info);
   Napi::Value MapPointer(const Napi::CallbackInfo& info);
@@ -167,6 +192,8 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   bool recursiveException_ = false;  // the last undelivered exception was taken at its own vector
   uc_context* context_ = nullptr;  // scratch for reading the syndrome
   long syndromeOffset_ = -1;  // byte offset of env->exception.syndrome inside a uc_context blob
+
+  DebugState debug_;
 };
 
 }  // namespace armvirt

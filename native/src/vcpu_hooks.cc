@@ -25,7 +25,7 @@ uint32_t OnSysregHook(uc_engine* uc, uc_arm64_reg rt, const uc_arm64_cp_reg* cp,
 }
 
 void OnBlockHook(uc_engine* uc, uint64_t address, uint32_t size, void* user) {
-  static_cast<Vcpu*>(user)->OnBlock(size);
+  static_cast<Vcpu*>(user)->OnBlock(address, size);
 }
 
 void OnInterruptHook(uc_engine* uc, uint32_t intno, void* user) { static_cast<Vcpu*>(user)->OnInterrupt(intno); }
@@ -128,9 +128,11 @@ bool Vcpu::OnSysreg(uc_arm64_reg rt, const uc_arm64_cp_reg* cp, bool isRead) {
   return true;
 }
 
-void Vcpu::OnBlock(uint32_t size) {
+void Vcpu::OnBlock(uint64_t address, uint32_t size) {
   if (icount_ >= icountDeadline_.load(std::memory_order_relaxed)) {
     if (!exceptionStopPending_) cause_ = StopCause::Deadline;  // else: see StopAtException
+    // The engine puts PC back at the block only while no code hook exists; a breakpoint is one.
+    uc_reg_write(uc_, UC_ARM64_REG_PC, &address);
     uc_emu_stop(uc_);  // the block is not executed; it is counted when the next run starts with it
     return;
   }

@@ -12,6 +12,7 @@ import type { MachineConfig } from '../vmm/config.js';
 import { EXIT_GUEST_FAULT, EXIT_INTERRUPTED, EXIT_TIMEOUT, EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
 import type { Machine } from '../vmm/machine.js';
 import type { VfioBackend } from '../vfio/host.js';
+import { GdbStub } from '../gdb/stub.js';
 
 export const MACHINE_TYPES: Record<MachineConfig['machine'], string> = {
   virt: "QEMU's ARM virt memory map: GICv2, generic timer, PL011, PL031, PSCI, platform bus (default)",
@@ -108,10 +109,16 @@ export async function runMachine(machine: Machine, config: MachineConfig, report
   process.on('SIGINT', onSigint);
   const { virtualSeconds, hostSeconds } = config.timeout;
   const hostTimer = hostSeconds === undefined ? undefined : setTimeout(() => machine.loop.stop(`timed out after ${hostSeconds} s of host time`, EXIT_TIMEOUT), hostSeconds * 1e3);
+  let gdb: GdbStub | undefined;
+  let code = EXIT_VMM_ERROR;
   try {
-    const exit = await machine.run({ untilNs: virtualSeconds === undefined ? Infinity : virtualSeconds * 1e9 });
-    return exitCode(exit, config, report);
+    if (config.gdb) gdb = await GdbStub.listen(machine, { ...config.gdb, log: report });
+    const untilNs = virtualSeconds === undefined ? Infinity : virtualSeconds * 1e9;
+    const exit = gdb ? await gdb.run(untilNs) : await machine.run({ untilNs });
+    code = exitCode(exit, config, report);
+    return code;
   } finally {
+    await gdb?.finish(code);
     clearTimeout(hostTimer);
     process.off('SIGINT', onSigint);
     machine.close();
@@ -142,6 +149,10 @@ function exitCode(exit: ExitReason, config: MachineConfig, report: (message: str
       return EXIT_GUEST_FAULT;
     case 'error':
       report(`VMM error: ${exit.message}`);
+      return EXIT_VMM_ERROR;
+    case 'debug':
+    case 'paused':
+      report(`VMM error: the guest stopped for a debugger (${exit.kind}) with none attached`);
       return EXIT_VMM_ERROR;
   }
 }

@@ -9,6 +9,7 @@ import { checkJson, JsonCheckError, parseJsonText, type JsonSchema } from '../co
 import { parseSize } from '../qom/number-text.js';
 import type { PassthroughPolicy } from '../qom/sys-bus-device.js';
 import { VIRT_MEMMAP } from '../../machines/virt/memory-map.js';
+import { parseGdbListen, type GdbListenAddress } from '../gdb/listen-address.js';
 
 export const MACHINES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'machines');
 export const CONFIG_SCHEMA_PATH = join(MACHINES_DIR, 'machine-config.schema.json');
@@ -42,6 +43,8 @@ export interface RawConfig {
   platformBus?: { size?: string; nodeName?: 'platform' | 'platform-bus' };
   vfioHost?: string;
   passthroughPolicy?: PassthroughPolicy;
+  gdb?: string;
+  waitForDebugger?: boolean;
 }
 
 export interface RawDevice {
@@ -72,6 +75,8 @@ export interface MachineConfig {
   /** `linux`, or `fake:` and the absolute path of a host description. */
   vfioHost?: string;
   passthroughPolicy?: PassthroughPolicy;
+  /** The gdb server (-s, -gdb) and whether the guest waits for it (-S). */
+  gdb?: { listen: GdbListenAddress; waitForDebugger: boolean };
 }
 
 /** A config or command line that cannot be used: every problem, one per line, each naming where it is. */
@@ -123,6 +128,7 @@ export function absolutePaths(raw: RawConfig, baseDir: string): RawConfig {
   for (const key of ['kernel', 'initrd', 'dtb'] as const) if (out[key] !== undefined) out[key] = resolve(baseDir, out[key]!);
   if (out.serial?.startsWith('file:')) out.serial = `file:${resolve(baseDir, out.serial.slice('file:'.length))}`;
   if (out.vfioHost?.startsWith('fake:')) out.vfioHost = `fake:${resolve(baseDir, out.vfioHost.slice('fake:'.length))}`;
+  if (out.gdb?.startsWith('unix:')) out.gdb = `unix:${resolve(baseDir, out.gdb.slice('unix:'.length))}`;
   return out;
 }
 
@@ -174,6 +180,7 @@ export function resolveConfig(raw: RawConfig, source: string, flagOf: (key: keyo
     platformBus: { sizeBytes: bytes(raw.platformBus?.size, 'platformBus', '.size'), nodeName: raw.platformBus?.nodeName },
     vfioHost: raw.vfioHost,
     passthroughPolicy: raw.passthroughPolicy,
+    gdb: gdbServer(raw, where, problems),
   };
   if (config.memoryBytes !== undefined && config.memoryBytes % PAGE_SIZE !== 0) {
     problems.push(`${where('memory')}: '${raw.memory}' is not a whole number of 4K pages`);
@@ -197,6 +204,19 @@ export function resolveConfig(raw: RawConfig, source: string, flagOf: (key: keyo
   }
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+function gdbServer(raw: RawConfig, where: (key: keyof RawConfig) => string, problems: string[]): MachineConfig['gdb'] {
+  if (raw.gdb === undefined) {
+    if (raw.waitForDebugger) problems.push(`${where('waitForDebugger')}: nothing would ever start the guest: add a gdb server (-s or -gdb)`);
+    return undefined;
+  }
+  const listen = parseGdbListen(raw.gdb);
+  if ('error' in listen) {
+    problems.push(`${where('gdb')}: '${raw.gdb}' is not valid: ${listen.error}`);
+    return undefined;
+  }
+  return { listen, waitForDebugger: raw.waitForDebugger ?? false };
 }
 
 /** {"type": "pl031", "id": "rtc1", "x": 1} as the -device text `pl031,id=rtc1,x=1` (commas in values doubled). */
