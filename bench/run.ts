@@ -148,7 +148,7 @@ function regionSwitch() {
   const fast = MemoryRegion.ramDevice('bench mmap', new HostMemory(0x1000));
   device.addSubregion(0, fast, 1);
   board.system.addSubregion(0x0a10_0000, device);
-  board.vcpu.run(0); // lays the shadow regions, as a running guest has them
+  board.vcpu.run(0); // a vCPU that has run, as a device switching regions finds it
   const n = 2000;
   const us = repeat(RUNS, () => {
     const t0 = performance.now();

@@ -8,6 +8,7 @@
 #include "trap.h"
 
 #define SGI_TEST 1
+#define RAM_START 0x40000000UL
 
 static volatile u64 seen_esr, seen_elr, seen_from, seen_spsr;
 static volatile int syncs;
@@ -91,6 +92,10 @@ void handle_sync(struct trap_frame *f, u64 from)
         for (int i = 1; i < 8; i++) f->x[i] *= 2;
         return; /* ELR is the instruction after the SVC already */
     }
+    if (f->elr < RAM_START) {
+        f->elr = f->x[30]; /* a call to an address outside RAM: back to its caller */
+        return;
+    }
     f->elr += 4; /* BRK, UDF, a trapped instruction: carry on after it */
 }
 
@@ -153,6 +158,19 @@ static void el1_faults(void)
     puts(seen_elr == here ? "el1 udf #0x56: esr " : "el1 udf ELR FAIL: esr ");
     put_hex(seen_esr);
     puts("\n");
+}
+
+/* Fetches QEMU's bus cannot answer abort; a device's registers are fetched like memory. */
+static void calls_outside_ram(void)
+{
+    ((void (*)(void))0x0b000000UL)();
+    puts("call to unmapped 0xb000000: esr ");
+    put_hex(seen_esr);
+    puts(seen_elr == 0x0b000000UL ? " at the target\n" : " ELR FAIL\n");
+    ((void (*)(void))0x09000000UL)();
+    puts("call to the PL011's data register: esr ");
+    put_hex(seen_esr);
+    puts(seen_elr == 0x09000000UL ? " at the target\n" : " ELR FAIL\n");
 }
 
 static void el0_faults(void)
@@ -218,6 +236,7 @@ int main(unsigned long dtb)
     puts("virt_exceptions: start\n");
     use_trap_vectors();
     el1_faults();
+    calls_outside_ram();
     el0_faults();
     irq_interplay();
     puts("virt_exceptions: done\n");

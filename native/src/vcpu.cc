@@ -14,6 +14,8 @@ constexpr uint64_t kHcrVi = 1ull << 7;  // HCR_EL2.VI: virtual IRQ pending
 // Never equal to a PC (AArch64 PCs are 4-byte aligned), so uc_emu_start never stops on it.
 constexpr uint64_t kNoUntilAddress = 1;
 
+bool IsFetchError(uc_err err) { return err == UC_ERR_FETCH_UNMAPPED || err == UC_ERR_FETCH_PROT; }
+
 bool ToU64(Napi::Env env, Napi::Value v, uint64_t* out, const char* what) {
   if (v.IsBigInt()) {
     bool lossless = true;
@@ -241,7 +243,6 @@ Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   double deadline = info[0].As<Napi::Number>().DoubleValue();
-  SealShadows();
   uint64_t pc = 0;
   uc_reg_read(uc_, UC_ARM64_REG_PC, &pc);
 
@@ -249,7 +250,7 @@ Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
   jsFailed_ = false;
   running_ = true;
   cause_ = StopCause::Idle;  // what an uc_emu_start that returns OK by itself means: WFI
-  exceptionStopPending_ = false;
+  fetchAbortDelivered_ = fetchFaultStop_ = false;
   if (stopRequested_.exchange(false)) {
     running_ = false;
     return Napi::Number::New(env, int32_t(StopCause::Requested));
@@ -263,13 +264,21 @@ Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
 
   BeginDebugRun(pc);
   uc_err err = uc_emu_start(uc_, pc, kNoUntilAddress, 0, 0);
+  // A fetch fault ends the engine's run even when it was delivered to the guest: carry on at the vector.
+  while (IsFetchError(err) && fetchAbortDelivered_ && !jsFailed_ && cause_ == StopCause::Idle) {
+    fetchAbortDelivered_ = false;
+    uc_reg_read(uc_, UC_ARM64_REG_PC, &pc);
+    err = uc_emu_start(uc_, pc, kNoUntilAddress, 0, 0);
+  }
   EndDebugRun();
 
   if (!deterministic_) timer_->Disarm();
   running_ = false;
-  exceptionStopPending_ = false;
   if (jsFailed_) return env.Undefined();  // the JS exception is pending: the caller sees it thrown
-  if (err != UC_ERR_OK) {
+  if (IsFetchError(err) && (fetchFaultStop_ || fetchAbortDelivered_)) {
+    // Not delivered (no vector table to take it), or delivered and then stopped at a deadline.
+    if (fetchFaultStop_) cause_ = StopCause::Exception;
+  } else if (err != UC_ERR_OK) {
     lastError_ = err;
     cause_ = StopCause::Error;
   } else if (cause_ != StopCause::Debug && stopRequested_.exchange(false)) {

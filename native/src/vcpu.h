@@ -74,6 +74,8 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   void OnWatchAccess(bool isWrite, uint64_t address, int size);
   void OnWatchNext(uint64_t address);
   void OnInterrupt(uint32_t intno);
+  void OnBadFetch();
+  bool LayShadow(uint64_t address);
   void StopAtException();
 
   // Synchronous exception entry to EL1 (vcpu_exceptions.cc)
@@ -138,9 +140,7 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   void ReadExceptionSyndrome();
   bool MapRange(Napi::Env env, uint64_t addr, uint64_t size, Mapping mapping, void* ptr);
   bool UnmapRange(Napi::Env env, uint64_t addr, uint64_t size);
-  void FillShadow(uint64_t start, uint64_t end);
-  void MapShadowPiece(uint64_t start, uint64_t end);
-  void SealShadows();
+
   bool CarveShadow(Napi::Env env, uint64_t start, uint64_t end);
   bool Check(Napi::Env env, uc_err err, const std::string& what);
   void WriteCpReg(uint32_t op0, uint32_t op1, uint32_t crn, uint32_t crm, uint32_t op2, uint64_t value);
@@ -150,7 +150,6 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   uc_engine* uc_ = nullptr;
   std::map<uint64_t, Mapping> mappings_;  // by guest physical base; user and shadow regions
   std::vector<uc_hook> hooks_;
-  bool sealed_ = false;  // shadows laid (first run)
 
   // JS callbacks, valid while run() is on the stack (and outside for host accesses)
   Napi::FunctionReference mmioRead_, mmioWrite_, sysregHandler_, exceptionHandler_;
@@ -174,7 +173,6 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   uint64_t realtimeOriginNs_ = 0;
   std::unique_ptr<DeadlineTimer> timer_;
   std::atomic<bool> stopRequested_{false};
-  bool exceptionStopPending_ = false;
   StopCause cause_ = StopCause::Deadline;
 
   // Interrupt lines and the last exception
@@ -190,6 +188,8 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   bool strictHypercalls_ = false;
   uint64_t deliveredExceptions_ = 0;
   bool recursiveException_ = false;  // the last undelivered exception was taken at its own vector
+  bool fetchAbortDelivered_ = false;  // the engine stopped at a fetch fault delivered to the guest: resume
+  bool fetchFaultStop_ = false;       // the engine stopped at a fetch fault the guest cannot take
   uc_context* context_ = nullptr;  // scratch for reading the syndrome
   long syndromeOffset_ = -1;  // byte offset of env->exception.syndrome inside a uc_context blob
 

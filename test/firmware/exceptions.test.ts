@@ -21,6 +21,8 @@ describe('synchronous exceptions delivered to the guest, compared with QEMU', fu
       expect(output).to.equal(qemuOutput('virt_exceptions'));
       expect(output.split('\n')).to.include.members([
         'el1 svc #0x12: esr 0x56000012 from 0x200',
+        'call to unmapped 0xb000000: esr 0x86000010 at the target',
+        "call to the PL011's data register: esr 0x2000000 at the target",
         'el0 svc #7 (x0 = 100, x1..x7 = 1..7): x0 7128 x1 2 x7 14, then svc #0x1234: 2152675110 from 0x400',
         'el0 brk #0x42: esr 0xf2000042 from 0x400 at +0x0',
         'svc inside irq: esr 0x56000077 from 0x200 with I masked, ELR_EL1 now the SVC\'s',
