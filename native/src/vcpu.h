@@ -1,7 +1,6 @@
-// One AArch64 vCPU on Debian's Unicorn 2.0.1, with the set-up and workarounds that build needs
-// (shared/design/UNICORN-FACTS.md): EL1 in non-secure AArch64 state, IRQ/FIQ lines through HCR_EL2.VI/VF,
-// gap-filling shadow regions, native system-register filtering, and deadline stops that never come from a
-// memory callback.
+// One AArch64 vCPU on Unicorn 2.1, with the set-up the engine needs (docs/engine.md): EL1 in non-secure
+// AArch64 state, IRQ/FIQ lines through HCR_EL2.VI/VF, synchronous exceptions delivered to EL1, lazily laid
+// shadows for unmapped space, native system-register filtering, and stops that only come between blocks.
 #pragma once
 
 #include <napi.h>
@@ -27,7 +26,7 @@ inline uint64_t BigIntToU64(Napi::Value v) {
   return v.As<Napi::BigInt>().Uint64Value(&lossless);
 }
 
-// Why run() returned. Mirrored in src/cpu/stop-reason.ts.
+// Why run() returned. Mirrored by the Cause enum in src/cpu/vcpu.ts.
 enum class StopCause : int32_t {
   Deadline = 0,   // the instruction-count or host-time deadline was reached
   Idle = 1,       // the guest executed WFI/WFE
@@ -37,7 +36,7 @@ enum class StopCause : int32_t {
   Debug = 5,      // a breakpoint, watchpoint or single step (vcpu_debug.cc)
 };
 
-// What a trapped system register does. Mirrored in src/cpu/sysregs.ts.
+// What a trapped system register does. Mirrored by the SysregAction enum in src/cpu/vcpu.ts.
 enum class SysregAction : uint8_t {
   PassThrough = 0,  // let Unicorn execute it
   CallJs = 1,       // the VMM's handler gives the value / takes the write

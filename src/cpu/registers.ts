@@ -11,7 +11,7 @@ export interface SysregEncoding {
 }
 
 /**
- * System registers by name (Arm ARM encodings). Unicorn 2.0.1 has no SPSR_EL1 id, for one. Only registers
+ * System registers by name (Arm ARM encodings). Unicorn has no SPSR_EL1 id, for one. Only registers
  * with storage or a read function belong here: a CP_REG read of one without (CurrentEL) aborts the engine.
  */
 export const SYSTEM_REGISTERS: Readonly<Record<string, SysregEncoding>> = {

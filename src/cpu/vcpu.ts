@@ -1,6 +1,6 @@
 // The typed vCPU: an AArch64 Cortex-A72 at EL1 on Unicorn (native/), with RAM and device pointers mapped
 // without copies, MMIO calling TS handlers, IRQ/FIQ input lines, trapped system registers and run() that
-// says why it stopped. Read shared/design/UNICORN-FACTS.md for the engine behaviour this relies on.
+// says why it stopped. docs/engine.md has the engine behaviour this relies on.
 import { native, type NativeVcpu } from './native.js';
 import { HostMemory } from './host-memory.js';
 import { resolveRegister, sysregKey, type SysregEncoding } from './registers.js';

@@ -50,6 +50,18 @@ describe('the engine, as armvirt relies on it (native/probes)', function () {
     );
   });
 
+  it('ignores timer register writes and counts on the host clock: the generic timer is modelled by the VMM', () => {
+    expect(probe('generic_timer')).to.equal(
+      'CNTV_CTL_EL0 after writing 1: 0\nCNTVCT_EL0 across 20 ms of host time and one instruction: advances with the host clock\n',
+    );
+  });
+
+  it('splits 64-bit MMIO accesses and shows the block start as PC in an MMIO callback: devices see 32-bit halves, and PCs are "near"', () => {
+    expect(probe('mmio_accesses')).to.equal(
+      'a 64-bit load from MMIO reaches the callback as: 2 accesses of 4 and 4 bytes\nPC inside an MMIO callback: the start of the block\n',
+    );
+  });
+
   it('does not check alignment for SCTLR_EL1.A', () => {
     expect(probe('alignment_check')).to.equal('unaligned load with SCTLR_EL1.A set: completes\n');
   });
