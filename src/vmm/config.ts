@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkJson, JsonCheckError, parseJsonText, type JsonSchema } from '../config/json-schema.js';
+import { checkJson, JsonCheckError, loadSchemaFile, type JsonSchema } from '../config/json-schema.js';
+import { parseJsonText } from '../config/json-text.js';
 import { parseSize } from '../qom/number-text.js';
 import type { PassthroughPolicy } from '../qom/sys-bus-device.js';
 import { VIRT_MEMMAP } from '../../machines/virt/memory-map.js';
@@ -81,7 +82,7 @@ export class ConfigError extends Error {
 
 let schema: JsonSchema | undefined;
 export function configSchema(): JsonSchema {
-  schema ??= JSON.parse(readFileSync(CONFIG_SCHEMA_PATH, 'utf8')) as JsonSchema;
+  schema ??= loadSchemaFile(CONFIG_SCHEMA_PATH);
   return schema;
 }
 

@@ -5,7 +5,8 @@
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkJson, JsonCheckError, parseJsonText, type JsonSchema } from '../../config/json-schema.js';
+import { checkJson, JsonCheckError, loadSchemaFile, type JsonSchema } from '../../config/json-schema.js';
+import { parseJsonText } from '../../config/json-text.js';
 import { encodeDtValue, jsonNumber, type DtValueJson } from './dt-values.js';
 
 export const HOST_SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'machines', 'hosts', 'vfio-host.schema.json');
@@ -65,7 +66,7 @@ interface HostJson {
 let hostSchema: JsonSchema | undefined;
 
 function schema(): JsonSchema {
-  hostSchema ??= JSON.parse(readFileSync(HOST_SCHEMA_PATH, 'utf8')) as JsonSchema;
+  hostSchema ??= loadSchemaFile(HOST_SCHEMA_PATH);
   return hostSchema;
 }
 
