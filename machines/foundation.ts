@@ -4,6 +4,7 @@
 import type { VcpuOptions } from '../src/cpu/vcpu.js';
 import { SYSTEM_REGISTERS } from '../src/cpu/registers.js';
 import { readElf } from '../src/loader/elf.js';
+import { ramLimit } from '../src/loader/input-file.js';
 import { loadElfIntoRam } from '../src/loader/load.js';
 import { Machine } from '../src/vmm/machine.js';
 import { HARNESS_BASE, type HarnessDevice } from '../devices/test-harness.js';
@@ -27,7 +28,7 @@ export class FoundationBoard extends Machine {
 
   /** Loads an ELF into RAM and points the vCPU at its entry (x0 = 0: no DTB on this board). */
   loadFirmware(path: string): void {
-    const image = readElf(path);
+    const image = readElf(path, ramLimit(this.ram.size));
     loadElfIntoRam(image, this.ram, FOUNDATION_RAM_BASE, `'${path}'`);
     this.vcpu.pc = image.entry;
     this.vcpu.writeRegister('x0', 0);

@@ -72,7 +72,7 @@ describe('virt boot', () => {
     const junk = join(dir, 'junk');
     writeFileSync(junk, 'not a kernel');
     expect(() => bootVirt(vm, { kernel: junk })).to.throw(`kernel '${junk}' is neither an AArch64 ELF nor a Linux arm64 Image`);
-    expect(() => bootVirt(vm, { kernel: join(dir, 'missing') })).to.throw(`cannot read kernel '${join(dir, 'missing')}': ENOENT`);
+    expect(() => bootVirt(vm, { kernel: join(dir, 'missing') })).to.throw(`cannot read kernel '${join(dir, 'missing')}': no such file`);
     vm.close();
   });
 });

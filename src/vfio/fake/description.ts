@@ -2,14 +2,16 @@
 // IOMMU groups, MMIO regions, IRQs, host device tree nodes and behaviour models. Loaded from JSON checked
 // against machines/hosts/vfio-host.schema.json, then against the rules a schema cannot express (unique
 // names, resolvable phandles); every message names the file and the JSON path at fault.
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkJson, JsonCheckError, loadSchemaFile, type JsonSchema } from '../../config/json-schema.js';
 import { parseJsonText } from '../../config/json-text.js';
+import { InputFileError, readInputFile } from '../../loader/input-file.js';
 import { encodeDtValue, jsonNumber, type DtValueJson } from './dt-values.js';
 
 export const HOST_SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'machines', 'hosts', 'vfio-host.schema.json');
+
+const DESCRIPTION_FILE_LIMIT = { maxBytes: 16 * 2 ** 20, what: 'the 16 MiB a host description may have' };
 
 export type IrqTrigger = 'level' | 'edge';
 
@@ -74,9 +76,10 @@ function schema(): JsonSchema {
 export function loadHostDescription(path: string): HostDescription {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readInputFile(path, DESCRIPTION_FILE_LIMIT).toString('utf8');
   } catch (e) {
-    throw new JsonCheckError([`${path}: cannot read the host description: ${(e as Error).message}`]);
+    if (e instanceof InputFileError) throw new JsonCheckError([`${path}: cannot read the host description: ${e.reason}`]);
+    throw e;
   }
   return parseHostDescription(parseJsonText(text, path), path);
 }
