@@ -88,7 +88,7 @@ function place(vm: VirtMachine, bytes: Uint8Array, address: number, what: string
   if (offset < 0 || offset + bytes.length > vm.ram.size) {
     throw new Error(`${what} (${bytes.length} bytes at 0x${address.toString(16)}) does not fit in RAM: give the machine more memory`);
   }
-  vm.ram.bytes.set(bytes, offset);
+  vm.ram.write(offset, bytes);
 }
 
 function loadKernel(vm: VirtMachine, bytes: Uint8Array, path: string): { entry: number; start: number; end: number } {

@@ -67,7 +67,7 @@ export function buildMachine(config: MachineConfig, options: BuildOptions): Buil
       layout = bootVirt(vm, { kernel: requireKernel(config), initrd: config.initrd, bootargs: config.append, dtb: config.dtb, warn: options.log });
     }
     const dtb = () => {
-      if (layout) return vm.ram.bytes.slice(layout.dtb.start - VIRT_MEMMAP.ram.base, layout.dtb.end - VIRT_MEMMAP.ram.base);
+      if (layout) return vm.ram.read(layout.dtb.start - VIRT_MEMMAP.ram.base, layout.dtb.end - layout.dtb.start);
       if (config.dtb) return readUserDtb(config.dtb);
       return buildVirtDtb(vm, { bootargs: config.append, warn: options.log });
     };

@@ -50,7 +50,7 @@ describe('virt boot', () => {
     expect(layout.initrd).to.deep.equal({ start: 0x4040_0000, end: 0x4040_0000 + 5000 });
     expect(layout.dtb.start).to.equal(0x4000_0000);
     expect(vm.vcpu.readRegister('x0')).to.equal(0x4000_0000n);
-    const tree = parseDtb(vm.ram.bytes.subarray(0, layout.dtb.end - layout.dtb.start));
+    const tree = parseDtb(vm.ram.read(0, layout.dtb.end - layout.dtb.start));
     const chosen = findNode(tree, '/chosen')!;
     expect(getString(chosen, 'bootargs')).to.equal('console=ttyAMA0 quiet');
     expect([...chosen.properties.keys()]).to.include.members(['linux,initrd-start', 'linux,initrd-end']);
