@@ -18,7 +18,11 @@ export class FileChardev extends ChardevBase {
 
   write(bytes: Uint8Array): void {
     if (this.fd === undefined) return;
-    for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done);
+    try {
+      for (let done = 0; done < bytes.length; ) done += writeSync(this.fd, bytes, done);
+    } catch (error) {
+      throw new Error(`cannot write to '${this.path}': ${(error as Error).message}`, { cause: error });
+    }
   }
 
   override close(): void {

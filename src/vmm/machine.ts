@@ -59,7 +59,7 @@ export class Machine {
     this.machine = defaultRegistry.create('container');
     this.root.addChild('machine', this.machine);
 
-    const psci = new Psci({ powerOff: (reason, status) => this.loop.stop(reason, status), reset: (reason) => this.loop.stop(reason, EXIT_GUEST_RESET) });
+    const psci = new Psci({ powerOff: (reason, argument) => this.loop.stop(reason, this.powerOffExitCode(argument)), reset: (reason) => this.loop.stop(reason, EXIT_GUEST_RESET) });
     this.vcpu.onHypercall((cpu, call) => psci.handle(cpu, call));
   }
 
@@ -71,6 +71,14 @@ export class Machine {
     device.realize();
     mmioAt.forEach((address, n) => this.system.addSubregion(address, device.mmio(n)));
     return device;
+  }
+
+  /**
+   * The process exit code of a guest that powered off: 0, as on QEMU, whatever the guest passed (a guest
+   * does not choose the VMM's exit code). The foundation test board is the one exception.
+   */
+  protected powerOffExitCode(_argument: number): number {
+    return 0;
   }
 
   run(options: { untilNs?: number } = {}): Promise<ExitReason> {
