@@ -4,7 +4,7 @@
 import type { VcpuOptions } from '../src/cpu/vcpu.js';
 import { SYSTEM_REGISTERS } from '../src/cpu/registers.js';
 import { readElf } from '../src/loader/elf.js';
-import { ramLimit } from '../src/loader/input-file.js';
+import { ramLimit } from '../src/files/input-file.js';
 import { loadElfIntoRam } from '../src/loader/load.js';
 import { Machine } from '../src/vmm/machine.js';
 import { HARNESS_BASE, type HarnessDevice } from '../devices/test-harness.js';

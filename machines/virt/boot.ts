@@ -4,7 +4,7 @@
 // at EL1h with interrupts masked and the MMU off.
 import { readDtb } from '../../src/fdt/fdt-reader.js';
 import { parseElf } from '../../src/loader/elf.js';
-import { InputFileError, ramLimit, readInputFile, type InputLimit } from '../../src/loader/input-file.js';
+import { InputFileError, ramLimit, readInputFile, type InputLimit } from '../../src/files/input-file.js';
 import { loadElfIntoRam } from '../../src/loader/load.js';
 import { buildVirtDtb } from './virt-fdt.js';
 import { VIRT_MEMMAP } from './memory-map.js';

@@ -74,9 +74,9 @@ function describe(error: ErrorObject, at: (string | number)[], root: unknown): P
   const schema = error.schema as never;
   const parent = (error.parentSchema ?? {}) as Record<string, unknown>;
   const params = error.params as Record<string, unknown>;
+  // A propertyNames check: the key's own error says what is wrong with it; the summary repeats it.
+  if (error.keyword === 'propertyNames') return [];
   if (error.propertyName !== undefined) {
-    // A propertyNames check: the key itself is at fault (the summary error repeats it).
-    if (error.keyword === 'propertyNames') return [];
     const reason = error.keyword === 'pattern' && typeof parent.description === 'string' ? parent.description : error.message;
     return [{ at: [...at, error.propertyName], text: `${where}: key ${show(error.propertyName)} is not valid: ${reason}` }];
   }

@@ -1,5 +1,5 @@
 // Loads an AArch64 ELF64 executable's PT_LOAD segments into guest physical memory (firmware images).
-import { InputFileError, readInputFile, type InputLimit } from './input-file.js';
+import { InputFileError, readInputFile, type InputLimit } from '../files/input-file.js';
 
 export interface ElfSegment {
   physicalAddress: number;

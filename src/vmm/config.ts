@@ -6,7 +6,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkJson, JsonCheckError, loadSchemaFile, type JsonSchema } from '../config/json-schema.js';
 import { parseJsonText } from '../config/json-text.js';
-import { InputFileError, readInputFile } from '../loader/input-file.js';
+import { InputFileError, readInputFile } from '../files/input-file.js';
 import { parseSize } from '../qom/number-text.js';
 import type { PassthroughPolicy } from '../qom/sys-bus-device.js';
 import { VIRT_MEMMAP } from '../../machines/virt/memory-map.js';

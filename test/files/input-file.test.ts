@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { formatBytes, InputFileError, ramLimit, readInputFile } from '../../src/loader/input-file.js';
+import { formatBytes, InputFileError, ramLimit, readInputFile } from '../../src/files/input-file.js';
 
 const LIMIT = { maxBytes: 1024, what: 'the 1 KiB a test file may have' };
 
