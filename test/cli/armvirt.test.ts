@@ -116,6 +116,8 @@ describe('armvirt launcher', function () {
       [['-kernel', join(dir, 'nonexistent')], `armvirt: cannot read kernel '${join(dir, 'nonexistent')}': no such file\n`],
       [['-kernel', notAKernel], `armvirt: kernel '${notAKernel}' is neither an AArch64 ELF nor a Linux arm64 Image (no ELF magic, no "ARM\\x64" at offset 56)\n`],
       [['-M', 'foundation'], 'armvirt: the command line: nothing to run: give a kernel (-kernel FILE, or "kernel" in the machine config)\n'],
+      [['--info', 'constructor'], "armvirt: --info 'constructor' is not one of qtree, mtree, mtree-f, irq, vfio\n"],
+      [['dumpdtb', '-o', join(dir, 'no-dir', 'x.dtb')], `armvirt: cannot write the DTB to '${join(dir, 'no-dir', 'x.dtb')}': ENOENT: no such file or directory\n`],
       [['-kernel', firmwarePath('virt_boot'), '-dtb', notAKernel], `armvirt: DTB '${notAKernel}' is not a valid flattened device tree: not a DTB: bad magic 0x68656c6c (expected 0xd00dfeed)\n`],
     ] as const) {
       const r = armvirt(...args);
