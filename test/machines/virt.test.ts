@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { VirtMachine } from '../../machines/virt/virt-machine.js';
 import { buildVirtDtb } from '../../machines/virt/virt-fdt.js';
 import { printDts } from '../../src/fdt/dts-printer.js';
+import { resolveConfig } from '../../src/vmm/config.js';
 import { qemuVirtArgs, runQemu } from '../../src/testing/qemu.js';
 import type { MemoryChardev } from '../../src/chardev/index.js';
 import { assemble } from '../support/assemble.js';
@@ -71,6 +72,19 @@ describe('virt machine', () => {
       expect([5, 6, 7].map((n) => vm.vcpu.readRegister(`x${n}`))).to.deep.equal([0x11111111n, 0x22222222n, 0x33333333n]);
       expect([...vm.ram.read(4 * GiB - 4, 8)]).to.deep.equal([0x11, 0x11, 0x11, 0x11, 0x22, 0x22, 0x22, 0x22]);
       expect([...vm.ram.read(6 * GiB - 4, 4)]).to.deep.equal([0x33, 0x33, 0x33, 0x33]);
+    } finally {
+      vm.close();
+    }
+  });
+
+  it('runs a guest with the most RAM a config may ask for (255G; more is refused up front by the config)', async function () {
+    this.timeout(30_000);
+    const largest = resolveConfig({ memory: '255G' }, 'vm.json');
+    const vm = new VirtMachine({ ramSize: largest.memoryBytes, clock: 'deterministic', log: () => {} });
+    try {
+      vm.ram.write(0, assemble(POWER_OFF));
+      vm.vcpu.pc = 0x4000_0000;
+      expect(await vm.run()).to.deep.include({ kind: 'stopped', exitCode: 0 });
     } finally {
       vm.close();
     }
