@@ -46,7 +46,12 @@ export function hasPrecompiledValidator(schema: JsonSchema): boolean {
 function precompiledValidator(schemaPath: string, text: string): QuickCheck | undefined {
   const file = `${VALIDATORS_DIR}${basename(schemaPath).replace(/\.json$/, '.cjs')}`;
   if (!existsSync(file)) return undefined;
-  const validator = require(file) as QuickCheck & { schemaSha256?: string };
+  let validator: QuickCheck & { schemaSha256?: string };
+  try {
+    validator = require(file) as typeof validator;
+  } catch {
+    return undefined; // a broken build file: compile instead (setup makes it again)
+  }
   return validator.schemaSha256 === createHash('sha256').update(text).digest('hex') ? validator : undefined;
 }
 

@@ -33,19 +33,19 @@ export function describeSchemaErrors(view: SchemaView, errors: readonly ErrorObj
 const ALTERNATIVES = new Set(['oneOf', 'anyOf']);
 
 function collect(view: SchemaView, errors: readonly ErrorObject[], root: unknown, base: (string | number)[]): Problem[] {
-  const located = errors.map((error) => ({ error, at: [...base, ...instanceSegments(root, base, error.instancePath)] }));
-  // ajv emits an alternatives error after its alternatives' errors: the last one at or above a path covers it.
+  const located = errors.map((error, index) => ({ error, index, at: [...base, ...instanceSegments(root, base, error.instancePath)] }));
+  // ajv emits an alternatives error after its alternatives' errors: it covers the earlier errors at or below
+  // its path, and the outermost such error (the last) speaks for all of them.
   const covering: typeof located = [];
+  const coverOf = (item: (typeof located)[number]) => covering.find((c) => item.index < c.index && isWithin(item.at, c.at));
   for (let i = located.length - 1; i >= 0; i--) {
     const item = located[i]!;
-    if (covering.some((c) => isWithin(item.at, c.at))) continue;
-    if (ALTERNATIVES.has(item.error.keyword)) covering.push(item);
+    if (ALTERNATIVES.has(item.error.keyword) && !coverOf(item)) covering.push(item);
   }
   const problems: Problem[] = [];
   for (const item of located) {
-    const cover = covering.find((c) => isWithin(item.at, c.at));
-    if (cover === item) problems.push(...explainAlternatives(view, item.error, root, item.at));
-    else if (!cover) problems.push(...describe(item.error, item.at, root));
+    if (covering.includes(item)) problems.push(...explainAlternatives(view, item.error, root, item.at));
+    else if (!coverOf(item)) problems.push(...describe(item.error, item.at, root));
   }
   return problems;
 }
