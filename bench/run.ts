@@ -123,7 +123,7 @@ async function irqRoundTrip() {
     b irq_handler`;
   return medianOf(RUNS, async () => {
     const board = new FoundationBoard({ clock: 'realtime' });
-    board.ram.bytes.set(assemble(source));
+    board.ram.write(0, assemble(source));
     board.vcpu.pc = 0x4000_0000;
     board.vcpu.writeRegister('x25', count);
     const t0 = performance.now();

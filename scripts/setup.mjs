@@ -8,6 +8,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSchemaValidators } from './lib/schema-validators.mjs';
 import { provideUnicorn, UNICORN_RECORD } from './lib/unicorn.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -110,5 +111,6 @@ function ensureFirmware() {
 ensureDebianPackages();
 provideUnicorn({ fail, say });
 ensureNodeModules();
+await ensureSchemaValidators(root, say);
 ensureNativeAddon();
 ensureFirmware();

@@ -2,10 +2,11 @@
 // QEMU-style flags, or both (flags win). Raw JSON is checked against machines/machine-config.schema.json (the
 // schema editors use), then resolved: sizes to bytes, paths to absolute ones (relative to the config file's
 // folder, or to the working directory for flags), device objects to -device option strings.
-import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkJson, JsonCheckError, parseJsonText, type JsonSchema } from '../config/json-schema.js';
+import { checkJson, JsonCheckError, loadSchemaFile, type JsonSchema } from '../config/json-schema.js';
+import { parseJsonText } from '../config/json-text.js';
+import { InputFileError, readInputFile } from '../files/input-file.js';
 import { parseSize } from '../qom/number-text.js';
 import type { PassthroughPolicy } from '../qom/sys-bus-device.js';
 import { VIRT_MEMMAP } from '../../machines/virt/memory-map.js';
@@ -17,6 +18,8 @@ export const CONFIG_SCHEMA_PATH = join(MACHINES_DIR, 'machine-config.schema.json
 export const DEFAULT_CONFIG_PATH = join(MACHINES_DIR, 'virt-demo.json');
 
 const PAGE_SIZE = 0x1000;
+/** A machine config is a few hundred bytes; this bounds what a mistaken path (a disk image, a log) costs. */
+const CONFIG_FILE_LIMIT = { maxBytes: 16 * 2 ** 20, what: 'the 16 MiB a machine config may have' };
 /** The platform bus window may grow up to RAM (QEMU's is a fixed 32 MiB). */
 const MAX_PLATFORM_BUS_BYTES = VIRT_MEMMAP.ram.base - VIRT_MEMMAP.platformBus.base;
 /** RAM starts at 1 GiB and the guest's physical space ends at 256 GiB (as QEMU virt without highmem RAM). */
@@ -89,7 +92,7 @@ export class ConfigError extends Error {
 
 let schema: JsonSchema | undefined;
 export function configSchema(): JsonSchema {
-  schema ??= JSON.parse(readFileSync(CONFIG_SCHEMA_PATH, 'utf8')) as JsonSchema;
+  schema ??= loadSchemaFile(CONFIG_SCHEMA_PATH);
   return schema;
 }
 
@@ -107,10 +110,10 @@ export function checkRawConfig(value: unknown, source: string): RawConfig {
 export function loadConfigFile(path: string): { raw: RawConfig; baseDir: string } {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readInputFile(path, CONFIG_FILE_LIMIT).toString('utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError([`${path}: cannot read the machine config: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`]);
+    if (e instanceof InputFileError) throw new ConfigError([`${path}: cannot read the machine config: ${e.reason}`]);
+    throw e;
   }
   let value: unknown;
   try {
