@@ -1,6 +1,7 @@
 // The typed vCPU: an AArch64 Cortex-A72 at EL1 on Unicorn (native/), with RAM and device pointers mapped
 // without copies, MMIO calling TS handlers, IRQ/FIQ input lines, trapped system registers and run() that
 // says why it stopped. Read shared/design/UNICORN-FACTS.md for the engine behaviour this relies on.
+import type { GuestErrorReporter } from '../core/guest-errors.js';
 import { native, type NativeVcpu } from './native.js';
 import { HostMemory } from './host-memory.js';
 import { resolveRegister, sysregKey, type SysregEncoding } from './registers.js';
@@ -93,6 +94,8 @@ export interface VcpuOptions {
   unmappedAccess?: UnmappedAccessPolicy;
   /** Where unmapped accesses and other guest misbehaviour are reported (default: stderr). */
   log?: (message: string) => void;
+  /** Guest errors (unmapped accesses), rate-limited by the machine; default: every one to `log`. */
+  guestError?: GuestErrorReporter;
 }
 
 const hex = (n: number) => `0x${n.toString(16)}`;
@@ -101,7 +104,7 @@ export class Vcpu {
   readonly clock: 'deterministic' | 'realtime';
   readonly nsPerInstruction: number;
   unmappedAccess: UnmappedAccessPolicy;
-  private readonly log: (message: string) => void;
+  private readonly guestError: GuestErrorReporter;
   private readonly cpu: NativeVcpu;
   /** Shared with the addon: [region, offLo, offHi, size, valLo, valHi, sysregKey, isWrite]. */
   private readonly args = new Uint32Array(8);
@@ -121,7 +124,8 @@ export class Vcpu {
     this.clock = options.clock ?? 'deterministic';
     this.nsPerInstruction = options.nsPerInstruction ?? 1;
     this.unmappedAccess = options.unmappedAccess ?? 'raz-wi';
-    this.log = options.log ?? ((m) => process.stderr.write(`${m}\n`));
+    const log = options.log ?? ((m) => process.stderr.write(`${m}\n`));
+    this.guestError = options.guestError ?? ((_source, message) => log(message()));
     this.cpu = new native.Vcpu({ deterministic: this.clock === 'deterministic', nsPerInstruction: this.nsPerInstruction });
     const a = this.args;
     this.cpu.setHandlers(
@@ -335,7 +339,7 @@ export class Vcpu {
   /** What a guest access to nothing does (policy): also used by trapped pages with holes (src/memory). */
   handleUnmapped(access: UnmappedAccess): number {
     if (this.unmappedAccess === 'stop') throw new UnmappedAccessError(access);
-    this.log(`${new UnmappedAccessError(access).message}: ${access.write ? 'ignored' : 'read as zero'}`);
+    this.guestError('unmapped access', () => `${new UnmappedAccessError(access).message}: ${access.write ? 'ignored' : 'read as zero'}`);
     return 0;
   }
 

@@ -55,7 +55,7 @@ export class DeviceHarness<T extends SysBusDevice = SysBusDevice> {
     const clock = new ManualClock();
     const log: string[] = [];
     const root = registry.create('container');
-    provideMachineContext(root, { clock, log: (m) => log.push(m) });
+    provideMachineContext(root, { clock, log: (m) => log.push(m), guestError: (_source, message) => log.push(message()) });
     const machine = registry.create('container');
     root.addChild('machine', machine);
     const device = cast<T>(registry.create(typeName), 'sys-bus-device');

@@ -3,6 +3,7 @@
 // PSCI answered on HVC. Machine types add and wire their devices on top.
 import { HostMemory } from '../cpu/host-memory.js';
 import { Vcpu, type VcpuOptions } from '../cpu/vcpu.js';
+import { GuestErrorLog } from '../core/guest-errors.js';
 import { RunLoop, type ExitReason } from '../core/run-loop.js';
 import { AddressSpace } from '../memory/address-space.js';
 import { CpuMemoryMap } from '../memory/cpu-map.js';
@@ -38,18 +39,22 @@ export class Machine {
   protected readonly log: (message: string) => void;
   /** What devices find through the tree (clock, log, VFIO host, EOI notifiers); machine types add to it. */
   protected readonly context: MachineContext;
+  private readonly ownGuestErrors: GuestErrorLog | undefined;
 
   constructor(options: MachineOptions) {
     this.log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
-    this.vcpu = new Vcpu(options);
+    // Guest errors are rate-limited per source unless the caller handles them (the launcher, for -d guest_errors).
+    this.ownGuestErrors = options.guestError ? undefined : new GuestErrorLog(this.log);
+    const guestError = options.guestError ?? this.ownGuestErrors!.report;
+    this.vcpu = new Vcpu({ ...options, guestError });
     this.loop = new RunLoop(this.vcpu);
     this.memory = new AddressSpace('memory', this.system, this.log);
-    this.memory.addListener(new CpuMemoryMap(this.vcpu, this.log));
+    this.memory.addListener(new CpuMemoryMap(this.vcpu, (message) => guestError('invalid access size', message)));
     this.ram = new HostMemory(options.ram.size);
     this.system.addSubregion(options.ram.base, MemoryRegion.ram(options.ram.name, this.ram));
 
     this.root = defaultRegistry.create('container');
-    this.context = { clock: this.loop, log: this.log };
+    this.context = { clock: this.loop, log: this.log, guestError };
     if (options.vfio) {
       const session = new VfioSession(options.vfio, [{ memory: this.ram, base: options.ram.base }]);
       options.vfio.attach(this.loop.addHostEventSource(session));
@@ -80,5 +85,6 @@ export class Machine {
   close(): void {
     this.context.vfio?.close();
     this.vcpu.close();
+    this.ownGuestErrors?.flush();
   }
 }
