@@ -107,7 +107,12 @@ export class TestDeviceModel extends DeviceModel {
       const ok = value & R.VFIO_TEST_DMA_CTRL_FROM_IOVA ? this.host.dmaRead(iova, buffer) : this.host.dmaWrite(iova, buffer);
       if (!ok) fault = this.host.lastFaultIova;
     }
-    if (fault !== undefined) {
+    if (fault === iova) {
+      // The first address faulted: report it as the guest wrote it. A JS number holds an IOVA above 2^53
+      // only rounded (maybe up to 2^64, which no register holds); a fault further in is below 2^48, exact.
+      this.control.set('DMA_FAULT_IOVA_LO', this.control.get('DMA_IOVA_LO'));
+      this.control.set('DMA_FAULT_IOVA_HI', this.control.get('DMA_IOVA_HI'));
+    } else if (fault !== undefined) {
       this.control.set('DMA_FAULT_IOVA_LO', fault % 2 ** 32);
       this.control.set('DMA_FAULT_IOVA_HI', Math.floor(fault / 2 ** 32));
     }
