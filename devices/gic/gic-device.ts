@@ -37,7 +37,8 @@ export class GicDevice extends SysBusDevice {
     this.model.reset();
   }
 
-  private get model(): Gic {
+  /** The register-level model (for monitors and the fuzzer's invariant). */
+  get model(): Gic {
     if (!this.gic) throw new Error(`${this.label()} is not realized`);
     return this.gic;
   }

@@ -28,7 +28,8 @@ export class Gic {
   readonly fiq = new IrqLine('gic.fiq');
   readonly distributor: GicDistributor;
   readonly cpuInterface: GicCpuInterface;
-  private readonly state: GicInterruptState;
+  /** Per-interrupt state, read-only outside the model (the fuzzer's invariant looks at it). */
+  readonly state: GicInterruptState;
   private readonly notifiers = new Map<number, Set<() => void>>();
   /** One sink per input, so a sink found on a device's IRQ line leads back to its INTID. */
   private readonly inputSinks = new Map<number, IrqSink>();

@@ -1,8 +1,22 @@
-// Every failure the device fuzzer found, as the operations that caused it.
+// Every failure `npm run fuzz` found, as the operations that caused it and as the fuzz run (target, seed,
+// accesses) that found it, which must now hold its invariants.
 import { expect } from 'chai';
+import { describeFailure, fuzz } from '../../src/testing/fuzz/engine.js';
 import * as R from '../../src/vfio/fake/models/test-device-regs.js';
 import { VFIO_IRQ_SET_ACTION_TRIGGER, VFIO_IRQ_SET_ACTION_UNMASK, VFIO_IRQ_SET_DATA_EVENTFD, regionOffset } from '../../src/vfio/uapi.js';
+import { loadFuzzTargets } from '../../stress/fuzz-targets.js';
 import { TEST_DEVICE, openDevice } from '../vfio/fake/fake-host-fixture.js';
+
+/** A fuzz run that once failed: it must now run to the end. */
+function refuzz(target: string, seed: number, accesses: number): void {
+  it(`${target}, seed ${seed}, ${accesses} accesses: holds`, async function () {
+    this.timeout(60_000);
+    const factory = (await loadFuzzTargets()).get(target);
+    expect(factory, `fuzz target ${target}`).to.not.equal(undefined);
+    const outcome = fuzz(target, factory!, { seed, accesses });
+    expect(outcome.failure, describeFailure(outcome)).to.equal(undefined);
+  });
+}
 
 describe('fuzz regressions', () => {
   describe('fake host: one eventfd as a level IRQ\'s trigger and unmask recursed until the stack overflowed', () => {
@@ -25,6 +39,7 @@ describe('fuzz regressions', () => {
         host.close();
       }
     });
+    refuzz('fake-host-test-device', 80, 1800);
   });
 
   describe('fake host: the test device\'s DMA fault register threw on an IOVA near 2^64', () => {
@@ -45,5 +60,6 @@ describe('fuzz regressions', () => {
         host.close();
       }
     });
+    refuzz('fake-host-test-device', 3, 78_983);
   });
 });

@@ -64,6 +64,11 @@ export class TestDeviceModel extends DeviceModel {
     this.updateLine();
   }
 
+  /** IRQ 0 is any enabled level source; IRQ 1 (edge) is pulsed and has no level to expect. */
+  override expectedIrqLevel(index: number): boolean | undefined {
+    return index === R.VFIO_TEST_IRQ_INDEX_LEVEL ? (this.control.get('STATUS') & this.control.get('ENABLE') & R.VFIO_TEST_IRQ0_SOURCES) !== 0 : undefined;
+  }
+
   /** STATUS as the device holds it, for tests and the monitor. */
   get status(): number {
     return this.control.get('STATUS');
