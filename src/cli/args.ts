@@ -239,5 +239,6 @@ ${table}
 
 Exit codes: 0 guest powered off (or the guest's own code on the foundation board), 2 bad command line or
 config, 3 guest asked for a reset, 124 timeout, 125 guest fault (unhandled exception or hypercall,
-unmapped access with --unmapped-access stop), 126 VMM error, 130 interrupted (Ctrl-C).`;
+unmapped access with --unmapped-access stop), 126 VMM error, 128 + n ended by signal n (129 SIGHUP,
+130 SIGINT or Ctrl-C, 131 SIGQUIT, 143 SIGTERM).`;
 }

@@ -10,9 +10,10 @@ import { readFileSync } from 'node:fs';
 import type { GuestErrorLog, GuestErrorReporter } from '../core/guest-errors.js';
 import type { ExitReason } from '../core/run-loop.js';
 import type { MachineConfig } from '../vmm/config.js';
-import { EXIT_GUEST_FAULT, EXIT_INTERRUPTED, EXIT_TIMEOUT, EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
+import { EXIT_GUEST_FAULT, EXIT_TIMEOUT, EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
 import type { Machine } from '../vmm/machine.js';
 import type { VfioBackend } from '../vfio/host.js';
+import type { TerminationSignals } from './signals.js';
 
 export const MACHINE_TYPES: Record<MachineConfig['machine'], string> = {
   virt: "QEMU's ARM virt memory map: GICv2, generic timer, PL011, PL031, PSCI, platform bus (default)",
@@ -107,10 +108,17 @@ function closeOnFailure<T>(machine: Machine, build: () => T): T {
   }
 }
 
-/** Runs until the guest stops or a timeout; Ctrl-C (SIGINT) ends the run cleanly. Returns the exit code. */
-export async function runMachine(machine: Machine, config: MachineConfig, report: (message: string) => void, guestErrors?: GuestErrorLog): Promise<number> {
-  const onSigint = () => machine.loop.stop('interrupted (SIGINT)', EXIT_INTERRUPTED);
-  process.on('SIGINT', onSigint);
+export interface RunOptions {
+  /** Flushed before the last line, so the suppressed counts come before the reason the run ended. */
+  guestErrors?: GuestErrorLog;
+  /** SIGHUP, SIGINT, SIGQUIT and SIGTERM end the run cleanly with 128 + the signal's number. */
+  signals?: TerminationSignals;
+}
+
+/** Runs until the guest stops, a timeout or a termination signal, then closes the machine. Returns the exit code. */
+export async function runMachine(machine: Machine, config: MachineConfig, report: (message: string) => void, options: RunOptions = {}): Promise<number> {
+  const { guestErrors, signals } = options;
+  signals?.whenReceived((signal) => machine.loop.stop(signal.reason, signal.exitCode));
   const { virtualSeconds, hostSeconds } = config.timeout;
   const hostTimer = hostSeconds === undefined ? undefined : setTimeout(() => machine.loop.stop(`timed out after ${hostSeconds} s of host time`, EXIT_TIMEOUT), hostSeconds * 1e3);
   try {
@@ -119,7 +127,6 @@ export async function runMachine(machine: Machine, config: MachineConfig, report
     return exitCode(exit, config, report);
   } finally {
     clearTimeout(hostTimer);
-    process.off('SIGINT', onSigint);
     machine.close();
   }
 }

@@ -18,6 +18,7 @@ import { EXIT_USAGE, EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
 import type { Machine } from '../vmm/machine.js';
 import { CPU_MODELS, DEBUG_ITEMS, parseCommandLine, usage, UsageError, type CommandLine } from './args.js';
 import { buildMachine, loadVfioBackend, MACHINE_TYPES, runMachine } from './launch.js';
+import { TerminationSignals } from './signals.js';
 import { formatInfoVfio } from '../../devices/vfio-platform/info-vfio.js';
 
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -85,6 +86,16 @@ const INFO_VIEWS: Record<string, (machine: Machine) => string> = {
 };
 
 export async function main(argv: string[]): Promise<number> {
+  // Caught before anything is taken (a fake host's temp tree), so a signal at any point ends the run cleanly.
+  const signals = new TerminationSignals();
+  try {
+    return await launch(argv, signals);
+  } finally {
+    signals.dispose();
+  }
+}
+
+async function launch(argv: string[], signals: TerminationSignals): Promise<number> {
   const line = parseCommandLine(argv);
   if (line.version) {
     print(versionText());
@@ -131,7 +142,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   enableTracing(config, built.machine);
   setupDone = true;
-  return runMachine(built.machine, config, report, guestErrors);
+  return runMachine(built.machine, config, report, { guestErrors, signals });
 }
 
 /** Until the guest starts, a failure is bad input (a flag, the config, a file it names): exit 2. */

@@ -12,6 +12,7 @@ import { provideMachineContext, type MachineContext } from '../qom/machine-conte
 import type { VfioBackend } from '../vfio/host.js';
 import { VfioSession } from '../vfio/session.js';
 import type { ArmObject } from '../qom/object.js';
+import { Device } from '../qom/device.js';
 import type { SysBusDevice } from '../qom/sys-bus-device.js';
 import { cast, defaultRegistry } from '../qom/types.js';
 import { EXIT_GUEST_RESET } from './exit-codes.js';
@@ -40,6 +41,7 @@ export class Machine {
   /** What devices find through the tree (clock, log, VFIO host, EOI notifiers); machine types add to it. */
   protected readonly context: MachineContext;
   private readonly ownGuestErrors: GuestErrorLog | undefined;
+  private closed = false;
 
   constructor(options: MachineOptions) {
     this.log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
@@ -56,7 +58,9 @@ export class Machine {
     this.root = defaultRegistry.create('container');
     this.context = { clock: this.loop, log: this.log, guestError };
     if (options.vfio) {
-      const session = new VfioSession(options.vfio, [{ memory: this.ram, base: options.ram.base }]);
+      const session = new VfioSession(options.vfio, [{ memory: this.ram, base: options.ram.base }], (left) =>
+        this.log(`VMM error: the VFIO host still had ${left.join(', ')} open when the machine closed (closed now)`),
+      );
       options.vfio.attach(this.loop.addHostEventSource(session));
       this.context.vfio = session;
     }
@@ -82,9 +86,28 @@ export class Machine {
     return this.loop.run(options);
   }
 
+  /**
+   * Gives back everything the machine took: each device what its realize took (the last made first: a
+   * passthrough device's IRQ eventfds, mappings and device fd), then the VFIO host (groups, container, a
+   * fake host's temp tree), then the vCPU. A device that fails to let go is reported; the rest still go.
+   */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const device of realizedDevices(this.machine).reverse()) {
+      try {
+        device.unrealize();
+      } catch (error) {
+        this.log(`${device.label()}: not given back at close: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     this.context.vfio?.close();
     this.vcpu.close();
     this.ownGuestErrors?.flush();
   }
+}
+
+/** The realized devices under `object`, depth first, in creation order. */
+function realizedDevices(object: ArmObject): Device[] {
+  return [...object.children.values()].flatMap((child) => [...realizedDevices(child), ...(child instanceof Device && child.realized ? [child] : [])]);
 }
