@@ -5,6 +5,9 @@ import { FakeVfioHost } from '../../src/vfio/fake/index.js';
 import { VfioSession } from '../../src/vfio/session.js';
 import { HOSTS_DIR, passthrough, TEST_DEVICE } from '../devices/vfio-platform/passthrough.js';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { VirtMachine } from '../../machines/virt/virt-machine.js';
 
 describe('closing a machine', () => {
   it('gives back what its devices took: device fd, eventfds, group, container and the fake host\'s tree', () => {
@@ -17,6 +20,22 @@ describe('closing a machine', () => {
     expect(host.openResources()).to.deep.equal([]);
     expect(existsSync(host.sysfsRoot)).to.equal(false);
     expect(t.logs.filter((line) => /VMM error/.test(line))).to.deep.equal([]);
+  });
+
+  it('leaves nothing that keeps it alive: the machine, its guest RAM with it, can be collected', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const collected = (() => {
+      const vm = new VirtMachine({ clock: 'deterministic', log: () => {} });
+      const refs = [new WeakRef(vm), new WeakRef(vm.ram)];
+      vm.close();
+      return refs;
+    })();
+    for (let i = 0; i < 5 && collected.some((ref) => ref.deref()); i++) {
+      await new Promise((resolve) => setImmediate(resolve));
+      gc();
+    }
+    expect(collected.map((ref) => ref.deref() === undefined)).to.deep.equal([true, true]);
   });
 
   it('reports what a device left open, as a VMM error', () => {
