@@ -38,6 +38,7 @@ export interface RawConfig {
   timeout?: { virtual?: number; host?: number };
   unmappedAccess?: 'raz-wi' | 'stop';
   guestErrors?: 'limited' | 'all';
+  strictHvc?: boolean;
   trace?: string[];
   platformBus?: { size?: string; nodeName?: 'platform' | 'platform-bus' };
   vfioHost?: string;
@@ -67,6 +68,8 @@ export interface MachineConfig {
   unmappedAccess: 'raz-wi' | 'stop';
   /** Guest errors: the first few per source and a count of the rest (default), or every one (-d guest_errors). */
   guestErrors: 'limited' | 'all';
+  /** An unanswered HVC/SMC ends the run instead of being UNDEFINED in the guest. */
+  strictHvc: boolean;
   trace: string[];
   platformBus: { sizeBytes?: number; nodeName?: 'platform' | 'platform-bus' };
   /** `linux`, or `fake:` and the absolute path of a host description. */
@@ -170,6 +173,7 @@ export function resolveConfig(raw: RawConfig, source: string, flagOf: (key: keyo
     timeout: { virtualSeconds: raw.timeout?.virtual, hostSeconds: raw.timeout?.host },
     unmappedAccess: raw.unmappedAccess ?? 'raz-wi',
     guestErrors: raw.guestErrors ?? 'limited',
+    strictHvc: raw.strictHvc ?? false,
     trace: raw.trace ?? [],
     platformBus: { sizeBytes: bytes(raw.platformBus?.size, 'platformBus', '.size'), nodeName: raw.platformBus?.nodeName },
     vfioHost: raw.vfioHost,
