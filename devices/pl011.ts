@@ -190,5 +190,6 @@ registerType({
   cls: Pl011,
   userCreatable: true,
   description: 'Arm PL011 UART',
+  plug: { platformBus: ['virt'], fixed: { virt: { place: 'uart' } } },
   properties: [prop.string('chardev', { default: 'null', description: `Character backend: ${CHARDEV_SPECS.join(', ')}` })],
 });

@@ -124,5 +124,6 @@ registerType({
   cls: Pl031,
   userCreatable: true,
   description: 'Arm PL031 real-time clock',
+  plug: { platformBus: ['virt'], fixed: { virt: { place: 'rtc' } } },
   properties: [prop.uint64('start-time', { default: 0n, description: 'Counter value at reset, in seconds since the epoch' })],
 });

@@ -7,7 +7,7 @@ import { gicSpiCells } from './gic/gic-device.js';
 import { MemoryRegion } from '../src/memory/region.js';
 import { prop, registerType } from '../src/qom/index.js';
 import { DeviceError } from '../src/qom/device-error.js';
-import { SysBusDevice, toCells, type DeviceTreeContext, type PassthroughPolicy, type RootNodeWriter } from '../src/qom/sys-bus-device.js';
+import { SysBusDevice, toCells, type DeviceTreeContext, type RootNodeWriter } from '../src/qom/sys-bus-device.js';
 import type { IrqLine } from '../src/core/irq.js';
 import type { FdtWriter } from '../src/fdt/fdt-writer.js';
 
@@ -24,7 +24,6 @@ export interface PlatformBusFdtOptions {
   allocPhandle?(): number;
   rootNodes?<T extends RootNodeWriter>(key: string, create: () => T): T;
   warn?(message: string): void;
-  passthroughPolicy?: PassthroughPolicy;
 }
 
 export class PlatformBus extends SysBusDevice {
@@ -140,7 +139,6 @@ export class PlatformBus extends SysBusDevice {
       allocPhandle: options.allocPhandle,
       rootNodes: options.rootNodes,
       warn: options.warn,
-      passthroughPolicy: options.passthroughPolicy,
     };
   }
 

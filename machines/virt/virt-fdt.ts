@@ -77,11 +77,12 @@ export function buildVirtDtb(vm: VirtMachine, boot: BootInfo = {}): Uint8Array {
       return rootNodes.get(key) as T;
     },
     warn: boot.warn ?? (() => {}),
-    passthroughPolicy: vm.passthroughPolicy,
   });
   for (const nodes of rootNodes.values()) nodes.writeTo(fdt);
-  vm.rtc.writeDeviceTree?.(fdt, contextFor(vm, vm.rtc));
-  vm.uart.writeDeviceTree(fdt, contextFor(vm, vm.uart));
+  // The devices at the machine's places, the last made first, as QEMU's tree has them.
+  for (const device of [...vm.fixedDevices].reverse()) {
+    if (device !== vm.gic && device !== vm.platformBus) device.writeDeviceTree?.(fdt, contextFor(vm, device));
+  }
   vm.gic.writeIntcNode(fdt, contextFor(vm, vm.gic), PHANDLE_INTC);
 
   fdt.beginNode('cpus');

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import '../../devices/pl011.js';
-import type { Pl011 } from '../../devices/pl011.js';
+import { Pl011 } from '../../devices/pl011.js';
 import { MemoryChardev, NullChardev } from '../../src/chardev/index.js';
 import { printDts } from '../../src/fdt/dts-printer.js';
 import { DeviceError } from '../../src/qom/index.js';
@@ -33,7 +32,7 @@ const TX = 0x20;
 
 /** A PL011 on a memory backend, enabled as a driver leaves it (FIFOs on unless `fifo` is false). */
 function uart({ fifo = true } = {}) {
-  const t = DeviceHarness.create<Pl011>('pl011', { properties: { chardev: 'memory' }, mmioAt: [UART] });
+  const t = DeviceHarness.create(Pl011, { properties: { chardev: 'memory' }, mmioAt: [UART] });
   t.write32(UARTCR, ENABLED);
   if (fifo) t.write32(UARTLCR_H, FEN | 0x60); // 8 bits, FIFOs on
   return { t, serial: t.device.chardev as MemoryChardev };
@@ -54,13 +53,13 @@ describe('PL011 UART', () => {
   });
 
   it('resets as QEMU does: both FIFOs empty, TXE and RXE set, trigger levels at half, no interrupt raised', () => {
-    const t = DeviceHarness.create<Pl011>('pl011', { mmioAt: [UART] });
+    const t = DeviceHarness.create(Pl011, { mmioAt: [UART] });
     expect(t.device.chardev).to.be.instanceOf(NullChardev);
     expect([UARTFR, UARTCR, UARTIFLS, UARTRIS].map((a) => t.read32(a))).to.deep.equal([TXFE | RXFE, 0x300, 0x12, 0]);
   });
 
   it('reports once per reset that the guest transmits on a disabled UART, and sends anyway', () => {
-    const t = DeviceHarness.create<Pl011>('pl011', { properties: { chardev: 'memory' }, mmioAt: [UART] });
+    const t = DeviceHarness.create(Pl011, { properties: { chardev: 'memory' }, mmioAt: [UART] });
     t.write32(UARTDR, 0x41);
     t.write32(UARTDR, 0x42);
     expect((t.device.chardev as MemoryChardev).output).to.equal('AB');

@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import '../../devices/pl031.js';
-import type { Pl031 } from '../../devices/pl031.js';
+import { Pl031 } from '../../devices/pl031.js';
 import { printDts } from '../../src/fdt/dts-printer.js';
 import { DeviceHarness } from '../../src/testing/device-harness.js';
 import { MemoryTraceSink, traceRegistry } from '../../src/trace/index.js';
@@ -19,7 +18,7 @@ const RTCICR = RTC + 0x1c;
 const S = 1e9;
 
 function rtc(startTime = '1700000000') {
-  return DeviceHarness.create<Pl031>('pl031', { properties: { 'start-time': startTime }, mmioAt: [RTC] });
+  return DeviceHarness.create(Pl031, { properties: { 'start-time': startTime }, mmioAt: [RTC] });
 }
 
 describe('PL031 real-time clock', () => {

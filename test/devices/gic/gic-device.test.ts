@@ -1,6 +1,5 @@
 import { expect } from 'chai';
-import '../../../devices/gic/gic-device.js';
-import type { GicDevice } from '../../../devices/gic/gic-device.js';
+import { GicDevice } from '../../../devices/gic/gic-device.js';
 import { FdtWriter } from '../../../src/fdt/fdt-writer.js';
 import { printDts } from '../../../src/fdt/dts-printer.js';
 import { DeviceHarness } from '../../../src/testing/device-harness.js';
@@ -11,7 +10,7 @@ const GICC = 0x0801_0000;
 
 describe('arm-gic device', () => {
   function gic() {
-    return DeviceHarness.create<GicDevice>('arm-gic', { mmioAt: [GICD, GICC] });
+    return DeviceHarness.create(GicDevice, { mmioAt: [GICD, GICC] });
   }
 
   it('delivers an enabled SPI to its CPU output and takes it back on EOI, running the line notifier', () => {
