@@ -5,7 +5,8 @@
 import { CHARDEV_SPECS, createChardev, type Chardev } from '../src/chardev/index.js';
 import { MemoryRegion } from '../src/memory/region.js';
 import { DeviceError, prop, registerType } from '../src/qom/index.js';
-import { SysBusDevice, toCells, type DeviceTreeContext } from '../src/qom/sys-bus-device.js';
+import { regCells, type DeviceTreeContext } from '../src/qom/device-tree.js';
+import { SysBusDevice } from '../src/qom/sys-bus-device.js';
 import { RegisterBank, type RegisterSpecs } from '../src/regs/index.js';
 import { defineTraceEvent } from '../src/trace/index.js';
 import type { IrqLine } from '../src/core/irq.js';
@@ -115,7 +116,7 @@ export class Pl011 extends SysBusDevice {
     fdt.propertyStringList('clock-names', ['uartclk', 'apb_pclk']);
     fdt.propertyCells('clocks', [clock, clock]);
     fdt.propertyCells('interrupts', dt.interruptCells(0, 'level'));
-    fdt.propertyCells('reg', [...toCells(address, dt.addressCells), ...toCells(0x1000, dt.sizeCells)]);
+    fdt.propertyCells('reg', regCells(address, 0x1000, dt));
     fdt.propertyStringList('compatible', ['arm,pl011', 'arm,primecell']);
     fdt.endNode();
   }

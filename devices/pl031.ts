@@ -3,7 +3,8 @@
 // It is also the worked example of the README's "Writing a device".
 import { MemoryRegion } from '../src/memory/region.js';
 import { prop, registerType } from '../src/qom/index.js';
-import { SysBusDevice, toCells, type DeviceTreeContext } from '../src/qom/sys-bus-device.js';
+import { regCells, type DeviceTreeContext } from '../src/qom/device-tree.js';
+import { SysBusDevice } from '../src/qom/sys-bus-device.js';
 import { RegisterBank, type RegisterSpecs } from '../src/regs/index.js';
 import { defineTraceEvent } from '../src/trace/index.js';
 import type { IrqLine } from '../src/core/irq.js';
@@ -81,7 +82,7 @@ export class Pl031 extends SysBusDevice {
     fdt.propertyString('clock-names', 'apb_pclk');
     fdt.propertyCells('clocks', [dt.clockPhandle('apb-pclk')]);
     fdt.propertyCells('interrupts', dt.interruptCells(0, 'level'));
-    fdt.propertyCells('reg', [...toCells(address, dt.addressCells), ...toCells(0x1000, dt.sizeCells)]);
+    fdt.propertyCells('reg', regCells(address, 0x1000, dt));
     fdt.propertyStringList('compatible', ['arm,pl031', 'arm,primecell']);
     fdt.endNode();
   }

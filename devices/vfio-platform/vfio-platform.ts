@@ -12,7 +12,8 @@ import { readDtDirectory } from '../../src/fdt/sysfs-dt.js';
 import { PathEscapeError, realPathWithin } from '../../src/files/contained-path.js';
 import { DeviceError } from '../../src/qom/device-error.js';
 import { prop, registerType } from '../../src/qom/index.js';
-import { SysBusDevice, type DeviceTreeContext } from '../../src/qom/sys-bus-device.js';
+import type { DeviceTreeContext } from '../../src/qom/device-tree.js';
+import { SysBusDevice } from '../../src/qom/sys-bus-device.js';
 import { GuestRootNodes, writeVfioPlatformNode } from './dt/index.js';
 import { defineTraceEvent } from '../../src/trace/index.js';
 import { errnoText, type Errno, type VfioDevice } from '../../src/vfio/host.js';
@@ -94,15 +95,9 @@ export class VfioPlatform extends SysBusDevice {
         },
         {
           fdt,
-          allocPhandle: () => {
-            if (!dt.allocPhandle) throw new DeviceError('the machine hands out no phandles');
-            return dt.allocPhandle();
-          },
-          rootNodes: (() => {
-            if (!dt.rootNodes) throw new DeviceError('the machine writes no root nodes for devices (rebuilt host clocks)');
-            return dt.rootNodes('vfio-platform', () => new GuestRootNodes());
-          })(),
-          warn: (message) => (dt.warn ?? this.context.log)(`vfio ${host.name}: ${message}`),
+          allocPhandle: () => dt.allocPhandle(),
+          rootNodes: dt.rootNodes('vfio-platform', () => new GuestRootNodes()),
+          warn: (message) => dt.warn(`vfio ${host.name}: ${message}`),
           ...policy(this.context.extension(PASSTHROUGH_POLICY)),
         },
       );

@@ -50,7 +50,7 @@ export class VirtMachine extends Machine {
   readonly platformBusNodeName: 'platform' | 'platform-bus';
   /** The machine's own devices in the order made (QEMU's): the GIC, the devices at their places, the platform bus. */
   readonly fixedDevices: SysBusDevice[] = [];
-  /** Where each fixed device's IRQ output 0 goes: its GIC SPI number (INTID - 32). */
+  /** The GIC SPI (INTID - 32) of each fixed device's IRQ output 0; output n, if wired, is on the next ones. */
   readonly spiOf = new Map<SysBusDevice, number>();
   private readonly placed = new Map<VirtPlace, SysBusDevice>();
 
@@ -76,9 +76,15 @@ export class VirtMachine extends Machine {
     this.timer.physicalIrq.connect(this.gic.input(PPI_BASE + VIRT_TIMER_PPIS.physical));
 
     const busSize = options.platformBusSize ?? VIRT_MEMMAP.platformBus.size;
-    this.platformBus = this.addFixed(PlatformBus, 'platform-bus', { 'num-irqs': String(PLATFORM_BUS_NUM_IRQS), 'mmio-size': String(busSize) }, [VIRT_MEMMAP.platformBus.base]);
-    for (let line = 0; line < PLATFORM_BUS_NUM_IRQS; line++) this.platformBus.connectIrq(line, this.gic.input(GIC_SPI_BASE + VIRT_IRQMAP.platformBus + line));
     this.platformBusNodeName = options.platformBusNodeName ?? 'platform';
+    this.platformBus = this.addFixed(
+      PlatformBus,
+      'platform-bus',
+      { 'num-irqs': String(PLATFORM_BUS_NUM_IRQS), 'mmio-size': String(busSize), 'node-name': this.platformBusNodeName },
+      [VIRT_MEMMAP.platformBus.base],
+    );
+    for (let line = 0; line < PLATFORM_BUS_NUM_IRQS; line++) this.platformBus.connectIrq(line, this.gic.input(GIC_SPI_BASE + VIRT_IRQMAP.platformBus + line));
+    this.spiOf.set(this.platformBus, VIRT_IRQMAP.platformBus);
   }
 
   /** The device at one of the machine's places, e.g. `placedDevice('rtc')`; undefined when no type claims it. */

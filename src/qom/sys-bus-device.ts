@@ -7,41 +7,8 @@ import type { MemoryRegion } from '../memory/region.js';
 import type { FdtWriter } from '../fdt/fdt-writer.js';
 import { Device } from './device.js';
 import { DeviceError } from './device-error.js';
+import type { DeviceTreeContext } from './device-tree.js';
 import { registerType } from './types.js';
-
-/** What the machine tells a device writing its own device-tree node. */
-export interface DeviceTreeContext {
-  /** Guest physical address of MMIO region n (the node's unit address and `reg`). */
-  mmioAddress(n: number): number;
-  /** The interrupt specifier of IRQ output n for the node's `interrupts` (e.g. GIC `<0 spi flags>`). */
-  interruptCells(n: number, trigger: 'level' | 'edge'): number[];
-  /** Phandle of a clock the machine provides (QEMU virt's `apb-pclk`). */
-  clockPhandle(name: string): number;
-  /** Cells of an address and of a size in the parent node (#address-cells, #size-cells). */
-  addressCells: number;
-  sizeCells: number;
-  /** A phandle no other node of the tree uses (QEMU's qemu_fdt_alloc_phandle). */
-  allocPhandle?(): number;
-  /**
-   * State shared by the devices of one tree and written at the guest root after the bus (e.g. fixed clocks
-   * rebuilt from the host): created by `create` on first use of `key`.
-   */
-  rootNodes?<T extends RootNodeWriter>(key: string, create: () => T): T;
-  /** Reports something the guest node goes without (QEMU's warn_report). */
-  warn?(message: string): void;
-}
-
-/** Nodes a device needs at the guest root, written by the machine once the bus node is closed. */
-export interface RootNodeWriter {
-  writeTo(fdt: FdtWriter): void;
-}
-
-/** Splits `value` into `count` big-endian 32-bit cells, for `reg`. */
-export function toCells(value: number, count: number): number[] {
-  const cells: number[] = [];
-  for (let i = count - 1; i >= 0; i--) cells.push(Math.floor(value / 2 ** (32 * i)) % 2 ** 32);
-  return cells;
-}
 
 export class SysBusDevice extends Device {
   readonly mmioRegions: MemoryRegion[] = [];

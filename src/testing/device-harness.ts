@@ -12,7 +12,9 @@ import { MachineTree } from '../qom/machine-tree.js';
 import { SysBusDevice } from '../qom/sys-bus-device.js';
 import { DeviceError } from '../qom/device-error.js';
 import { defaultRegistry, type RegisteredClass, type TypeRegistry } from '../qom/types.js';
+import { gicSpiCells } from '../fdt/gic-cells.js';
 import { GuestPath } from './guest-path.js';
+import { minimalTree } from './minimal-tree.js';
 
 /** What a test sees of an IRQ output: the level now, how often it rose, and every change. */
 export interface IrqProbe {
@@ -132,6 +134,28 @@ export class DeviceHarness<T extends SysBusDevice = SysBusDevice> {
   /** Advances virtual time by `ns`, firing the device's timers on the way. */
   step(ns: number): void {
     this.clock.step(ns);
+  }
+
+  /**
+   * The device's node in a minimal virt-like tree (minimal-tree.ts): at its addresses, IRQ output n on GIC
+   * SPI `spis[n]` (default n), with the root nodes it asks for. `interruptController: 'self'` for a GIC.
+   */
+  deviceTree(options: { spis?: readonly number[]; interruptController?: 'stand-in' | 'self' } = {}): Uint8Array {
+    const device = this.device;
+    const writeNode = device.writeDeviceTree?.bind(device);
+    if (!writeNode) throw new DeviceError(`${device.label()} writes no device-tree node`);
+    const placement = {
+      mmioAddress: (n: number) => {
+        const address = device.mmioAddress(n);
+        if (address === undefined) throw new DeviceError(`${device.label()}: MMIO region ${n} is not mapped`);
+        return address;
+      },
+      interruptCells: (n: number, trigger: 'level' | 'edge') => gicSpiCells(options.spis?.[n] ?? n, trigger),
+      addressCells: 2,
+      sizeCells: 2,
+    };
+    const asController = options.interruptController === 'self' ? { interruptController: device } : {};
+    return minimalTree((fdt, builder) => writeNode(fdt, builder.context(device, placement)), { ...asController, warn: (m) => void this.log.push(m) });
   }
 
   /** Presses the machine's power button (QEMU's system_powerdown): every device listening hears it. */

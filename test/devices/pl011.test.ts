@@ -6,7 +6,6 @@ import { DeviceError } from '../../src/qom/index.js';
 import { DeviceHarness } from '../../src/testing/device-harness.js';
 import { MemoryTraceSink, traceRegistry } from '../../src/trace/index.js';
 import { dtcWarnings } from '../support/dtc.js';
-import { treeWith, virtDtContext } from '../support/device-tree.js';
 
 const UART = 0x0900_0000;
 const UARTDR = UART + 0x000;
@@ -190,7 +189,7 @@ describe('PL011 UART', () => {
 
   it('writes QEMU virt’s device-tree node, which dtc accepts', () => {
     const { t } = uart();
-    const dtb = treeWith((fdt) => t.device.writeDeviceTree(fdt, virtDtContext(UART, 1)));
+    const dtb = t.deviceTree({ spis: [1] });
     expect(dtcWarnings(dtb)).to.equal('');
     expect(printDts(dtb)).to.contain(
       '\tpl011@9000000 {\n' +

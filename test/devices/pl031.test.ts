@@ -4,7 +4,6 @@ import { printDts } from '../../src/fdt/dts-printer.js';
 import { DeviceHarness } from '../../src/testing/device-harness.js';
 import { MemoryTraceSink, traceRegistry } from '../../src/trace/index.js';
 import { dtcWarnings } from '../support/dtc.js';
-import { treeWith, virtDtContext } from '../support/device-tree.js';
 
 const RTC = 0x0901_0000;
 const RTCDR = RTC + 0x00;
@@ -98,7 +97,7 @@ describe('PL031 real-time clock', () => {
 
   it('writes its device-tree node, which dtc accepts', () => {
     const t = rtc();
-    const dtb = treeWith((fdt) => t.device.writeDeviceTree(fdt, virtDtContext(RTC, 2)));
+    const dtb = t.deviceTree({ spis: [2] });
     expect(dtcWarnings(dtb)).to.equal('');
     expect(printDts(dtb)).to.contain(
       '\tpl031@9010000 {\n' +

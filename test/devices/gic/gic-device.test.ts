@@ -1,6 +1,5 @@
 import { expect } from 'chai';
 import { GicDevice } from '../../../devices/gic/gic-device.js';
-import { FdtWriter } from '../../../src/fdt/fdt-writer.js';
 import { printDts } from '../../../src/fdt/dts-printer.js';
 import { DeviceHarness } from '../../../src/testing/device-harness.js';
 import { dtcWarnings } from '../../support/dtc.js';
@@ -40,18 +39,7 @@ describe('arm-gic device', () => {
 
   it("writes QEMU virt's /intc node, which dtc accepts", () => {
     const t = gic();
-    const fdt = new FdtWriter();
-    fdt.beginNode('');
-    fdt.propertyCells('#address-cells', [2]);
-    fdt.propertyCells('#size-cells', [2]);
-    fdt.propertyCells('interrupt-parent', [0x8001]);
-    t.device.writeIntcNode(
-      fdt,
-      { mmioAddress: (n) => [GICD, GICC][n]!, interruptCells: () => [], clockPhandle: () => 0, addressCells: 2, sizeCells: 2 },
-      0x8001,
-    );
-    fdt.endNode();
-    const dtb = fdt.finish();
+    const dtb = t.deviceTree({ interruptController: 'self' });
     expect(dtcWarnings(dtb)).to.equal('');
     expect(printDts(dtb)).to.contain(
       '\tintc@8000000 {\n' +
