@@ -153,9 +153,9 @@ describe('PL011 UART', () => {
     t.write32(UARTFR, 0);
     t.write32(UART + 0x4c, 1);
     expect(t.log).to.have.length(3);
-    expect(t.log[0]).to.equal('pl011: read of unknown register at offset 0x8 (4 bytes)');
-    expect(t.log[1]).to.match(/^pl011: .*UARTFR/);
-    expect(t.log[2]).to.equal('pl011: write of 0x1 to unknown register at offset 0x4c (4 bytes)');
+    expect(t.log[0]).to.equal('/machine/device-under-test: read of unknown register at offset 0x8 (4 bytes)');
+    expect(t.log[1]).to.match(/^\/machine\/device-under-test: .*UARTFR/);
+    expect(t.log[2]).to.equal('/machine/device-under-test: write of 0x1 to unknown register at offset 0x4c (4 bytes)');
   });
 
   it('fails to realize on a bad chardev spec, naming the property and the accepted specs', () => {
