@@ -9,6 +9,7 @@ import type { MemoryChardev } from '../src/chardev/index.js';
 import { firmwarePath } from '../src/firmware-path.js';
 import { QEMU_BINARY, qemuVirtArgs } from '../src/testing/qemu.js';
 import { patchFirmwareWord } from '../test/support/firmware-patch.js';
+import { pairedRatio, type PairedRatio } from './ratio.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
 const ARMVIRT = { command: process.execPath, args: (kernel: string) => [join(root, 'dist/src/cli/armvirt.js'), '-M', 'virt', '-m', '128M', '-nographic', '-kernel', kernel] };
@@ -48,35 +49,34 @@ function msToLines(command: string, args: string[], lines: string[]): Promise<nu
   });
 }
 
-/** Process spawn to the "ready" line of virt_boot.elf, armvirt's launcher / QEMU; medians of `runs` each. */
-export async function firmwareBoot(runs: number, median: (xs: number[]) => number) {
+/** Process spawn to the "ready" line of virt_boot.elf, armvirt's launcher / QEMU, paired runs (bench/ratio.ts). */
+export function firmwareBoot(runs: number): Promise<PairedRatio> {
   const kernel = firmwarePath('virt_boot');
-  const ours: number[] = [];
-  const qemu: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    ours.push((await msToLines(ARMVIRT.command, ARMVIRT.args(kernel), ['ready']))[0]!);
-    qemu.push((await msToLines(QEMU.command, QEMU.args(kernel), ['ready']))[0]!);
-  }
-  return { armvirtMs: median(ours), qemuMs: median(qemu), ratio: median(ours) / median(qemu) };
+  return pairedRatio(
+    runs,
+    async () => (await msToLines(ARMVIRT.command, ARMVIRT.args(kernel), ['ready']))[0]!,
+    async () => (await msToLines(QEMU.command, QEMU.args(kernel), ['ready']))[0]!,
+  );
 }
 
 /**
- * Virtual-timer IRQs per second of host time between "storm: start" and "storm: done N", armvirt / QEMU.
- * armvirt runs in this process, in real-time mode (its speed mode), with the lines timed as the guest writes
- * them: the storm is measured between two guest lines, so process start-up is out of it either way, and the
- * in-process run needs no launcher and no pipe. QEMU's lines are timed as they arrive on its stdout.
+ * Virtual-timer IRQs per second of host time between "storm: start" and "storm: done N", armvirt / QEMU,
+ * paired runs. armvirt runs in this process, in real-time mode (its speed mode), with the lines timed as the
+ * guest writes them: the storm is measured between two guest lines, so process start-up is out of it either
+ * way, and the in-process run needs no launcher and no pipe. QEMU's lines are timed as they arrive on its
+ * stdout.
  */
-export async function timerIrqStorm(runs: number, median: (xs: number[]) => number) {
+export function timerIrqStorm(runs: number): Promise<PairedRatio> {
   const kernel = patchFirmwareWord(firmwarePath('virt_irq_storm'), 'STORM_N=', STORM_IRQS);
   const done = `storm: done ${STORM_IRQS}`;
-  const ours: number[] = [];
-  const qemu: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    ours.push(STORM_IRQS / (await stormSecondsInProcess(kernel, done)));
-    const [start, end] = await msToLines(QEMU.command, QEMU.args(kernel), ['storm: start', done]);
-    qemu.push(STORM_IRQS / ((end! - start!) / 1e3));
-  }
-  return { armvirtIrqPerSec: median(ours), qemuIrqPerSec: median(qemu), ratio: median(ours) / median(qemu) };
+  return pairedRatio(
+    runs,
+    async () => STORM_IRQS / (await stormSecondsInProcess(kernel, done)),
+    async () => {
+      const [start, end] = await msToLines(QEMU.command, QEMU.args(kernel), ['storm: start', done]);
+      return STORM_IRQS / ((end! - start!) / 1e3);
+    },
+  );
 }
 
 async function stormSecondsInProcess(kernel: string, done: string): Promise<number> {
