@@ -102,10 +102,16 @@ function closeOnFailure<T>(machine: Machine, build: () => T): T {
   }
 }
 
-/** Runs until the guest stops or a timeout; Ctrl-C (SIGINT) ends the run cleanly. Returns the exit code. */
+/** Signals that end a run cleanly (the terminal restored, the VFIO host closed), with the shell's 128+N. */
+const STOP_SIGNALS = { SIGINT: EXIT_INTERRUPTED, SIGTERM: 143, SIGHUP: 129 } as const;
+
+/** Runs until the guest stops or a timeout; Ctrl-C (SIGINT), SIGTERM and SIGHUP end the run cleanly. Returns the exit code. */
 export async function runMachine(machine: Machine, config: MachineConfig, report: (message: string) => void): Promise<number> {
-  const onSigint = () => machine.loop.stop('interrupted (SIGINT)', EXIT_INTERRUPTED);
-  process.on('SIGINT', onSigint);
+  const handlers = Object.entries(STOP_SIGNALS).map(([signal, code]) => {
+    const handler = () => machine.loop.stop(`interrupted (${signal})`, code);
+    process.on(signal, handler);
+    return [signal, handler] as const;
+  });
   const { virtualSeconds, hostSeconds } = config.timeout;
   const hostTimer = hostSeconds === undefined ? undefined : setTimeout(() => machine.loop.stop(`timed out after ${hostSeconds} s of host time`, EXIT_TIMEOUT), hostSeconds * 1e3);
   try {
@@ -113,7 +119,7 @@ export async function runMachine(machine: Machine, config: MachineConfig, report
     return exitCode(exit, config, report);
   } finally {
     clearTimeout(hostTimer);
-    process.off('SIGINT', onSigint);
+    for (const [signal, handler] of handlers) process.off(signal, handler);
     machine.close();
   }
 }
