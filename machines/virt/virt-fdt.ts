@@ -39,6 +39,20 @@ function contextFor(vm: VirtMachine, device: SysBusDevice): DeviceTreeContext {
   };
 }
 
+/**
+ * With PL011s on the platform bus (added or passed through), `/aliases` numbers the serial ports: serial0 is
+ * the machine's UART, then the bus's in bus order. Linux's amba-pl011 names ttyAMA<n> by alias; without one
+ * it takes the first free number in probe order, and the bus node comes first in the tree, so a bus UART
+ * would be ttyAMA0 and take the console. Newer QEMU writes serial0 for the same reason.
+ */
+function writeSerialAliases(fdt: FdtWriter, uartPath: string): void {
+  const busUarts = fdt.pathsCompatibleWith('arm,pl011').filter((path) => path !== uartPath);
+  if (busUarts.length === 0) return;
+  fdt.beginNode('aliases');
+  [uartPath, ...busUarts].forEach((path, n) => fdt.propertyString(`serial${n}`, path));
+  fdt.endNode();
+}
+
 export function buildVirtDtb(vm: VirtMachine, boot: BootInfo = {}): Uint8Array {
   const fdt = new FdtWriter();
   fdt.beginNode('');
@@ -82,6 +96,7 @@ export function buildVirtDtb(vm: VirtMachine, boot: BootInfo = {}): Uint8Array {
   for (const nodes of rootNodes.values()) nodes.writeTo(fdt);
   vm.rtc.writeDeviceTree?.(fdt, contextFor(vm, vm.rtc));
   vm.uart.writeDeviceTree(fdt, contextFor(vm, vm.uart));
+  const uartPath = `/pl011@${VIRT_MEMMAP.uart.base.toString(16)}`;
   vm.gic.writeIntcNode(fdt, contextFor(vm, vm.gic), PHANDLE_INTC);
 
   fdt.beginNode('cpus');
@@ -105,13 +120,15 @@ export function buildVirtDtb(vm: VirtMachine, boot: BootInfo = {}): Uint8Array {
   fdt.propertyString('compatible', 'fixed-clock');
   fdt.endNode();
 
+  writeSerialAliases(fdt, uartPath);
+
   fdt.beginNode('chosen');
   if (boot.initrd) {
     fdt.propertyCells('linux,initrd-end', toCells(boot.initrd.end, 2));
     fdt.propertyCells('linux,initrd-start', toCells(boot.initrd.start, 2));
   }
   if (boot.bootargs !== undefined) fdt.propertyString('bootargs', boot.bootargs);
-  fdt.propertyString('stdout-path', `/pl011@${VIRT_MEMMAP.uart.base.toString(16)}`);
+  fdt.propertyString('stdout-path', uartPath);
   fdt.endNode();
 
   fdt.endNode();

@@ -15,6 +15,7 @@ const CASES = [
   { host: 'test-device', device: 'vfio-platform,host=a0000000.vfio-test' },
   { host: 'calxeda-xgmac', device: 'vfio-calxeda-xgmac,host=fff51000.ethernet' },
   { host: 'amd-xgbe', device: 'vfio-amd-xgbe,host=e0900000.xgmac' },
+  { host: 'pl011', device: 'vfio-platform,host=1c0a0800.serial' },
 ];
 
 describe('golden guest device trees of virt with a passed-through device', () => {
