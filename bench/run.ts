@@ -11,6 +11,7 @@ import { assemble } from '../test/support/assemble.js';
 import { POWER_OFF } from '../test/support/guest.js';
 import { firmwareBoot, timerIrqStorm } from './virt-vs-qemu.js';
 import { median, medianOf } from './median.js';
+import { linuxBenchmarks } from './linux.js';
 import { vfioBenchmarks } from './vfio.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -169,6 +170,7 @@ async function main() {
   const boot = await firmwareBoot(RUNS, median);
   const storm = await timerIrqStorm(RUNS, median);
   const vfio = await vfioBenchmarks();
+  const linux = await linuxBenchmarks(3);
   const results = {
     mips_ratio_vs_raw: m.realtimeRatio,
     mips_ratio_vs_raw_deterministic: m.deterministicRatio,
@@ -183,6 +185,12 @@ async function main() {
     vfio_fast_vs_slow_ratio: vfio.vfio_fast_vs_slow_ratio,
     vfio_irq_per_s_resample: vfio.vfio_irq_per_s_resample,
     vfio_irq_per_s_eventfd: vfio.vfio_irq_per_s_eventfd,
+    linux_boot_vs_qemu_ratio: linux.linux_boot_vs_qemu_ratio,
+    linux_workload_vs_qemu_ratio: linux.linux_workload_vs_qemu_ratio,
+    syscall_roundtrip_ns: linux.syscall_roundtrip_ns,
+    syscall_roundtrip_ns_qemu: linux.syscall_roundtrip_ns_qemu,
+    page_fault_ns: linux.page_fault_ns,
+    page_fault_ns_qemu: linux.page_fault_ns_qemu,
   };
   if (json) {
     process.stdout.write(`${JSON.stringify(results)}\n`);
@@ -201,6 +209,10 @@ async function main() {
     ['vfio ID read, slow path (x-no-mmap) / fast path', `${results.vfio_fast_vs_slow_ratio.toFixed(0)} (${vfio.vfio_slow_read_ns.toFixed(0)} / ${vfio.vfio_fast_read_ns.toFixed(2)} ns)`, '(report)'],
     ['vfio level IRQs per second, resample path', results.vfio_irq_per_s_resample.toFixed(0), '>= 200000'],
     ['vfio level IRQs per second, user-side eventfd path', results.vfio_irq_per_s_eventfd.toFixed(0), '(report)'],
+    ['Linux spawn to init\'s first line, armvirt / QEMU', `${results.linux_boot_vs_qemu_ratio.toFixed(2)} (${linux.bootMs.armvirt.toFixed(0)} / ${linux.bootMs.qemu.toFixed(0)} ms)`, '<= 1.5'],
+    ['Linux workload, spawn to power-off, armvirt / QEMU', `${results.linux_workload_vs_qemu_ratio.toFixed(2)} (${linux.workloadMs.armvirt.toFixed(0)} / ${linux.workloadMs.qemu.toFixed(0)} ms)`, '<= 2.0'],
+    ['getppid() round trip at EL0 (QEMU beside it)', `${results.syscall_roundtrip_ns.toFixed(0)} ns (QEMU ${results.syscall_roundtrip_ns_qemu.toFixed(0)} ns)`, '(report)'],
+    ['first-touch page fault (QEMU beside it)', `${results.page_fault_ns.toFixed(0)} ns (QEMU ${results.page_fault_ns_qemu.toFixed(0)} ns)`, '(report)'],
   ];
   process.stdout.write(`armvirt benchmarks: medians of ${RUNS} runs (rerun: npm run bench, or npm run bench -- --json)\n`);
   for (const [what, value, goal] of rows) process.stdout.write(`  ${what.padEnd(52)} ${value.padEnd(34)} goal ${goal}\n`);
