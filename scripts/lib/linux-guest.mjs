@@ -43,7 +43,8 @@ export function provideLinuxGuest({ fail, say }) {
   const paths = linuxGuestPaths();
   if (existsSync(paths.stamp) && readFileSync(paths.stamp, 'utf8') === paths.stampText) return paths;
   const { suite, architecture, kernel, busybox, release } = LINUX_GUEST;
-  const debs = fetchDebianPackages({ suite, architecture, packages: [kernel, busybox], fail, say });
+  const hint = 'A Debian point release drops older kernels from the archive: raise the pin in scripts/lib/linux-guest.mjs.';
+  const debs = fetchDebianPackages({ suite, architecture, packages: [kernel, busybox], fail: (message) => fail(`${message}\n${hint}`), say });
   say(`unpacking Linux ${release} (${kernel.version}) and busybox into ${paths.dir}`);
   const unpacked = `${paths.dir}.unpacked`;
   unpackDebs(debs, unpacked, fail);

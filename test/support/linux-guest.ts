@@ -11,6 +11,9 @@ import type { VfioBackend } from '../../src/vfio/host.js';
 import type { VirtMachine } from '../../machines/virt/virt-machine.js';
 
 const LINUX_DIR = fileURLToPath(new URL('../../linux/', import.meta.url));
+const guestScript = fileURLToPath(new URL('../../../scripts/lib/linux-guest.mjs', import.meta.url));
+/** The pinned kernel's release (`uname -r`), from the set-up's pin. */
+export const LINUX_RELEASE = ((await import(guestScript)) as { LINUX_GUEST: { release: string } }).LINUX_GUEST.release;
 export const LINUX_IMAGE = join(LINUX_DIR, 'Image');
 export const LINUX_INITRAMFS = join(LINUX_DIR, 'initramfs.cpio');
 /** The shell's prompt (firmware/linux/rootfs/etc/profile), as the console shows it. */

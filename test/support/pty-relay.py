@@ -17,8 +17,10 @@ def main():
         for fd in (0, 1, 2):
             os.dup2(slave, fd)
         os.execvp(sys.argv[1], sys.argv[1:])
-    # Told to stop (a failed test): the whole session goes, not only this relay.
+    # Told to stop (a failed test): the whole session goes, not only this relay. SIGUSR1 is passed on to the
+    # command as SIGTERM, as a service manager or `kill` would end it.
     signal.signal(signal.SIGTERM, lambda *_: (os.killpg(pid, signal.SIGKILL), os._exit(1)))
+    signal.signal(signal.SIGUSR1, lambda *_: os.kill(pid, signal.SIGTERM))
     status = None
     stdin_open = True
     while True:

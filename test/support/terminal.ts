@@ -77,6 +77,11 @@ export class TerminalSession {
     });
   }
 
+  /** The program gets SIGTERM (through the relay, which is what this process can signal). */
+  terminate(): void {
+    this.child.kill('SIGUSR1');
+  }
+
   /** Ends the program if it still runs (a failed test). */
   kill(): void {
     if (this.child.exitCode === null) this.child.kill('SIGTERM');
