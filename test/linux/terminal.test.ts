@@ -5,8 +5,8 @@ import { TerminalSession } from '../support/terminal.js';
 
 const LINUX_CONFIG = join(MACHINES_DIR, 'linux.json');
 
-describe('machines/linux.json on a terminal: the console keys', function () {
-  this.timeout(120_000);
+describe('machines/linux.json on a terminal: the console keys and a busybox shell a person types into', function () {
+  this.timeout(180_000);
   let terminal: TerminalSession | undefined;
   afterEach(() => terminal?.kill());
 
@@ -18,6 +18,14 @@ describe('machines/linux.json on a terminal: the console keys', function () {
     expect(help).to.include('C-a x    exit emulator');
     terminal.type('\x01x');
     expect(await terminal.exited).to.deep.equal({ exitCode: 0, terminalRestored: true });
-    expect(terminal.screen).to.not.include('Kernel panic');
+    expect(terminal.screen).to.include('armvirt: quit from the console (Ctrl-A X), exit code 0');
+  });
+
+  it('SIGTERM while the guest runs ends the run with 143 and gives the terminal its mode back', async () => {
+    terminal = new TerminalSession(['run', LINUX_CONFIG]);
+    await terminal.waitFor('Booting Linux on physical CPU');
+    terminal.terminate();
+    expect(await terminal.exited).to.deep.equal({ exitCode: 143, terminalRestored: true });
+    expect(terminal.screen).to.include('armvirt: interrupted (SIGTERM), exit code 143');
   });
 });
