@@ -102,16 +102,24 @@ function closeOnFailure<T>(machine: Machine, build: () => T): T {
   }
 }
 
-/** Signals that end a run cleanly (the terminal restored, the VFIO host closed), with the shell's 128+N. */
-const STOP_SIGNALS = { SIGINT: EXIT_INTERRUPTED, SIGTERM: 143, SIGHUP: 129 } as const;
+/**
+ * SIGTERM and SIGHUP end a run as cleanly as Ctrl-C (the terminal given back, the VFIO host closed), with
+ * the shell's 128+N; returns what removes the handlers.
+ */
+function stopOnTermination(machine: Machine): () => void {
+  const handlers = Object.entries({ SIGTERM: 143, SIGHUP: 129 }).map(([signal, code]) => {
+    const handler = () => machine.loop.stop(`interrupted (${signal})`, code);
+    process.on(signal, handler);
+    return () => process.off(signal, handler);
+  });
+  return () => handlers.forEach((off) => off());
+}
 
 /** Runs until the guest stops or a timeout; Ctrl-C (SIGINT), SIGTERM and SIGHUP end the run cleanly. Returns the exit code. */
 export async function runMachine(machine: Machine, config: MachineConfig, report: (message: string) => void): Promise<number> {
-  const handlers = Object.entries(STOP_SIGNALS).map(([signal, code]) => {
-    const handler = () => machine.loop.stop(`interrupted (${signal})`, code);
-    process.on(signal, handler);
-    return [signal, handler] as const;
-  });
+  const onSigint = () => machine.loop.stop('interrupted (SIGINT)', EXIT_INTERRUPTED);
+  process.on('SIGINT', onSigint);
+  const offTermination = stopOnTermination(machine);
   const { virtualSeconds, hostSeconds } = config.timeout;
   const hostTimer = hostSeconds === undefined ? undefined : setTimeout(() => machine.loop.stop(`timed out after ${hostSeconds} s of host time`, EXIT_TIMEOUT), hostSeconds * 1e3);
   try {
@@ -119,7 +127,8 @@ export async function runMachine(machine: Machine, config: MachineConfig, report
     return exitCode(exit, config, report);
   } finally {
     clearTimeout(hostTimer);
-    for (const [signal, handler] of handlers) process.off(signal, handler);
+    process.off('SIGINT', onSigint);
+    offTermination();
     machine.close();
   }
 }
