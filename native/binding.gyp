@@ -7,6 +7,7 @@
         "src/vcpu.cc",
         "src/vcpu_memory.cc",
         "src/vcpu_hooks.cc",
+        "src/vcpu_exceptions.cc",
         "src/deadline_timer.cc",
         "src/host_memory.cc",
         "src/vfio_linux.cc",

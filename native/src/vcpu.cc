@@ -61,6 +61,8 @@ Napi::Function Vcpu::Init(Napi::Env env) {
                          InstanceMethod("requestStop", &Vcpu::RequestStop),
                          InstanceMethod("setDeadline", &Vcpu::SetDeadline),
                          InstanceMethod("lastException", &Vcpu::LastException),
+                         InstanceMethod("setStrictHypercalls", &Vcpu::SetStrictHypercalls),
+                         InstanceMethod("deliveredExceptions", &Vcpu::DeliveredExceptions),
                          InstanceMethod("nowNs", &Vcpu::NowNs),
                          InstanceMethod("instructionCount", &Vcpu::InstructionCount),
                          InstanceMethod("advanceClock", &Vcpu::AdvanceClock),
@@ -316,8 +318,21 @@ Napi::Value Vcpu::LastException(const Napi::CallbackInfo& info) {
   if (syndromeOffset_ >= 0) {
     out.Set("syndrome", Napi::Number::New(env, lastSyndrome_));
     out.Set("faultAddress", Napi::Number::New(env, double(lastFaultAddress_)));
+    out.Set("targetEl", lastTargetEl_);
+    out.Set("recursive", recursiveException_);
   }
   return out;
+}
+
+// setStrictHypercalls(on): an unanswered HVC/SMC ends the run (true) or is UNDEFINED in the guest (false).
+Napi::Value Vcpu::SetStrictHypercalls(const Napi::CallbackInfo& info) {
+  strictHypercalls_ = info[0].ToBoolean().Value();
+  return info.Env().Undefined();
+}
+
+// deliveredExceptions(): how many synchronous exceptions were delivered to the guest so far.
+Napi::Value Vcpu::DeliveredExceptions(const Napi::CallbackInfo& info) {
+  return Napi::Number::New(info.Env(), double(deliveredExceptions_));
 }
 
 Napi::Value Vcpu::NowNs(const Napi::CallbackInfo& info) {

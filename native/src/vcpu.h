@@ -67,6 +67,13 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   void OnBlock(uint32_t size);
   void OnInterrupt(uint32_t intno);
   void StopAtException();
+
+  // Synchronous exception entry to EL1 (vcpu_exceptions.cc)
+  static bool IsDeliverable(uint32_t intno);
+  bool DeliverSynchronousException(uint32_t intno);
+  bool DeliverUndefinedHypercall();
+  void CountDelivery();
+  bool EnterEl1(uint32_t syndrome, std::optional<uint64_t> faultAddress, uint64_t returnAddress);
   uint64_t VirtualNs() const;
 
   uc_engine* uc() const { return uc_; }
@@ -93,6 +100,8 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   Napi::Value SetDeadline(const Napi::CallbackInfo& info);
   void MoveDeadline(double deadline);
   Napi::Value LastException(const Napi::CallbackInfo& info);
+  Napi::Value SetStrictHypercalls(const Napi::CallbackInfo& info);
+  Napi::Value DeliveredExceptions(const Napi::CallbackInfo& info);
   Napi::Value NowNs(const Napi::CallbackInfo& info);
   Napi::Value InstructionCount(const Napi::CallbackInfo& info);
   Napi::Value AdvanceClock(const Napi::CallbackInfo& info);
@@ -151,6 +160,11 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   uint64_t lastExceptionPc_ = 0;
   uint32_t lastSyndrome_ = 0;
   uint64_t lastFaultAddress_ = 0;
+  uint32_t lastTargetEl_ = 0;
+  // An HVC/SMC no handler answered ends the run instead of being UNDEFINED in the guest.
+  bool strictHypercalls_ = false;
+  uint64_t deliveredExceptions_ = 0;
+  bool recursiveException_ = false;  // the last undelivered exception was taken at its own vector
   uc_context* context_ = nullptr;  // scratch for reading the syndrome
   long syndromeOffset_ = -1;  // byte offset of env->exception.syndrome inside a uc_context blob
 };

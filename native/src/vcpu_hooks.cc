@@ -16,6 +16,8 @@ constexpr uint64_t kHcrEl2 = (1ull << 31) | (1u << 4) | (1u << 3);  // RW | IMO 
 constexpr uint32_t kCalibrationSvc = 0xd4000001 | (0x5a5a << 5);     // svc #0x5a5a
 constexpr uint32_t kCalibrationSyndrome = 0x56005a5a;               // ESR: EC=SVC64, IL=1, imm16
 constexpr uint64_t kCalibrationPage = 0;
+constexpr uint32_t kExcpHvc = 11;  // QEMU's EXCP_HVC and EXCP_SMC, as Unicorn reports them
+constexpr uint32_t kExcpSmc = 13;
 
 uint32_t OnSysregHook(uc_engine* uc, uc_arm64_reg rt, const uc_arm64_cp_reg* cp, void* user) {
   auto* data = static_cast<SysregHookData*>(user);
@@ -135,25 +137,44 @@ void Vcpu::OnBlock(uint32_t size) {
   icount_ += size >> 2;
 }
 
-// Unicorn reports synchronous exceptions (SVC/HVC/SMC/UDF/BRK/aborts) here and never delivers them. The VMM's
-// handler answers what it can (PSCI) synchronously, with PC and registers exact; a stop requested here is
-// not always honoured before the next block runs, so only what the VMM cannot answer ends the run.
+// Unicorn reports synchronous exceptions (SVC/HVC/SMC/UDF/BRK/aborts) here and never delivers them. HVC and
+// SMC go to the VMM's handler (PSCI), synchronously, with PC and registers exact; one nobody answers is
+// UNDEFINED in the guest (or ends the run, with strict hypercalls). Everything else EL1 can take is
+// delivered to the guest natively (vcpu_exceptions.cc); only what cannot be delivered ends the run.
 void Vcpu::OnInterrupt(uint32_t intno) {
   lastIntno_ = intno;
+  recursiveException_ = false;
   uc_reg_read(uc_, UC_ARM64_REG_PC, &lastExceptionPc_);
   ReadExceptionSyndrome();
-  if (!jsFailed_ && args_ && !exceptionHandler_.IsEmpty()) {
-    Napi::HandleScope scope(Napi::Env{env_});
-    SetAccessArgs(intno, lastExceptionPc_, lastSyndrome_);
-    auto handled = CallJs(exceptionHandler_);
-    if (!handled) return;
-    if (*handled) {
-      if (stopRequested_) StopAtException();
-      return;
+  if (intno == kExcpHvc || intno == kExcpSmc) {
+    if (jsFailed_) return;
+    if (args_ && !exceptionHandler_.IsEmpty()) {
+      Napi::HandleScope scope(Napi::Env{env_});
+      SetAccessArgs(intno, lastExceptionPc_, lastSyndrome_);
+      auto handled = CallJs(exceptionHandler_);
+      if (!handled) return;
+      if (*handled) {
+        if (stopRequested_) StopAtException();
+        return;
+      }
     }
+    if (!strictHypercalls_ && DeliverUndefinedHypercall()) return CountDelivery();
+  } else if (IsDeliverable(intno) && DeliverSynchronousException(intno)) {
+    return CountDelivery();
   }
   cause_ = StopCause::Exception;
   StopAtException();
+}
+
+// An exception entry counts as an instruction, and the deadline is checked here too: a guest that faults
+// on every instruction fetch (a vector table in unmapped memory) runs no block, so the block hook alone
+// would never stop it.
+void Vcpu::CountDelivery() {
+  icount_++;
+  if (icount_ >= icountDeadline_.load(std::memory_order_relaxed)) {
+    cause_ = StopCause::Deadline;
+    uc_emu_stop(uc_);
+  }
 }
 
 // A stop from the exception hook is exact, except that a PC written earlier in the same engine slice (by
@@ -168,12 +189,15 @@ void Vcpu::StopAtException() {
 void Vcpu::ReadExceptionSyndrome() {
   lastSyndrome_ = 0;
   lastFaultAddress_ = 0;
+  lastTargetEl_ = 0;
   if (syndromeOffset_ < 0) return;
   if (!context_ && uc_context_alloc(uc_, &context_) != UC_ERR_OK) return;
   if (uc_context_save(uc_, context_) != UC_ERR_OK) return;
+  // env->exception: { u32 syndrome; u32 fsr; u64 vaddress; u32 target_el; }
   const char* base = reinterpret_cast<const char*>(context_);
   std::memcpy(&lastSyndrome_, base + syndromeOffset_, 4);
   std::memcpy(&lastFaultAddress_, base + syndromeOffset_ + 8, 8);
+  std::memcpy(&lastTargetEl_, base + syndromeOffset_ + 16, 4);
 }
 
 void Vcpu::ConfigureEl1(Napi::Env env) {

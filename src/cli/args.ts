@@ -163,6 +163,11 @@ export const FLAGS: FlagSpec[] = [
     apply: (line, v, s) => setKey(line, 'unmappedAccess', v as 'stop', s),
   },
   {
+    names: ['strict-hvc'],
+    help: 'an HVC or SMC nothing answers ends the run (exit 125) instead of being UNDEFINED in the guest',
+    apply: (line, _v, s) => setKey(line, 'strictHvc', true, s),
+  },
+  {
     names: ['vfio-host'],
     value: 'linux|fake:HOST.json',
     help: "where vfio-platform devices come from: the kernel's /dev/vfio, or a fake host (machines/hosts/*.json)",

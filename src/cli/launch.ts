@@ -37,7 +37,7 @@ export interface BuildOptions {
 }
 
 export function buildMachine(config: MachineConfig, options: BuildOptions): BuiltMachine {
-  const vcpu = { clock: config.clock, unmappedAccess: config.unmappedAccess, log: options.log };
+  const vcpu = { clock: config.clock, unmappedAccess: config.unmappedAccess, strictHypercalls: config.strictHvc, log: options.log };
   if (config.machine === 'foundation') {
     const board = new FoundationBoard({ ...vcpu, ...(config.memoryBytes ? { ramSize: config.memoryBytes } : {}) });
     return closeOnFailure(board, () => {
@@ -147,7 +147,10 @@ function exitCode(exit: ExitReason, config: MachineConfig, report: (message: str
       report(`guest fault: unhandled ${exit.call.conduit.toUpperCase()} #${hex(exit.call.imm)} at PC ${hex(exit.call.pc)}`);
       return EXIT_GUEST_FAULT;
     case 'exception':
-      report(`guest fault: ${exit.name} at PC ${hex(exit.pc)}${exit.syndrome !== undefined ? ` (ESR ${hex(exit.syndrome)})` : ''}`);
+      report(
+        `guest fault: ${exit.name} at PC ${hex(exit.pc)}${exit.syndrome !== undefined ? ` (ESR ${hex(exit.syndrome)})` : ''}` +
+          `${exit.faultAddress !== undefined && exit.detail !== undefined ? `, address ${hex(exit.faultAddress)}` : ''}${exit.detail ? `: ${exit.detail}` : ''}`,
+      );
       return EXIT_GUEST_FAULT;
     case 'unmapped-access':
       report(`guest fault: ${exit.message}`);

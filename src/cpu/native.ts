@@ -25,7 +25,11 @@ export interface NativeVcpu {
   run(deadline: number): number;
   requestStop(): void;
   setDeadline(deadline: number): void;
-  lastException(): { intno?: number; pc?: number; syndrome?: number; faultAddress?: number; error?: string; errorCode?: number };
+  lastException(): {
+    intno?: number; pc?: number; syndrome?: number; faultAddress?: number; targetEl?: number; recursive?: boolean; error?: string; errorCode?: number;
+  };
+  setStrictHypercalls(on: boolean): void;
+  deliveredExceptions(): number;
   nowNs(): number;
   instructionCount(): number;
   advanceClock(ns: number): void;

@@ -4,6 +4,7 @@
 import { native, type NativeVcpu } from './native.js';
 import { HostMemory } from './host-memory.js';
 import { resolveRegister, sysregKey, type SysregEncoding } from './registers.js';
+import { exceptionClassName, hasFaultAddress } from './syndrome.js';
 
 /** An MMIO handler. Unicorn splits 8-byte accesses into two 4-byte ones: handlers see sizes 1, 2 and 4. */
 export interface MmioHandler {
@@ -36,7 +37,7 @@ export type StopReason =
   | { kind: 'stopped' }
   | { kind: 'hypercall'; call: HypercallInfo }
   | { kind: 'unmapped-access'; access: UnmappedAccess; message: string; pc: number }
-  | { kind: 'exception'; name: string; intno: number; pc: number; syndrome?: number; faultAddress?: number }
+  | { kind: 'exception'; name: string; intno: number; pc: number; syndrome?: number; faultAddress?: number; detail?: string }
   | { kind: 'error'; message: string };
 
 /** Unicorn's exception numbers (QEMU's EXCP_*) for what it reports and does not deliver. */
@@ -93,6 +94,11 @@ export interface VcpuOptions {
   unmappedAccess?: UnmappedAccessPolicy;
   /** Where unmapped accesses and other guest misbehaviour are reported (default: stderr). */
   log?: (message: string) => void;
+  /**
+   * An HVC or SMC no handler answers ends the run (true) instead of being UNDEFINED in the guest, as on a CPU
+   * without EL2 or EL3 (false, the default).
+   */
+  strictHypercalls?: boolean;
 }
 
 const hex = (n: number) => `0x${n.toString(16)}`;
@@ -123,6 +129,7 @@ export class Vcpu {
     this.unmappedAccess = options.unmappedAccess ?? 'raz-wi';
     this.log = options.log ?? ((m) => process.stderr.write(`${m}\n`));
     this.cpu = new native.Vcpu({ deterministic: this.clock === 'deterministic', nsPerInstruction: this.nsPerInstruction });
+    this.cpu.setStrictHypercalls(options.strictHypercalls ?? false);
     const a = this.args;
     this.cpu.setHandlers(
       () => this.mmioRead(a[0], a[1] + a[2] * 0x1_0000_0000, a[3]),
@@ -245,7 +252,7 @@ export class Vcpu {
     this.cpu.trapSysreg(key, SysregAction.CallJs);
   }
 
-  /** Installs the HVC/SMC answerer (PSCI). Without one, every HVC/SMC stops the run. */
+  /** Installs the HVC/SMC answerer (PSCI). What it does not answer is UNDEFINED, or stops a strict vCPU. */
   onHypercall(handler: HypercallHandler | undefined): void {
     this.hypercallHandler = handler;
   }
@@ -255,6 +262,11 @@ export class Vcpu {
   /** Virtual time in ns: from the instruction count (deterministic) or the host clock (real-time). */
   nowNs(): number {
     return this.cpu.nowNs();
+  }
+
+  /** Synchronous exceptions (SVC, aborts, UNDEF, BRK) delivered to the guest's EL1 so far. */
+  get deliveredExceptions(): number {
+    return this.cpu.deliveredExceptions();
   }
 
   /** Instructions counted so far (whole translated blocks; both clock modes). */
@@ -362,12 +374,30 @@ export class Vcpu {
     const call = this.pendingHypercall;
     this.pendingHypercall = undefined;
     if (call && (intno === EXCP_HVC || intno === EXCP_SMC)) return { kind: 'hypercall', call };
+    if (info.recursive) return this.recursiveExceptionStop(intno, info.pc ?? this.pc);
     return {
       kind: 'exception',
       name: EXCEPTION_NAMES[intno] ?? `exception ${intno}`,
       intno,
       pc: info.pc ?? this.pc,
       ...(info.syndrome !== undefined ? { syndrome: info.syndrome, faultAddress: info.faultAddress } : {}),
+    };
+  }
+
+  /**
+   * An exception was delivered to VBAR_EL1, where there is no vector table, and faulted again at the vector
+   * itself. The first one is what went wrong: EL1's registers still describe it.
+   */
+  private recursiveExceptionStop(intno: number, vector: number): StopReason {
+    const esr = Number(this.readRegister('ESR_EL1'));
+    return {
+      kind: 'exception',
+      name: exceptionClassName(esr),
+      intno,
+      pc: Number(this.readRegister('ELR_EL1')),
+      syndrome: esr,
+      ...(hasFaultAddress(esr) ? { faultAddress: Number(this.readRegister('FAR_EL1')) } : {}),
+      detail: `no vector table at VBAR_EL1 (${hex(Number(this.readRegister('VBAR_EL1')))}): taking it faulted again at ${hex(vector)}`,
     };
   }
 

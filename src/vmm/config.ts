@@ -37,6 +37,7 @@ export interface RawConfig {
   clock?: 'realtime' | 'deterministic';
   timeout?: { virtual?: number; host?: number };
   unmappedAccess?: 'raz-wi' | 'stop';
+  strictHvc?: boolean;
   trace?: string[];
   platformBus?: { size?: string; nodeName?: 'platform' | 'platform-bus' };
   vfioHost?: string;
@@ -64,6 +65,8 @@ export interface MachineConfig {
   clock: 'realtime' | 'deterministic';
   timeout: { virtualSeconds?: number; hostSeconds?: number };
   unmappedAccess: 'raz-wi' | 'stop';
+  /** An unanswered HVC/SMC ends the run instead of being UNDEFINED in the guest. */
+  strictHvc: boolean;
   trace: string[];
   platformBus: { sizeBytes?: number; nodeName?: 'platform' | 'platform-bus' };
   /** `linux`, or `fake:` and the absolute path of a host description. */
@@ -166,6 +169,7 @@ export function resolveConfig(raw: RawConfig, source: string, flagOf: (key: keyo
     clock: raw.clock ?? 'realtime',
     timeout: { virtualSeconds: raw.timeout?.virtual, hostSeconds: raw.timeout?.host },
     unmappedAccess: raw.unmappedAccess ?? 'raz-wi',
+    strictHvc: raw.strictHvc ?? false,
     trace: raw.trace ?? [],
     platformBus: { sizeBytes: bytes(raw.platformBus?.size, 'platformBus', '.size'), nodeName: raw.platformBus?.nodeName },
     vfioHost: raw.vfioHost,

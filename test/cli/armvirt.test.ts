@@ -141,8 +141,19 @@ describe('armvirt launcher', function () {
       expect(reset.stderr).to.equal('armvirt: guest asked for a reset (PSCI SYSTEM_RESET), exit code 3\n');
       expect(reset.status).to.equal(3);
       const fault = armvirt('-kernel', image('udf.img', 'udf #7'));
-      expect(fault.stderr).to.match(/^armvirt: guest fault: .* at PC 0x40080040/);
+      expect(fault.stderr).to.match(
+        /^armvirt: guest fault: undefined instruction at PC 0x40080040 \(ESR 0x2000000\): no vector table at VBAR_EL1 \(0x0\): taking it faulted again at 0x200$/m,
+      );
       expect(fault.status).to.equal(125);
+    });
+
+    it('an HVC nothing answers is UNDEFINED in the guest, or with --strict-hvc ends the run with 125', () => {
+      const kernel = image('hvc.img', 'hvc #0x55');
+      const lenient = armvirt('-kernel', kernel);
+      expect(lenient.stderr).to.match(/^armvirt: guest fault: undefined instruction at PC 0x40080040 \(ESR 0x2000000\): no vector table/m);
+      const strict = armvirt('-kernel', kernel, '--strict-hvc');
+      expect(strict.stderr).to.equal('armvirt: guest fault: unhandled HVC #0x55 at PC 0x40080044\n');
+      expect(strict.status).to.equal(125);
     });
 
     it('a virtual or host timeout ends a guest that never stops with 124', () => {

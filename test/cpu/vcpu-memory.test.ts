@@ -99,11 +99,18 @@ describe('vCPU memory', () => {
     expect((thrown as { guestPc: number }).guestPc).to.be.within(RAM_BASE, RAM_BASE + 0x10);
   });
 
-  it('reports an undefined instruction, not a hang, when nothing is mapped at PC', () => {
+  it('ends the run, not a hang, when nothing is mapped at PC or at the vectors: the UNDEF recurs at its own vector', () => {
     const logs: string[] = [];
     const vcpu = new Vcpu({ log: (m) => logs.push(m) });
     const stop = vcpu.run(FOREVER_NS);
-    expect(stop).to.include({ kind: 'exception', name: 'undefined instruction', pc: 0 });
+    expect(stop).to.deep.include({
+      kind: 'exception',
+      name: 'undefined instruction',
+      pc: 0,
+      syndrome: 0x0200_0000,
+      detail: 'no vector table at VBAR_EL1 (0x0): taking it faulted again at 0x200',
+    });
+    expect(vcpu.deliveredExceptions).to.equal(1); // the first one, from PC 0 to VBAR_EL1 (0) + 0x200
     expect(logs[0]).to.equal('guest read from unmapped physical address 0x0 (4 bytes): read as zero');
   });
 

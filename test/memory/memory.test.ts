@@ -122,7 +122,7 @@ describe('host accesses through an address space (DMA)', () => {
 describe('the vCPU map follows the flat view', () => {
   function machine() {
     const logs: string[] = [];
-    const vcpu = new Vcpu({ log: (m) => logs.push(m) });
+    const vcpu = new Vcpu({ log: (m) => logs.push(m), strictHypercalls: true });
     const root = MemoryRegion.container('system', TIB);
     const ram = new HostMemory(0x10_0000);
     root.addSubregion(0x4000_0000, MemoryRegion.ram('ram', ram));

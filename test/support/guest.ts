@@ -18,10 +18,13 @@ export interface TestGuest {
   logs: string[];
 }
 
-/** A vCPU with 2 MiB of RAM at 0x40000000 holding `source`, PC at its start, log lines collected. */
+/**
+ * A vCPU with 2 MiB of RAM at 0x40000000 holding `source`, PC at its start, log lines collected. Hypercalls
+ * nobody answers end the run (strict), so `hvc #0` is a test's way to stop.
+ */
 export function guestWith(source: string, options: VcpuOptions = {}): TestGuest {
   const logs: string[] = [];
-  const vcpu = new Vcpu({ log: (m) => logs.push(m), ...options });
+  const vcpu = new Vcpu({ log: (m) => logs.push(m), strictHypercalls: true, ...options });
   const ram = new HostMemory(RAM_SIZE);
   vcpu.mapMemory(RAM_BASE, ram);
   ram.bytes.set(assemble(source, RAM_BASE));
