@@ -34,38 +34,25 @@ describe('machines/linux.json on a terminal: the console keys and a busybox shel
     terminal = new TerminalSession(['run', LINUX_CONFIG]);
     await terminal.waitFor(PROMPT, 120_000);
 
-    terminal.type('echo hello $((6 * 7))\r');
-    await terminal.waitFor('hello 42');
-    await terminal.waitFor(PROMPT);
-
+    /** Types `keys`, then waits for each of `shown` in turn (a prompt included where one comes). */
+    const step = async (keys: string, ...shown: (string | RegExp)[]) => {
+      terminal!.type(keys);
+      for (const text of shown) await terminal!.waitFor(text, 30_000);
+    };
+    await step('echo hello $((6 * 7))\r', 'hello 42', PROMPT);
     // Backspace, and the cursor moved left twice to insert a letter.
-    terminal.type('echo abX\x7fc wrd\x1b[D\x1b[Do\r');
-    await terminal.waitFor('abc word');
-    await terminal.waitFor(PROMPT);
-
-    // The job says when it runs in the foreground (ash makes it so before the exec), so the key is not typed
+    await step('echo abX\x7fc wrd\x1b[D\x1b[Do\r', 'abc word', PROMPT);
+    // Each job says when it runs in the foreground (ash makes it so before the exec), so a key is not typed
     // while the shell still has the terminal.
-    terminal.type("sh -c 'echo $((6 * 7))-running; exec sleep 60'; echo slept\r");
-    await terminal.waitFor('42-running');
-    terminal.type('\x03');
-    await terminal.waitFor(PROMPT, 10_000);
-    terminal.type('echo status $?\r');
-    await terminal.waitFor('status 130');
-    await terminal.waitFor(PROMPT);
-
-    terminal.type("sh -c 'echo $((6 * 7))-waiting; exec sleep 60'\r");
-    await terminal.waitFor('42-waiting');
-    terminal.type('\x1a');
-    await terminal.waitFor(/Stopped\s+sh -c/, 10_000);
-    await terminal.waitFor(PROMPT);
-    terminal.type('jobs\r');
-    await terminal.waitFor(/\[1\]\+ +Stopped +sh -c/);
-    await terminal.waitFor(PROMPT);
-    terminal.type('fg\r');
-    await terminal.waitFor('exec sleep 60');
+    await step("sh -c 'echo $((6 * 7))-running; exec sleep 60'; echo slept\r", '42-running');
+    await step('\x03', PROMPT);
+    await step('echo status $?\r', 'status 130', PROMPT);
+    await step("sh -c 'echo $((6 * 7))-waiting; exec sleep 60'\r", '42-waiting');
+    await step('\x1a', /Stopped\s+sh -c/, PROMPT);
+    await step('jobs\r', /\[1\]\+ +Stopped +sh -c/, PROMPT);
+    await step('fg\r', 'exec sleep 60');
     await new Promise((resolve) => setTimeout(resolve, 500)); // fg hands the job the terminal, then continues it
-    terminal.type('\x03');
-    await terminal.waitFor(PROMPT, 10_000);
+    await step('\x03', PROMPT);
     terminal.type('jobs; echo jobs $((6 * 7))\r');
     expect(await terminal.waitFor('jobs 42')).to.not.include('Stopped');
 
