@@ -1,5 +1,6 @@
 // The virt machine's guest device tree, node for node as QEMU's virt writes it for one CPU and a GICv2
 // (same names, properties, order and phandles), each device writing its own node.
+import { createHash, randomBytes } from 'node:crypto';
 import { FdtWriter } from '../../src/fdt/fdt-writer.js';
 import { toCells, type DeviceTreeContext, type RootNodeWriter, type SysBusDevice } from '../../src/qom/sys-bus-device.js';
 import { writeDeviceTree as writeTimerNode } from '../../devices/generic-timer/index.js';
@@ -18,6 +19,18 @@ export interface BootInfo {
   /** Where warnings about host properties a passthrough node goes without are reported (default: dropped). */
   warn?: (message: string) => void;
   initrd?: { start: number; end: number };
+}
+
+/**
+ * /chosen/rng-seed, as QEMU's virt gives it: without one Linux's CRNG is not ready for a long while and
+ * every random number is a full ChaCha block (each system call takes one for its stack offset: twenty times
+ * the instructions). Random in a real-time run, as QEMU's; fixed in a deterministic one, which must give the
+ * same run every time. No kaslr-seed: a kernel at fixed addresses matches its symbols, and KASLR would turn
+ * on page-table isolation, which makes every system call dearer.
+ */
+function rngSeed(clock: 'deterministic' | 'realtime'): Uint8Array {
+  if (clock === 'realtime') return new Uint8Array(randomBytes(32));
+  return new Uint8Array(createHash('sha256').update('armvirt deterministic rng-seed').digest());
 }
 
 function machineClock(name: string, device?: SysBusDevice): number {
@@ -129,6 +142,7 @@ export function buildVirtDtb(vm: VirtMachine, boot: BootInfo = {}): Uint8Array {
   }
   if (boot.bootargs !== undefined) fdt.propertyString('bootargs', boot.bootargs);
   fdt.propertyString('stdout-path', uartPath);
+  fdt.property('rng-seed', rngSeed(vm.vcpu.clock));
   fdt.endNode();
 
   fdt.endNode();
