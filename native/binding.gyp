@@ -8,6 +8,7 @@
         "src/vcpu_memory.cc",
         "src/vcpu_hooks.cc",
         "src/vcpu_exceptions.cc",
+        "src/vcpu_debug.cc",
         "src/deadline_timer.cc",
         "src/host_memory.cc",
         "src/vfio_linux.cc",

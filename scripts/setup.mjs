@@ -10,18 +10,23 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ensureSchemaValidators } from './lib/schema-validators.mjs';
 import { provideUnicorn, UNICORN_RECORD } from './lib/unicorn.mjs';
 import { provideLinuxBootFiles } from './lib/initramfs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
 
-/** Debian packages: dtc (tests check every DTB), the guest cross toolchain, qemu for comparisons, the addon's build. */
+/**
+ * Debian packages: dtc (tests check every DTB), the guest cross toolchain, qemu for comparisons, gdb-multiarch
+ * (the debugger the gdbstub tests drive), the addon's build.
+ */
 const DEBIAN_PACKAGES = [
   'device-tree-compiler',
   'binutils-aarch64-linux-gnu',
   'gcc-aarch64-linux-gnu',
   'qemu-system-arm',
+  'gdb-multiarch',
   'make',
   'g++',
   'python3',
@@ -109,6 +114,7 @@ function ensureFirmware() {
 ensureDebianPackages();
 provideUnicorn({ fail, say });
 ensureNodeModules();
+await ensureSchemaValidators(root, say);
 ensureNativeAddon();
 ensureFirmware();
 provideLinuxBootFiles({ root, fail, say });

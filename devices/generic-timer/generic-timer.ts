@@ -1,6 +1,6 @@
 // The Arm generic timer of one vCPU as the VMM emulates it (Arm ARM D11 "The Generic Timer in AArch64
 // state"). Unicorn ignores writes to the timer registers and never raises a timer interrupt
-// (shared/design/UNICORN-FACTS.md Q3), so every timer register is trapped and modelled here; only the
+// (docs/engine.md), so every timer register is trapped and modelled here; only the
 // counts, which Linux reads constantly, stay native.
 import type { IrqLine } from '../../src/core/irq.js';
 import type { VirtualClock } from '../../src/core/clock.js';

@@ -9,6 +9,7 @@ import { basename, join, relative } from 'node:path';
 import type { FdtWriter } from '../../src/fdt/fdt-writer.js';
 import type { FdtNode } from '../../src/fdt/fdt-node.js';
 import { readDtDirectory } from '../../src/fdt/sysfs-dt.js';
+import { PathEscapeError, realPathWithin } from '../../src/files/contained-path.js';
 import { DeviceError } from '../../src/qom/device-error.js';
 import { prop, registerType } from '../../src/qom/index.js';
 import { SysBusDevice, type DeviceTreeContext } from '../../src/qom/sys-bus-device.js';
@@ -66,7 +67,7 @@ export class VfioPlatform extends SysBusDevice {
     }
     // As QEMU, a compatible file that cannot be read is reported as it is, without the device prefix.
     try {
-      this.host!.compatibles = this.presetCompatibles ?? readCompatibles(sysfsPath);
+      this.host!.compatibles = this.presetCompatibles ?? readCompatibles(sysfsPath, sysfsRootOf(session));
     } catch (error) {
       this.release();
       throw error;
@@ -81,13 +82,12 @@ export class VfioPlatform extends SysBusDevice {
   override writeDeviceTree(fdt: FdtWriter, dt: DeviceTreeContext): void {
     const host = this.host;
     if (!host) throw new DeviceError(`${this.label()} is not realized`);
-    const hostTree = this.hostTree(host);
     try {
       writeVfioPlatformNode(
         {
           typeName: this.typeName,
           compatible: host.compatibles,
-          ...hostTree,
+          ...this.hostTree(host),
           regions: this.mmioRegions.map((region, n) => ({ busOffset: dt.mmioAddress(n), size: region.size })),
           irqs: (this.irqs?.intps ?? []).map((intp, n) => ({ spi: dt.interruptCells(n, 'level')[1]!, level: intp.automasked })),
         },
@@ -135,8 +135,9 @@ export class VfioPlatform extends SysBusDevice {
       const name = host.name.slice(host.name.indexOf('.') + 1);
       return { hostRoot, hostPath: `/${name}`, hostNode: { name, path: `/${name}`, properties: new Map(), children: [] } };
     }
-    const hostPath = `/${relative(realpathSync(base), realpathSync(ofNode))}`;
-    return { hostRoot, hostPath, hostNode: readDtDirectory(ofNode, { nodePath: hostPath }) };
+    // The host node is read from the host's device tree and nowhere else (a link out of it is refused).
+    const hostPath = `/${relative(realpathSync(base), withinHostTree(base, ofNode))}`;
+    return { hostRoot, hostPath, hostNode: readDtDirectory(ofNode, { nodePath: hostPath, root: base }) };
   }
 
   protected override onIrqConnected(n: number): void {
@@ -161,6 +162,8 @@ export class VfioPlatform extends SysBusDevice {
     } catch (error) {
       throw new DeviceError(`failed to get the sysfs host device file status: ${fsErrorText(error)}`, { cause: error, hint: `looked for ${sysfsPath}` });
     }
+    const root = sysfsRootOf(session);
+    withinHostTree(root, sysfsPath, `is outside the VFIO host's sysfs root ${root}`);
     const groupId = readGroupId(sysfsPath);
     traceBaseDeviceInit(name, groupId);
     const device = session.openDevice(name, groupId);
@@ -237,9 +240,20 @@ function readGroupId(sysfsPath: string): number {
   return Number(id[0]);
 }
 
+/** The real path of `path`, which must lie in `root` (symlinks resolved): the host's files and no others. */
+function withinHostTree(root: string, path: string, outside = `leads outside the host device tree ${root}`): string {
+  try {
+    return realPathWithin(root, path);
+  } catch (error) {
+    if (error instanceof PathEscapeError) throw new DeviceError(`${path} ${outside}`);
+    throw error;
+  }
+}
+
 /** `<sysfsdev>/of_node/compatible`: NUL-separated strings. A read error reads as GLib words it. */
-function readCompatibles(sysfsPath: string): string[] {
+function readCompatibles(sysfsPath: string, root: string): string[] {
   const path = join(sysfsPath, 'of_node', 'compatible');
+  if (existsSync(path)) withinHostTree(root, path, `is outside the VFIO host's sysfs root ${root}`);
   let bytes: Buffer;
   try {
     bytes = readFileSync(path);

@@ -51,7 +51,8 @@ void put_hex(u64 value);       /* "0x" followed by the hex digits, no leading ze
 void put_dec(u64 value);       /* decimal, no leading zeros */
 
 /* ---- exit --------------------------------------------------------------------------------------- */
-/* PSCI SYSTEM_OFF via `hvc #0` (x0 = 0x84000008, x1 = code); waits forever if the call returns. */
+/* PSCI SYSTEM_OFF via `hvc #0` (x0 = 0x84000008, x1 = code); waits forever if the call returns. The code
+ * becomes armvirt's exit code on the foundation board only; on virt a power-off is exit 0, as on QEMU. */
 void firmware_exit(unsigned long code) __attribute__((noreturn));
 
 /* ---- exceptions (see vectors.S) ----------------------------------------------------------------- */

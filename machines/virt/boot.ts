@@ -2,8 +2,9 @@
 // (Documentation/arch/arm64/booting.rst: text_offset and image_size from the header, loaded at a 2 MiB
 // aligned base), an optional initrd after it, and the DTB in RAM with x0 pointing at it. The CPU starts
 // at EL1h with interrupts masked and the MMU off.
-import { readFileSync } from 'node:fs';
+import { readDtb } from '../../src/fdt/fdt-reader.js';
 import { parseElf } from '../../src/loader/elf.js';
+import { InputFileError, ramLimit, readInputFile, type InputLimit } from '../../src/files/input-file.js';
 import { loadElfIntoRam } from '../../src/loader/load.js';
 import { buildVirtDtb } from './virt-fdt.js';
 import { VIRT_MEMMAP } from './memory-map.js';
@@ -30,12 +31,27 @@ export interface BootLayout {
   dtb: { start: number; end: number };
 }
 
-function readInput(path: string, what: string): Uint8Array {
+/** Linux's arm64 boot protocol (Documentation/arch/arm64/booting.rst): a DTB "must not exceed 2 megabytes". */
+const DTB_LIMIT: InputLimit = { maxBytes: 2 * 2 ** 20, what: 'the 2 MiB an arm64 DTB may have' };
+
+function readInput(path: string, what: string, limit: InputLimit): Uint8Array {
   try {
-    return new Uint8Array(readFileSync(path));
+    return new Uint8Array(readInputFile(path, limit));
   } catch (e) {
-    throw new Error(`cannot read ${what} '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (e instanceof InputFileError) throw new Error(`cannot read ${what} '${path}': ${e.reason}`);
+    throw e;
   }
+}
+
+/** The -dtb file, checked as dumpdtb and Linux would read it: a whole, well-formed blob of at most 2 MiB. */
+export function readUserDtb(path: string): Uint8Array {
+  const bytes = readInput(path, 'DTB', DTB_LIMIT);
+  try {
+    readDtb(bytes);
+  } catch (e) {
+    throw new Error(`DTB '${path}' is not a valid flattened device tree: ${(e as Error).message.replace(/^readDtb: /, '')}`);
+  }
+  return bytes;
 }
 
 const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
@@ -43,18 +59,18 @@ const alignUp = (n: number, a: number) => Math.ceil(n / a) * a;
 export function bootVirt(vm: VirtMachine, options: BootOptions): BootLayout {
   const ramBase = VIRT_MEMMAP.ram.base;
   const ramEnd = ramBase + vm.ram.size;
-  const kernelBytes = readInput(options.kernel, 'kernel');
+  const kernelBytes = readInput(options.kernel, 'kernel', ramLimit(vm.ram.size));
   const kernel = loadKernel(vm, kernelBytes, options.kernel);
 
   let cursor = alignUp(kernel.end, MIB2);
   let initrd: BootLayout['initrd'];
   if (options.initrd) {
-    const bytes = readInput(options.initrd, 'initrd');
+    const bytes = readInput(options.initrd, 'initrd', ramLimit(vm.ram.size));
     initrd = { start: cursor, end: cursor + bytes.length };
     place(vm, bytes, initrd.start, `initrd '${options.initrd}'`);
     cursor = alignUp(initrd.end, PAGE);
   }
-  const dtbBytes = options.dtb ? readInput(options.dtb, 'DTB') : buildVirtDtb(vm, { bootargs: options.bootargs, warn: options.warn, ...(initrd ? { initrd } : {}) });
+  const dtbBytes = options.dtb ? readUserDtb(options.dtb) : buildVirtDtb(vm, { bootargs: options.bootargs, warn: options.warn, ...(initrd ? { initrd } : {}) });
   // The DTB goes at the start of RAM when the kernel leaves room below it (as QEMU does), else after.
   const dtbStart = kernel.start - ramBase >= alignUp(dtbBytes.length, PAGE) ? ramBase : cursor;
   const dtb = { start: dtbStart, end: dtbStart + dtbBytes.length };
@@ -72,7 +88,7 @@ function place(vm: VirtMachine, bytes: Uint8Array, address: number, what: string
   if (offset < 0 || offset + bytes.length > vm.ram.size) {
     throw new Error(`${what} (${bytes.length} bytes at 0x${address.toString(16)}) does not fit in RAM: give the machine more memory`);
   }
-  vm.ram.bytes.set(bytes, offset);
+  vm.ram.write(offset, bytes);
 }
 
 function loadKernel(vm: VirtMachine, bytes: Uint8Array, path: string): { entry: number; start: number; end: number } {

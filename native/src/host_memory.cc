@@ -12,6 +12,13 @@
 
 namespace armvirt {
 
+namespace {
+// An external ArrayBuffer is made as a Node Buffer, at most 4 GiB (node::Buffer::kMaxLength, the most a
+// typed array views). Past that, Node runs the finalizer and node-addon-api frees its data again: a double
+// free. Larger guest RAM is made of several buffers.
+constexpr uint64_t kMaxBufferBytes = uint64_t(1) << 32;
+}  // namespace
+
 // allocateHostMemory(size): ArrayBuffer backed by an anonymous shared mapping, unmapped when collected.
 Napi::Value AllocateHostMemory(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
@@ -20,10 +27,10 @@ Napi::Value AllocateHostMemory(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   double requested = info[0].As<Napi::Number>().DoubleValue();
-  if (requested <= 0 || requested > double(1ull << 40) || requested != double(uint64_t(requested)) ||
+  if (requested <= 0 || requested > double(kMaxBufferBytes) || requested != double(uint64_t(requested)) ||
       (uint64_t(requested) & 0xfff) != 0) {
     Napi::RangeError::New(env, "allocateHostMemory: size " + std::to_string(requested) +
-                                   " is not a positive multiple of 4096 below 1 TiB")
+                                   " is not a positive multiple of 4096 of at most 4 GiB")
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
@@ -70,9 +77,9 @@ Napi::Value MapSharedFile(const Napi::CallbackInfo& info) {
       !ArgInt(info, 2, "mapSharedFile", size)) {
     return env.Undefined();
   }
-  if (offset < 0 || (offset & 0xfff) != 0 || size <= 0 || (size & 0xfff) != 0 || size > (int64_t(1) << 40)) {
+  if (offset < 0 || (offset & 0xfff) != 0 || size <= 0 || (size & 0xfff) != 0 || uint64_t(size) > kMaxBufferBytes) {
     Napi::RangeError::New(env, "mapSharedFile: offset " + std::to_string(offset) + " and size " + std::to_string(size) +
-                                   " must be page-aligned, the size positive and below 1 TiB")
+                                   " must be page-aligned, the size positive and at most 4 GiB")
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }

@@ -14,6 +14,8 @@ constexpr uint64_t kHcrVi = 1ull << 7;  // HCR_EL2.VI: virtual IRQ pending
 // Never equal to a PC (AArch64 PCs are 4-byte aligned), so uc_emu_start never stops on it.
 constexpr uint64_t kNoUntilAddress = 1;
 
+bool IsFetchError(uc_err err) { return err == UC_ERR_FETCH_UNMAPPED || err == UC_ERR_FETCH_PROT; }
+
 bool ToU64(Napi::Env env, Napi::Value v, uint64_t* out, const char* what) {
   if (v.IsBigInt()) {
     bool lossless = true;
@@ -40,8 +42,7 @@ bool ToU64(Napi::Env env, Napi::Value v, uint64_t* out, const char* what) {
 }  // namespace
 
 Napi::Function Vcpu::Init(Napi::Env env) {
-  return DefineClass(env, "Vcpu",
-                     {
+  std::vector<Napi::ClassPropertyDescriptor<Vcpu>> methods = {
                          InstanceMethod("setHandlers", &Vcpu::SetHandlers),
                          InstanceMethod("mapPointer", &Vcpu::MapPointer),
                          InstanceMethod("mapMmio", &Vcpu::MapMmio),
@@ -67,7 +68,9 @@ Napi::Function Vcpu::Init(Napi::Env env) {
                          InstanceMethod("instructionCount", &Vcpu::InstructionCount),
                          InstanceMethod("advanceClock", &Vcpu::AdvanceClock),
                          InstanceMethod("close", &Vcpu::Close),
-                     });
+  };
+  AddDebugMethods(methods);
+  return DefineClass(env, "Vcpu", methods);
 }
 
 // new Vcpu({ model, deterministic, nsPerInstruction })
@@ -120,7 +123,7 @@ uint64_t Vcpu::ReadCpReg(uint32_t op0, uint32_t op1, uint32_t crn, uint32_t crm,
 
 uint64_t Vcpu::VirtualNs() const {
   if (deterministic_) return uint64_t(double(icount_) * nsPerInstruction_) + skippedNs_;
-  return MonotonicNs() - realtimeOriginNs_;
+  return (debug_.clockHeld ? debug_.clockHeldAtNs : MonotonicNs()) - realtimeOriginNs_;
 }
 
 // setHandlers(mmioRead, mmioWrite, sysreg, exception, args: Uint32Array(8))
@@ -207,7 +210,7 @@ Napi::Value Vcpu::SetIrqLine(const Napi::CallbackInfo& info) {
   uint64_t next = info[1].ToBoolean().Value() ? (hcr_ | bit) : (hcr_ & ~bit);
   if (next != hcr_) {
     hcr_ = next;
-    WriteCpReg(3, 4, 1, 1, 0, hcr_);
+    WriteCpReg(3, 4, 1, 1, 0, EffectiveHcr());
   }
   return info.Env().Undefined();
 }
@@ -240,7 +243,6 @@ Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   double deadline = info[0].As<Napi::Number>().DoubleValue();
-  SealShadows();
   uint64_t pc = 0;
   uc_reg_read(uc_, UC_ARM64_REG_PC, &pc);
 
@@ -248,7 +250,7 @@ Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
   jsFailed_ = false;
   running_ = true;
   cause_ = StopCause::Idle;  // what an uc_emu_start that returns OK by itself means: WFI
-  exceptionStopPending_ = false;
+  fetchAbortDelivered_ = fetchFaultStop_ = false;
   if (stopRequested_.exchange(false)) {
     running_ = false;
     return Napi::Number::New(env, int32_t(StopCause::Requested));
@@ -260,16 +262,26 @@ Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
     return Napi::Number::New(env, int32_t(StopCause::Deadline));
   }
 
+  BeginDebugRun(pc);
   uc_err err = uc_emu_start(uc_, pc, kNoUntilAddress, 0, 0);
+  // A fetch fault ends the engine's run even when it was delivered to the guest: carry on at the vector.
+  while (IsFetchError(err) && fetchAbortDelivered_ && !jsFailed_ && cause_ == StopCause::Idle) {
+    fetchAbortDelivered_ = false;
+    uc_reg_read(uc_, UC_ARM64_REG_PC, &pc);
+    err = uc_emu_start(uc_, pc, kNoUntilAddress, 0, 0);
+  }
+  EndDebugRun();
 
   if (!deterministic_) timer_->Disarm();
   running_ = false;
-  exceptionStopPending_ = false;
   if (jsFailed_) return env.Undefined();  // the JS exception is pending: the caller sees it thrown
-  if (err != UC_ERR_OK) {
+  if (IsFetchError(err) && (fetchFaultStop_ || fetchAbortDelivered_)) {
+    // Not delivered (no vector table to take it), or delivered and then stopped at a deadline.
+    if (fetchFaultStop_) cause_ = StopCause::Exception;
+  } else if (err != UC_ERR_OK) {
     lastError_ = err;
     cause_ = StopCause::Error;
-  } else if (stopRequested_.exchange(false)) {
+  } else if (cause_ != StopCause::Debug && stopRequested_.exchange(false)) {
     cause_ = StopCause::Requested;
   }  // else the block hook set Deadline, the exception hook Exception, or WFI left Idle
   return Napi::Number::New(env, int32_t(cause_));

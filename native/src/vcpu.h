@@ -1,7 +1,6 @@
-// One AArch64 vCPU on Debian's Unicorn 2.0.1, with the set-up and workarounds that build needs
-// (shared/design/UNICORN-FACTS.md): EL1 in non-secure AArch64 state, IRQ/FIQ lines through HCR_EL2.VI/VF,
-// gap-filling shadow regions, native system-register filtering, and deadline stops that never come from a
-// memory callback.
+// One AArch64 vCPU on Unicorn 2.1, with the set-up the engine needs (docs/engine.md): EL1 in non-secure
+// AArch64 state, IRQ/FIQ lines through HCR_EL2.VI/VF, synchronous exceptions delivered to EL1, lazily laid
+// shadows for unmapped space, native system-register filtering, and stops that only come between blocks.
 #pragma once
 
 #include <napi.h>
@@ -16,6 +15,7 @@
 #include <vector>
 
 #include "deadline_timer.h"
+#include "vcpu_debug.h"
 #include "vcpu_hooks.h"
 
 namespace armvirt {
@@ -26,16 +26,17 @@ inline uint64_t BigIntToU64(Napi::Value v) {
   return v.As<Napi::BigInt>().Uint64Value(&lossless);
 }
 
-// Why run() returned. Mirrored in src/cpu/stop-reason.ts.
+// Why run() returned. Mirrored by the Cause enum in src/cpu/vcpu.ts.
 enum class StopCause : int32_t {
   Deadline = 0,   // the instruction-count or host-time deadline was reached
   Idle = 1,       // the guest executed WFI/WFE
   Exception = 2,  // a synchronous exception Unicorn reported but did not deliver (SVC/HVC/SMC/UDF/...)
   Error = 3,      // uc_emu_start failed (unmapped fetch, ...)
   Requested = 4,  // requestStop() from JS between or during runs
+  Debug = 5,      // a breakpoint, watchpoint or single step (vcpu_debug.cc)
 };
 
-// What a trapped system register does. Mirrored in src/cpu/sysregs.ts.
+// What a trapped system register does. Mirrored by the SysregAction enum in src/cpu/vcpu.ts.
 enum class SysregAction : uint8_t {
   PassThrough = 0,  // let Unicorn execute it
   CallJs = 1,       // the VMM's handler gives the value / takes the write
@@ -64,8 +65,16 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   uint64_t MmioRead(uint32_t regionId, uint64_t offset, unsigned size);
   void MmioWrite(uint32_t regionId, uint64_t offset, unsigned size, uint64_t value);
   bool OnSysreg(uc_arm64_reg rt, const uc_arm64_cp_reg* cp, bool isRead);
-  void OnBlock(uint32_t size);
+  void OnBlock(uint64_t address, uint32_t size);
+  // Debugger hooks (vcpu_debug.cc)
+  void OnBreakpoint(uint64_t address);
+  void OnStepCode(uint64_t address);
+  void OnStepBlock(uint64_t address);
+  void OnWatchAccess(bool isWrite, uint64_t address, int size);
+  void OnWatchNext(uint64_t address);
   void OnInterrupt(uint32_t intno);
+  void OnBadFetch();
+  bool LayShadow(uint64_t address);
   void StopAtException();
 
   // Synchronous exception entry to EL1 (vcpu_exceptions.cc)
@@ -79,6 +88,23 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   uc_engine* uc() const { return uc_; }
 
  private:
+  // Debugger support (vcpu_debug.cc)
+  static void AddDebugMethods(std::vector<Napi::ClassPropertyDescriptor<Vcpu>>& methods);
+  Napi::Value SetBreakpoint(const Napi::CallbackInfo& info);
+  Napi::Value SetWatchpoint(const Napi::CallbackInfo& info);
+  Napi::Value SetStep(const Napi::CallbackInfo& info);
+  Napi::Value LastDebugStop(const Napi::CallbackInfo& info);
+  Napi::Value ReadVector(const Napi::CallbackInfo& info);
+  Napi::Value WriteVector(const Napi::CallbackInfo& info);
+  Napi::Value HoldClock(const Napi::CallbackInfo& info);
+  void BeginDebugRun(uint64_t pc);
+  void EndDebugRun();
+  void StopForDebug(DebugStopKind kind, uint64_t pc);
+  void EndStep();
+  void RemoveHooks(std::vector<uc_hook>& hooks);
+  void RetranslateAll();
+  uint64_t EffectiveHcr() const;
+
   // JS API
   Napi::Value SetHandlers(const Napi::CallbackInfo& info);
   Napi::Value MapPointer(const Napi::CallbackInfo& info);
@@ -113,9 +139,7 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   void ReadExceptionSyndrome();
   bool MapRange(Napi::Env env, uint64_t addr, uint64_t size, Mapping mapping, void* ptr);
   bool UnmapRange(Napi::Env env, uint64_t addr, uint64_t size);
-  void FillShadow(uint64_t start, uint64_t end);
-  void MapShadowPiece(uint64_t start, uint64_t end);
-  void SealShadows();
+
   bool CarveShadow(Napi::Env env, uint64_t start, uint64_t end);
   bool Check(Napi::Env env, uc_err err, const std::string& what);
   void WriteCpReg(uint32_t op0, uint32_t op1, uint32_t crn, uint32_t crm, uint32_t op2, uint64_t value);
@@ -125,7 +149,6 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   uc_engine* uc_ = nullptr;
   std::map<uint64_t, Mapping> mappings_;  // by guest physical base; user and shadow regions
   std::vector<uc_hook> hooks_;
-  bool sealed_ = false;  // shadows laid (first run)
 
   // JS callbacks, valid while run() is on the stack (and outside for host accesses)
   Napi::FunctionReference mmioRead_, mmioWrite_, sysregHandler_, exceptionHandler_;
@@ -149,7 +172,6 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   uint64_t realtimeOriginNs_ = 0;
   std::unique_ptr<DeadlineTimer> timer_;
   std::atomic<bool> stopRequested_{false};
-  bool exceptionStopPending_ = false;
   StopCause cause_ = StopCause::Deadline;
 
   // Interrupt lines and the last exception
@@ -165,8 +187,12 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   bool strictHypercalls_ = false;
   uint64_t deliveredExceptions_ = 0;
   bool recursiveException_ = false;  // the last undelivered exception was taken at its own vector
+  bool fetchAbortDelivered_ = false;  // the engine stopped at a fetch fault delivered to the guest: resume
+  bool fetchFaultStop_ = false;       // the engine stopped at a fetch fault the guest cannot take
   uc_context* context_ = nullptr;  // scratch for reading the syndrome
   long syndromeOffset_ = -1;  // byte offset of env->exception.syndrome inside a uc_context blob
+
+  DebugState debug_;
 };
 
 }  // namespace armvirt

@@ -98,4 +98,25 @@ bool Vcpu::DeliverUndefinedHypercall() {
   return EnterEl1(kSyndromeUnknown, std::nullopt, lastExceptionPc_ - 4);
 }
 
+// An instruction fetch from unmapped space: a synchronous external abort on instruction fetch, as QEMU
+// raises for a fetch its bus cannot answer. Translated blocks never cross a page, so the fetch that failed
+// is the first of its block and PC is its virtual address: the abort is precise. The engine ends the run
+// right after this hook; run() resumes at the vector when the abort was delivered.
+void Vcpu::OnBadFetch() {
+  uint64_t pc = 0, pstate = 0;
+  uc_reg_read(uc_, UC_ARM64_REG_PC, &pc);
+  uc_reg_read(uc_, UC_ARM64_REG_PSTATE, &pstate);
+  uint32_t ec = ((pstate >> 2) & 3) == 0 ? 0x20 : 0x21;  // instruction abort from a lower / the same EL
+  uint32_t syndrome = (ec << 26) | (1u << 25) | 0x10;   // IL, IFSC: synchronous external abort
+  recursiveException_ = false;
+  fetchAbortDelivered_ = EnterEl1(syndrome, pc, pc);
+  if (fetchAbortDelivered_) return CountDelivery();
+  lastIntno_ = kExcpPrefetchAbort;
+  lastExceptionPc_ = pc;
+  lastSyndrome_ = syndrome;
+  lastFaultAddress_ = pc;
+  lastTargetEl_ = 1;
+  fetchFaultStop_ = true;
+}
+
 }  // namespace armvirt

@@ -25,10 +25,21 @@ uint32_t OnSysregHook(uc_engine* uc, uc_arm64_reg rt, const uc_arm64_cp_reg* cp,
 }
 
 void OnBlockHook(uc_engine* uc, uint64_t address, uint32_t size, void* user) {
-  static_cast<Vcpu*>(user)->OnBlock(size);
+  static_cast<Vcpu*>(user)->OnBlock(address, size);
 }
 
 void OnInterruptHook(uc_engine* uc, uint32_t intno, void* user) { static_cast<Vcpu*>(user)->OnInterrupt(intno); }
+
+// A data access to unmapped physical space: lay a shadow there and let the engine retry the access.
+bool OnUnmappedDataHook(uc_engine* uc, uc_mem_type type, uint64_t address, int size, int64_t value, void* user) {
+  return static_cast<Vcpu*>(user)->LayShadow(address);
+}
+
+// An instruction fetch from unmapped space (or from a shadow, which is not executable).
+bool OnBadFetchHook(uc_engine* uc, uc_mem_type type, uint64_t address, int size, int64_t value, void* user) {
+  static_cast<Vcpu*>(user)->OnBadFetch();
+  return false;
+}
 
 }  // namespace
 
@@ -128,9 +139,11 @@ bool Vcpu::OnSysreg(uc_arm64_reg rt, const uc_arm64_cp_reg* cp, bool isRead) {
   return true;
 }
 
-void Vcpu::OnBlock(uint32_t size) {
+void Vcpu::OnBlock(uint64_t address, uint32_t size) {
   if (icount_ >= icountDeadline_.load(std::memory_order_relaxed)) {
-    if (!exceptionStopPending_) cause_ = StopCause::Deadline;  // else: see StopAtException
+    cause_ = StopCause::Deadline;
+    // The engine puts PC back at the block only while no code hook exists; a breakpoint is one.
+    uc_reg_write(uc_, UC_ARM64_REG_PC, &address);
     uc_emu_stop(uc_);  // the block is not executed; it is counted when the next run starts with it
     return;
   }
@@ -177,14 +190,9 @@ void Vcpu::CountDelivery() {
   }
 }
 
-// A stop from the exception hook is exact, except that a PC written earlier in the same engine slice (by
-// the sysreg hook's PC+4) makes the engine drop it and carry on. So the deadline is also moved to now: the
-// block hook stops before the next block runs.
-void Vcpu::StopAtException() {
-  exceptionStopPending_ = true;
-  uc_emu_stop(uc_);
-  if (running_) MoveDeadline(0);
-}
+// A stop from the exception hook is exact: nothing of the next block has run (native/probes: even after a
+// hook moved PC earlier in the same block).
+void Vcpu::StopAtException() { uc_emu_stop(uc_); }
 
 void Vcpu::ReadExceptionSyndrome() {
   lastSyndrome_ = 0;
@@ -219,6 +227,16 @@ void Vcpu::ConfigureEl1(Napi::Env env) {
       return;
     hooks_.push_back(h);
   }
+  if (!Check(env, uc_hook_add(uc_, &h, UC_HOOK_MEM_READ_UNMAPPED | UC_HOOK_MEM_WRITE_UNMAPPED,
+                              reinterpret_cast<void*>(OnUnmappedDataHook), this, 1, 0),
+             "installing the unmapped-access hook"))
+    return;
+  hooks_.push_back(h);
+  if (!Check(env, uc_hook_add(uc_, &h, UC_HOOK_MEM_FETCH_UNMAPPED | UC_HOOK_MEM_FETCH_PROT,
+                              reinterpret_cast<void*>(OnBadFetchHook), this, 1, 0),
+             "installing the fetch-fault hook"))
+    return;
+  hooks_.push_back(h);
   if (!Check(env, uc_hook_add(uc_, &h, UC_HOOK_INTR, reinterpret_cast<void*>(OnInterruptHook), this, 1, 0),
              "installing the exception hook"))
     return;
@@ -258,7 +276,6 @@ void Vcpu::CalibrateSyndromeOffset() {
   icount_ = 0;
   lastIntno_ = 0;
   cause_ = StopCause::Deadline;
-  exceptionStopPending_ = false;
 }
 
 }  // namespace armvirt

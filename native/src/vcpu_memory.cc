@@ -1,12 +1,13 @@
 // The vCPU's physical map: pointer mappings (RAM, device memory: the fast path), MMIO mappings that call JS
-// (the trapped path), and shadow MMIO regions in every gap. Unicorn 2.0.1 checks the *virtual* address of an
-// access against this map before translating, so without shadows a valid MMU-on access faults; the shadows
-// also give unmapped physical addresses a defined behaviour (region id 0: the VMM decides and logs).
-// Unmapping an MMIO region costs ~150 ms per GiB on this build while mapping is cheap, so shadows are laid
-// once, at the first run ("sealing"), one per gap, and never merged. Every map change rebuilds the engine's
-// dispatch tree, whose size grows with the extent mapped, so shadows cover only the canonical VA halves
-// ([0, 2^48) and [0xffff000000000000, 2^64-4K)): a non-canonical address faults in translation anyway.
+// (the trapped path), and shadow MMIO chunks that give unmapped physical addresses a defined behaviour
+// (region id 0: the VMM reads them as zero or stops, and logs). Shadows are laid lazily, by the engine's
+// unmapped-access hook, one aligned 64 KiB chunk (clipped to the gap) at a time: every map change rebuilds
+// the engine's dispatch tree at a cost that grows with what is mapped, so a map of only what the guest has
+// touched keeps a fast <-> trapped region switch at the engine's own cost. Unicorn 2.1 translates before it
+// checks the physical map, so no shadow is needed for MMU-on accesses (native/probes/va_mapped_check.c).
+// An instruction fetch from unmapped space is a synchronous external abort in the guest, as on QEMU.
 #include <cstring>
+#include <iterator>
 
 #include "vcpu.h"
 #include "vcpu_hooks.h"
@@ -17,8 +18,7 @@ namespace {
 constexpr uint64_t kAddressSpaceEnd = 0xfffffffffffff000ull;  // exclusive; the last page cannot be mapped
 constexpr uint64_t kPage = 0x1000;
 constexpr uint64_t kOneTiB = 1ull << 40;
-constexpr uint64_t kLowHalfEnd = 1ull << 48;
-constexpr uint64_t kHighHalfStart = 0xffff000000000000ull;
+constexpr uint64_t kShadowChunk = 0x10000;
 
 std::string Hex(uint64_t v) {
   char buf[24];
@@ -37,22 +37,29 @@ bool ValidRange(Napi::Env env, uint64_t addr, uint64_t size, const char* what) {
 }
 }  // namespace
 
-void Vcpu::FillShadow(uint64_t start, uint64_t end) {
-  if (!sealed_) return;
-  if (start < kLowHalfEnd) MapShadowPiece(start, end < kLowHalfEnd ? end : kLowHalfEnd);
-  if (end > kHighHalfStart) MapShadowPiece(start > kHighHalfStart ? start : kHighHalfStart, end);
-}
-
-void Vcpu::MapShadowPiece(uint64_t start, uint64_t end) {
+// Lays the shadow chunk that holds `address`: the aligned 64 KiB around it, clipped to its gap. False when
+// there is none to lay (the last page of the address space cannot be mapped).
+bool Vcpu::LayShadow(uint64_t address) {
+  uint64_t start = address & ~(kShadowChunk - 1);
+  uint64_t end = start + kShadowChunk;
+  if (end == 0 || end > kAddressSpaceEnd) end = kAddressSpaceEnd;
+  auto next = mappings_.upper_bound(address);
+  if (next != mappings_.end() && next->first < end) end = next->first;
+  if (next != mappings_.begin()) {
+    auto prev = std::prev(next);
+    uint64_t prevEnd = prev->first + prev->second.size;
+    if (prevEnd > address) return false;  // mapped after all: not ours to shadow
+    if (prevEnd > start) start = prevEnd;
+  }
+  if (start >= end) return false;
   auto slot = std::make_unique<MmioSlot>(MmioSlot{this, 0, start});
-  uc_mmio_map(uc_, start, end - start, OnShadowRead, slot.get(), OnShadowWrite, slot.get());
-  uc_mem_protect(uc_, start, end - start, UC_PROT_ALL);
-  Mapping m{end - start, true, std::move(slot), {}};
-  mappings_[start] = std::move(m);
+  if (uc_mmio_map(uc_, start, end - start, OnShadowRead, slot.get(), OnShadowWrite, slot.get()) != UC_ERR_OK) return false;
+  mappings_[start] = Mapping{end - start, true, std::move(slot), {}};
+  return true;
 }
 
-// Removes the shadow from [start, end) so a user mapping can go there; fails on overlap with a user mapping
-// (before the first run there are no shadows, so this is just the overlap check).
+// Removes the shadows in [start, end) so a user mapping can go there (they come back lazily where needed);
+// fails on overlap with a user mapping.
 bool Vcpu::CarveShadow(Napi::Env env, uint64_t start, uint64_t end) {
   auto it = mappings_.upper_bound(start);
   if (it != mappings_.begin()) --it;
@@ -71,24 +78,8 @@ bool Vcpu::CarveShadow(Napi::Env env, uint64_t start, uint64_t end) {
   for (auto [sStart, sEnd] : shadows) {
     uc_mem_unmap(uc_, sStart, sEnd - sStart);
     mappings_.erase(sStart);
-    if (sStart < start) FillShadow(sStart, start);
-    if (sEnd > end) FillShadow(end, sEnd);
   }
   return true;
-}
-
-// Fills every gap with shadow pieces; called once, before the first run.
-void Vcpu::SealShadows() {
-  if (sealed_) return;
-  sealed_ = true;
-  std::vector<std::pair<uint64_t, uint64_t>> gaps;
-  uint64_t cursor = 0;
-  for (auto& [base, m] : mappings_) {
-    if (base > cursor) gaps.emplace_back(cursor, base);
-    cursor = base + m.size;
-  }
-  if (cursor < kAddressSpaceEnd) gaps.emplace_back(cursor, kAddressSpaceEnd);
-  for (auto [start, end] : gaps) FillShadow(start, end);
 }
 
 // Maps a user region. A region that exactly replaces an existing user mapping (fast <-> trapped switch) does
@@ -104,10 +95,9 @@ bool Vcpu::MapRange(Napi::Env env, uint64_t addr, uint64_t size, Mapping mapping
   }
   uc_err err = ptr ? uc_mem_map_ptr(uc_, addr, size, UC_PROT_ALL, ptr)
                    : uc_mmio_map(uc_, addr, size, OnMmioRead, mapping.slot.get(), OnMmioWrite, mapping.slot.get());
-  if (err != UC_ERR_OK) {
-    FillShadow(addr, addr + size);
-    return Check(env, err, "mapping " + Hex(addr) + "+" + Hex(size));
-  }
+  if (err != UC_ERR_OK) return Check(env, err, "mapping " + Hex(addr) + "+" + Hex(size));
+  // Device registers can be executed from, as on QEMU (the fetch reads them through the device).
+  if (!ptr) uc_mem_protect(uc_, addr, size, UC_PROT_ALL);
   mappings_[addr] = std::move(mapping);
   return true;
 }
@@ -121,7 +111,6 @@ bool Vcpu::UnmapRange(Napi::Env env, uint64_t addr, uint64_t size) {
   }
   uc_mem_unmap(uc_, addr, size);
   mappings_.erase(it);
-  FillShadow(addr, addr + size);
   return true;
 }
 

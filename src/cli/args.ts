@@ -3,6 +3,7 @@
 // machine config file has, so both are checked by the one schema and a flag overrides its key.
 import { closestWord } from '../config/did-you-mean.js';
 import type { RawConfig } from '../vmm/config.js';
+import { DEFAULT_GDB_LISTEN } from '../gdb/listen-address.js';
 
 /** Bad command-line syntax: the message names the flag or argument. */
 export class UsageError extends Error {
@@ -173,6 +174,9 @@ export const FLAGS: FlagSpec[] = [
     help: "where vfio-platform devices come from: the kernel's /dev/vfio, or a fake host (machines/hosts/*.json)",
     apply: (line, v, s) => setKey(line, 'vfioHost', v, s),
   },
+  { names: ['s'], help: `gdb server on ${DEFAULT_GDB_LISTEN} (short for -gdb ${DEFAULT_GDB_LISTEN})`, apply: (line, _v, s) => setKey(line, 'gdb', DEFAULT_GDB_LISTEN, s) },
+  { names: ['gdb'], value: 'tcp:[HOST]:PORT|unix:PATH', help: "gdb server for gdb-multiarch's target remote (HOST defaults to localhost)", apply: (line, v, s) => setKey(line, 'gdb', v, s) },
+  { names: ['S'], help: 'hold the guest before its first instruction until gdb continues it', apply: (line, _v, s) => setKey(line, 'waitForDebugger', true, s) },
   { names: ['info'], value: 'qtree|mtree|mtree-f|irq|vfio', help: 'print a monitor view of the built machine and exit', apply: (line, v) => (line.info = v) },
   { names: ['dts'], help: 'dumpdtb: print the device tree source instead of writing a DTB', apply: (line) => (line.dts = true) },
   { names: ['o', 'output'], value: 'FILE', help: 'dumpdtb: write the DTB to FILE', apply: (line, v) => (line.dtbOutput = v) },
@@ -181,7 +185,7 @@ export const FLAGS: FlagSpec[] = [
 ];
 
 /** Flags QEMU has, shown with its single dash; armvirt's own are shown with two (either works). */
-const QEMU_FLAGS = new Set(['M', 'm', 'cpu', 'kernel', 'initrd', 'append', 'dtb', 'device', 'serial', 'nographic', 'trace', 'd', 'h', 'version']);
+const QEMU_FLAGS = new Set(['M', 'm', 'cpu', 'kernel', 'initrd', 'append', 'dtb', 'device', 'serial', 'nographic', 'trace', 'd', 'h', 'version', 's', 'S', 'gdb']);
 
 const flagByName = new Map(FLAGS.flatMap((flag) => flag.names.map((name) => [name, flag] as const)));
 

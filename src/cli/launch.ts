@@ -2,16 +2,16 @@
 // process exit code. Building throws plain errors whose messages name what is at fault; nothing here prints
 // a stack trace.
 import { FoundationBoard } from '../../machines/foundation.js';
-import { bootVirt, type BootLayout } from '../../machines/virt/boot.js';
+import { bootVirt, readUserDtb, type BootLayout } from '../../machines/virt/boot.js';
 import { VIRT_MEMMAP } from '../../machines/virt/memory-map.js';
 import { buildVirtDtb } from '../../machines/virt/virt-fdt.js';
 import { VirtMachine } from '../../machines/virt/virt-machine.js';
-import { readFileSync } from 'node:fs';
 import type { ExitReason } from '../core/run-loop.js';
 import type { MachineConfig } from '../vmm/config.js';
 import { EXIT_GUEST_FAULT, EXIT_INTERRUPTED, EXIT_TIMEOUT, EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
 import type { Machine } from '../vmm/machine.js';
 import type { VfioBackend } from '../vfio/host.js';
+import { GdbStub } from '../gdb/stub.js';
 
 export const MACHINE_TYPES: Record<MachineConfig['machine'], string> = {
   virt: "QEMU's ARM virt memory map: GICv2, generic timer, PL011, PL031, PSCI, platform bus (default)",
@@ -68,8 +68,8 @@ export function buildMachine(config: MachineConfig, options: BuildOptions): Buil
       layout = bootVirt(vm, { kernel: requireKernel(config), initrd: config.initrd, bootargs: config.append, dtb: config.dtb, warn: options.log });
     }
     const dtb = () => {
-      if (layout) return vm.ram.bytes.slice(layout.dtb.start - VIRT_MEMMAP.ram.base, layout.dtb.end - VIRT_MEMMAP.ram.base);
-      if (config.dtb) return new Uint8Array(readFileSync(config.dtb));
+      if (layout) return vm.ram.read(layout.dtb.start - VIRT_MEMMAP.ram.base, layout.dtb.end - layout.dtb.start);
+      if (config.dtb) return readUserDtb(config.dtb);
       return buildVirtDtb(vm, { bootargs: config.append, warn: options.log });
     };
     return { machine: vm, dtb };
@@ -121,16 +121,42 @@ export async function runMachine(machine: Machine, config: MachineConfig, report
   process.on('SIGINT', onSigint);
   const offTermination = stopOnTermination(machine);
   const { virtualSeconds, hostSeconds } = config.timeout;
-  const hostTimer = hostSeconds === undefined ? undefined : setTimeout(() => machine.loop.stop(`timed out after ${hostSeconds} s of host time`, EXIT_TIMEOUT), hostSeconds * 1e3);
+  // Host time counts from the process's start (performance.now()'s origin): loading is part of the run.
+  const hostMsLeft = hostSeconds === undefined ? Infinity : hostSeconds * 1e3 - performance.now();
+  const cancelHostTimer = setLongTimeout(() => machine.loop.stop(`timed out after ${hostSeconds} s of host time`, EXIT_TIMEOUT), hostMsLeft);
+  let gdb: GdbStub | undefined;
+  let code = EXIT_VMM_ERROR;
   try {
-    const exit = await machine.run({ untilNs: virtualSeconds === undefined ? Infinity : virtualSeconds * 1e9 });
-    return exitCode(exit, config, report);
+    if (hostMsLeft <= 0) {
+      report(`timed out after ${hostSeconds} s of host time, before the guest started`);
+      return (code = EXIT_TIMEOUT);
+    }
+    if (config.gdb) gdb = await GdbStub.listen(machine, { ...config.gdb, log: report });
+    const untilNs = virtualSeconds === undefined ? Infinity : virtualSeconds * 1e9;
+    const exit = gdb ? await gdb.run(untilNs) : await machine.run({ untilNs });
+    code = exitCode(exit, config, report);
+    return code;
   } finally {
-    clearTimeout(hostTimer);
+    await gdb?.finish(code);
+    cancelHostTimer();
     process.off('SIGINT', onSigint);
     offTermination();
     machine.close();
   }
+}
+
+/** The longest delay setTimeout takes: a longer one fires at once (Node's TimeoutOverflowWarning). */
+const MAX_TIMEOUT_MS = 2 ** 31 - 1;
+
+/** setTimeout for any delay, a longer one in steps; Infinity never fires. Returns the cancel function. */
+export function setLongTimeout(fire: () => void, ms: number): () => void {
+  let handle: NodeJS.Timeout | undefined;
+  const arm = (left: number) => {
+    if (left === Infinity) return;
+    handle = setTimeout(() => (left > MAX_TIMEOUT_MS ? arm(left - MAX_TIMEOUT_MS) : fire()), Math.max(0, Math.min(left, MAX_TIMEOUT_MS)));
+  };
+  arm(ms);
+  return () => clearTimeout(handle);
 }
 
 const hex = (n: number) => `0x${n.toString(16)}`;
@@ -157,6 +183,10 @@ function exitCode(exit: ExitReason, config: MachineConfig, report: (message: str
       return EXIT_GUEST_FAULT;
     case 'error':
       report(`VMM error: ${exit.message}`);
+      return EXIT_VMM_ERROR;
+    case 'debug':
+    case 'paused':
+      report(`VMM error: the guest stopped for a debugger (${exit.kind}) with none attached`);
       return EXIT_VMM_ERROR;
   }
 }

@@ -16,6 +16,7 @@ import {
 import { EXIT_USAGE, EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
 import type { Machine } from '../vmm/machine.js';
 import { CPU_MODELS, DEBUG_ITEMS, parseCommandLine, usage, UsageError, type CommandLine } from './args.js';
+import { errorLines } from './error-lines.js';
 import { buildMachine, loadVfioBackend, MACHINE_TYPES, runMachine } from './launch.js';
 import { formatInfoVfio } from '../../devices/vfio-platform/info-vfio.js';
 
@@ -95,7 +96,7 @@ export async function main(argv: string[]): Promise<number> {
     return 0;
   }
   const config = configFrom(line);
-  const infoView = line.info === undefined ? undefined : INFO_VIEWS[line.info];
+  const infoView = line.info === undefined || !Object.hasOwn(INFO_VIEWS, line.info) ? undefined : INFO_VIEWS[line.info];
   if (line.info !== undefined && !infoView) throw new UsageError(`--info '${line.info}' is not one of ${Object.keys(INFO_VIEWS).join(', ')}`);
   if (line.command === 'dumpdtb' && !line.dts && line.dtbOutput === undefined) throw new UsageError('dumpdtb needs --dts (print the source) or -o FILE (write the DTB)');
 
@@ -119,7 +120,7 @@ export async function main(argv: string[]): Promise<number> {
     try {
       const dtb = built.dtb();
       if (line.dts) print(printDts(dtb));
-      if (line.dtbOutput !== undefined) writeFileSync(line.dtbOutput, dtb);
+      if (line.dtbOutput !== undefined) writeDtb(line.dtbOutput, dtb);
     } finally {
       built.machine.close();
     }
@@ -128,6 +129,14 @@ export async function main(argv: string[]): Promise<number> {
   enableTracing(config, built.machine);
   setupDone = true;
   return runMachine(built.machine, config, report);
+}
+
+function writeDtb(path: string, dtb: Uint8Array): void {
+  try {
+    writeFileSync(path, dtb);
+  } catch (error) {
+    throw new Error(`cannot write the DTB to '${path}': ${(error as Error).message.replace(/, open '.*'$/, '')}`, { cause: error });
+  }
 }
 
 /** Until the guest starts, a failure is bad input (a flag, the config, a file it names): exit 2. */
@@ -140,10 +149,7 @@ let setupDone = false;
 export function fail(error: unknown): number {
   const defect = error instanceof TypeError || error instanceof RangeError || error instanceof ReferenceError;
   const badInput = !setupDone && !defect;
-  const text = error instanceof Error ? error.message : String(error);
-  for (const messageLine of text.split('\n')) report(messageLine);
-  const hint = (error as { hint?: unknown }).hint;
-  if (typeof hint === 'string') for (const hintLine of hint.trimEnd().split('\n')) report(hintLine);
+  for (const line of errorLines(error)) report(line);
   if (process.env.ARMVIRT_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
   return badInput ? EXIT_USAGE : EXIT_VMM_ERROR;
 }

@@ -9,7 +9,9 @@ export type ExitReason =
   | { kind: 'stopped'; reason: string; exitCode: number }
   | { kind: 'time-limit' }
   | { kind: 'hypercall'; call: HypercallInfo }
-  | Extract<StopReason, { kind: 'exception' } | { kind: 'error' } | { kind: 'unmapped-access' }>;
+  /** pause() was called: the guest is held where it was, and run() continues it. */
+  | { kind: 'paused' }
+  | Extract<StopReason, { kind: 'exception' } | { kind: 'error' } | { kind: 'unmapped-access' } | { kind: 'debug' }>;
 
 export interface RunLoopOptions {
   /** Longest slice in virtual ns, so host events and stops are looked at regularly (default 10 ms). */
@@ -31,6 +33,8 @@ export class RunLoop {
   private readonly maxSliceNs: number;
   private readonly hostYieldMs: number;
   private stopRequest: { reason: string; exitCode: number } | undefined;
+  private pauseRequested = false;
+  private readonly stopWaiters: (() => void)[] = [];
   private wakeIdle: (() => void) | undefined;
   private sliceDeadline = Infinity;
   private running = false;
@@ -60,6 +64,20 @@ export class RunLoop {
   /** Ends run() with { kind: 'stopped' } (guest power-off, a fatal device error, Ctrl-C). */
   stop(reason: string, exitCode = 0): void {
     this.stopRequest ??= { reason, exitCode };
+    this.vcpu.requestStop();
+    this.wake();
+    for (const resolve of this.stopWaiters.splice(0)) resolve();
+  }
+
+  /** Resolves once stop() has been called: a debugger holding the guest stops waiting for its user. */
+  whenStopRequested(): Promise<void> {
+    if (this.stopRequest) return Promise.resolve();
+    return new Promise((resolve) => this.stopWaiters.push(resolve));
+  }
+
+  /** Ends run() with { kind: 'paused' } at the next block boundary (a debugger's interrupt); run() resumes. */
+  pause(): void {
+    this.pauseRequested = true;
     this.vcpu.requestStop();
     this.wake();
   }
@@ -96,6 +114,10 @@ export class RunLoop {
     let lastYield = performance.now();
     for (;;) {
       if (this.stopRequest) return this.takeStop();
+      if (this.pauseRequested) {
+        this.pauseRequested = false;
+        return { kind: 'paused' };
+      }
       // A handler may signal again (or Node's event loop may have): dispatch until quiet, a few rounds at most.
       for (let round = 0; round < 4 && (round === 0 || this.hostEventsPending); round++) {
         this.hostEventsPending = false;
@@ -140,7 +162,7 @@ export class RunLoop {
 
   /** WFI: nothing to do until the next timer, a host event or `until`. */
   private async idle(until: number): Promise<void> {
-    if (this.vcpu.interruptPending || this.stopRequest || this.hostEventsPending) return;
+    if (this.vcpu.interruptPending || this.stopRequest || this.pauseRequested || this.hostEventsPending) return;
     const next = Math.min(this.timers.nextDeadline(), until);
     if (this.vcpu.clock === 'deterministic') {
       if (next !== Infinity) {

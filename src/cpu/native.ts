@@ -34,6 +34,14 @@ export interface NativeVcpu {
   instructionCount(): number;
   advanceClock(ns: number): void;
   close(): void;
+  // Debugger support (vcpu-debug.ts)
+  setBreakpoint(address: bigint, on: boolean): void;
+  setWatchpoint(address: bigint, length: number, kind: number, on: boolean): void;
+  setStep(on: boolean): void;
+  lastDebugStop(): { kind: number; pc: bigint; dataAddress: bigint; watchKind: number; accessPc: bigint; accessWrite: boolean };
+  readVector(n: number): Buffer;
+  writeVector(n: number, bytes: Uint8Array): void;
+  holdClock(held: boolean): void;
 }
 
 /**

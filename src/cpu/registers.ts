@@ -11,7 +11,7 @@ export interface SysregEncoding {
 }
 
 /**
- * System registers by name (Arm ARM encodings). Unicorn 2.0.1 has no SPSR_EL1 id, for one. Only registers
+ * System registers by name (Arm ARM encodings). Unicorn has no SPSR_EL1 id, for one. Only registers
  * with storage or a read function belong here: a CP_REG read of one without (CurrentEL) aborts the engine.
  */
 export const SYSTEM_REGISTERS: Readonly<Record<string, SysregEncoding>> = {
@@ -23,6 +23,21 @@ export const SYSTEM_REGISTERS: Readonly<Record<string, SysregEncoding>> = {
   MPIDR_EL1: { op0: 3, op1: 0, crn: 0, crm: 0, op2: 5 },
   HCR_EL2: { op0: 3, op1: 4, crn: 1, crm: 1, op2: 0 },
   SCR_EL3: { op0: 3, op1: 6, crn: 1, crm: 1, op2: 0 },
+  ACTLR_EL1: { op0: 3, op1: 0, crn: 1, crm: 0, op2: 1 },
+  AMAIR_EL1: { op0: 3, op1: 0, crn: 10, crm: 3, op2: 0 },
+  AFSR0_EL1: { op0: 3, op1: 0, crn: 5, crm: 1, op2: 0 },
+  AFSR1_EL1: { op0: 3, op1: 0, crn: 5, crm: 1, op2: 1 },
+  CONTEXTIDR_EL1: { op0: 3, op1: 0, crn: 13, crm: 0, op2: 1 },
+  CNTKCTL_EL1: { op0: 3, op1: 0, crn: 14, crm: 1, op2: 0 },
+  MDSCR_EL1: { op0: 2, op1: 0, crn: 0, crm: 2, op2: 2 },
+  REVIDR_EL1: { op0: 3, op1: 0, crn: 0, crm: 0, op2: 6 },
+  ID_AA64PFR0_EL1: { op0: 3, op1: 0, crn: 0, crm: 4, op2: 0 },
+  ID_AA64PFR1_EL1: { op0: 3, op1: 0, crn: 0, crm: 4, op2: 1 },
+  ID_AA64DFR0_EL1: { op0: 3, op1: 0, crn: 0, crm: 5, op2: 0 },
+  ID_AA64ISAR0_EL1: { op0: 3, op1: 0, crn: 0, crm: 6, op2: 0 },
+  ID_AA64ISAR1_EL1: { op0: 3, op1: 0, crn: 0, crm: 6, op2: 1 },
+  ID_AA64MMFR0_EL1: { op0: 3, op1: 0, crn: 0, crm: 7, op2: 0 },
+  ID_AA64MMFR1_EL1: { op0: 3, op1: 0, crn: 0, crm: 7, op2: 1 },
   CNTFRQ_EL0: { op0: 3, op1: 3, crn: 14, crm: 0, op2: 0 },
   CNTPCT_EL0: { op0: 3, op1: 3, crn: 14, crm: 0, op2: 1 },
   CNTVCT_EL0: { op0: 3, op1: 3, crn: 14, crm: 0, op2: 2 },

@@ -1,10 +1,11 @@
 // The typed vCPU: an AArch64 Cortex-A72 at EL1 on Unicorn (native/), with RAM and device pointers mapped
 // without copies, MMIO calling TS handlers, IRQ/FIQ input lines, trapped system registers and run() that
-// says why it stopped. Read shared/design/UNICORN-FACTS.md for the engine behaviour this relies on.
+// says why it stopped. docs/engine.md has the engine behaviour this relies on.
 import { native, type NativeVcpu } from './native.js';
 import { HostMemory } from './host-memory.js';
 import { resolveRegister, sysregKey, type SysregEncoding } from './registers.js';
 import { exceptionClassName, hasFaultAddress } from './syndrome.js';
+import { VcpuDebug, type DebugStop } from './vcpu-debug.js';
 
 /** An MMIO handler. Unicorn splits 8-byte accesses into two 4-byte ones: handlers see sizes 1, 2 and 4. */
 export interface MmioHandler {
@@ -38,6 +39,7 @@ export type StopReason =
   | { kind: 'hypercall'; call: HypercallInfo }
   | { kind: 'unmapped-access'; access: UnmappedAccess; message: string; pc: number }
   | { kind: 'exception'; name: string; intno: number; pc: number; syndrome?: number; faultAddress?: number; detail?: string }
+  | { kind: 'debug'; stop: DebugStop }
   | { kind: 'error'; message: string };
 
 /** Unicorn's exception numbers (QEMU's EXCP_*) for what it reports and does not deliver. */
@@ -59,6 +61,7 @@ const enum Cause {
   Exception = 2,
   Error = 3,
   Requested = 4,
+  Debug = 5,
 }
 
 const enum SysregAction {
@@ -109,6 +112,8 @@ export class Vcpu {
   unmappedAccess: UnmappedAccessPolicy;
   private readonly log: (message: string) => void;
   private readonly cpu: NativeVcpu;
+  /** Breakpoints, watchpoints and single steps for a debugger (src/gdb/). */
+  readonly debug: VcpuDebug;
   /** Shared with the addon: [region, offLo, offHi, size, valLo, valHi, sysregKey, isWrite]. */
   private readonly args = new Uint32Array(8);
   /** Handlers by region id (index); id 0 is unmapped space. Ids are reused per address and after unmap. */
@@ -138,6 +143,7 @@ export class Vcpu {
       () => this.exception(a[0], a[1] + a[2] * 0x1_0000_0000, a[3]),
       a,
     );
+    this.debug = new VcpuDebug(this.cpu);
   }
 
   // --- memory -------------------------------------------------------------------------------------------
@@ -304,6 +310,8 @@ export class Vcpu {
         return { kind: 'stopped' };
       case Cause.Exception:
         return this.exceptionStop();
+      case Cause.Debug:
+        return { kind: 'debug', stop: this.debug.lastStop() };
       default:
         return { kind: 'error', message: `${this.cpu.lastException().error ?? 'unknown engine error'} at PC ${hex(this.pc)}` };
     }

@@ -1,5 +1,5 @@
 // Loads an AArch64 ELF64 executable's PT_LOAD segments into guest physical memory (firmware images).
-import { readFileSync } from 'node:fs';
+import { InputFileError, readInputFile, type InputLimit } from '../files/input-file.js';
 
 export interface ElfSegment {
   physicalAddress: number;
@@ -44,12 +44,14 @@ export function parseElf(bytes: Uint8Array, what = 'ELF image'): ElfImage {
   return { entry, segments };
 }
 
-export function readElf(path: string): ElfImage {
+/** Reads and parses an ELF file of at most `limit` bytes (what its RAM can hold). */
+export function readElf(path: string, limit: InputLimit): ElfImage {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readInputFile(path, limit);
   } catch (e) {
-    throw new Error(`cannot read ELF image '${path}': ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
+    if (e instanceof InputFileError) throw new Error(`cannot read ELF image '${path}': ${e.reason}`);
+    throw e;
   }
   return parseElf(bytes, `'${path}'`);
 }

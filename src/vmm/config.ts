@@ -2,13 +2,15 @@
 // QEMU-style flags, or both (flags win). Raw JSON is checked against machines/machine-config.schema.json (the
 // schema editors use), then resolved: sizes to bytes, paths to absolute ones (relative to the config file's
 // folder, or to the working directory for flags), device objects to -device option strings.
-import { readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkJson, JsonCheckError, parseJsonText, type JsonSchema } from '../config/json-schema.js';
+import { checkJson, JsonCheckError, loadSchemaFile, type JsonSchema } from '../config/json-schema.js';
+import { parseJsonText } from '../config/json-text.js';
+import { InputFileError, readInputFile } from '../files/input-file.js';
 import { parseSize } from '../qom/number-text.js';
 import type { PassthroughPolicy } from '../qom/sys-bus-device.js';
 import { VIRT_MEMMAP } from '../../machines/virt/memory-map.js';
+import { parseGdbListen, type GdbListenAddress } from '../gdb/listen-address.js';
 
 export const MACHINES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'machines');
 export const CONFIG_SCHEMA_PATH = join(MACHINES_DIR, 'machine-config.schema.json');
@@ -16,6 +18,8 @@ export const CONFIG_SCHEMA_PATH = join(MACHINES_DIR, 'machine-config.schema.json
 export const DEFAULT_CONFIG_PATH = join(MACHINES_DIR, 'virt-demo.json');
 
 const PAGE_SIZE = 0x1000;
+/** A machine config is a few hundred bytes; this bounds what a mistaken path (a disk image, a log) costs. */
+const CONFIG_FILE_LIMIT = { maxBytes: 16 * 2 ** 20, what: 'the 16 MiB a machine config may have' };
 /** The platform bus window may grow up to RAM (QEMU's is a fixed 32 MiB). */
 const MAX_PLATFORM_BUS_BYTES = VIRT_MEMMAP.ram.base - VIRT_MEMMAP.platformBus.base;
 /** RAM starts at 1 GiB and the guest's physical space ends at 256 GiB (as QEMU virt without highmem RAM). */
@@ -42,6 +46,8 @@ export interface RawConfig {
   platformBus?: { size?: string; nodeName?: 'platform' | 'platform-bus' };
   vfioHost?: string;
   passthroughPolicy?: PassthroughPolicy;
+  gdb?: string;
+  waitForDebugger?: boolean;
 }
 
 export interface RawDevice {
@@ -72,6 +78,8 @@ export interface MachineConfig {
   /** `linux`, or `fake:` and the absolute path of a host description. */
   vfioHost?: string;
   passthroughPolicy?: PassthroughPolicy;
+  /** The gdb server (-s, -gdb) and whether the guest waits for it (-S). */
+  gdb?: { listen: GdbListenAddress; waitForDebugger: boolean };
 }
 
 /** A config or command line that cannot be used: every problem, one per line, each naming where it is. */
@@ -84,7 +92,7 @@ export class ConfigError extends Error {
 
 let schema: JsonSchema | undefined;
 export function configSchema(): JsonSchema {
-  schema ??= JSON.parse(readFileSync(CONFIG_SCHEMA_PATH, 'utf8')) as JsonSchema;
+  schema ??= loadSchemaFile(CONFIG_SCHEMA_PATH);
   return schema;
 }
 
@@ -102,10 +110,10 @@ export function checkRawConfig(value: unknown, source: string): RawConfig {
 export function loadConfigFile(path: string): { raw: RawConfig; baseDir: string } {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readInputFile(path, CONFIG_FILE_LIMIT).toString('utf8');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new ConfigError([`${path}: cannot read the machine config: ${code === 'ENOENT' ? 'no such file' : (code ?? (e as Error).message)}`]);
+    if (e instanceof InputFileError) throw new ConfigError([`${path}: cannot read the machine config: ${e.reason}`]);
+    throw e;
   }
   let value: unknown;
   try {
@@ -123,6 +131,7 @@ export function absolutePaths(raw: RawConfig, baseDir: string): RawConfig {
   for (const key of ['kernel', 'initrd', 'dtb'] as const) if (out[key] !== undefined) out[key] = resolve(baseDir, out[key]!);
   if (out.serial?.startsWith('file:')) out.serial = `file:${resolve(baseDir, out.serial.slice('file:'.length))}`;
   if (out.vfioHost?.startsWith('fake:')) out.vfioHost = `fake:${resolve(baseDir, out.vfioHost.slice('fake:'.length))}`;
+  if (out.gdb?.startsWith('unix:')) out.gdb = `unix:${resolve(baseDir, out.gdb.slice('unix:'.length))}`;
   return out;
 }
 
@@ -174,6 +183,7 @@ export function resolveConfig(raw: RawConfig, source: string, flagOf: (key: keyo
     platformBus: { sizeBytes: bytes(raw.platformBus?.size, 'platformBus', '.size'), nodeName: raw.platformBus?.nodeName },
     vfioHost: raw.vfioHost,
     passthroughPolicy: raw.passthroughPolicy,
+    gdb: gdbServer(raw, where, problems),
   };
   if (config.memoryBytes !== undefined && config.memoryBytes % PAGE_SIZE !== 0) {
     problems.push(`${where('memory')}: '${raw.memory}' is not a whole number of 4K pages`);
@@ -197,6 +207,19 @@ export function resolveConfig(raw: RawConfig, source: string, flagOf: (key: keyo
   }
   if (problems.length) throw new ConfigError(problems);
   return config;
+}
+
+function gdbServer(raw: RawConfig, where: (key: keyof RawConfig) => string, problems: string[]): MachineConfig['gdb'] {
+  if (raw.gdb === undefined) {
+    if (raw.waitForDebugger) problems.push(`${where('waitForDebugger')}: nothing would ever start the guest: add a gdb server (-s or -gdb)`);
+    return undefined;
+  }
+  const listen = parseGdbListen(raw.gdb);
+  if ('error' in listen) {
+    problems.push(`${where('gdb')}: '${raw.gdb}' is not valid: ${listen.error}`);
+    return undefined;
+  }
+  return { listen, waitForDebugger: raw.waitForDebugger ?? false };
 }
 
 /** {"type": "pl031", "id": "rtc1", "x": 1} as the -device text `pl031,id=rtc1,x=1` (commas in values doubled). */

@@ -1,11 +1,11 @@
 // What every machine has: one vCPU and its run loop, the physical address space the vCPU's map follows,
 // RAM, the object tree its devices live in (/machine/NAME, with the clock and log as their context), and
 // PSCI answered on HVC. Machine types add and wire their devices on top.
-import { HostMemory } from '../cpu/host-memory.js';
 import { Vcpu, type VcpuOptions } from '../cpu/vcpu.js';
 import { RunLoop, type ExitReason } from '../core/run-loop.js';
 import { AddressSpace } from '../memory/address-space.js';
 import { CpuMemoryMap } from '../memory/cpu-map.js';
+import { GuestRam } from '../memory/guest-ram.js';
 import { MemoryRegion } from '../memory/region.js';
 import { provideMachineContext, type MachineContext } from '../qom/machine-context.js';
 import type { VfioBackend } from '../vfio/host.js';
@@ -28,7 +28,7 @@ export interface MachineOptions extends VcpuOptions {
 export class Machine {
   readonly vcpu: Vcpu;
   readonly loop: RunLoop;
-  readonly ram: HostMemory;
+  readonly ram: GuestRam;
   /** The physical address space's root region; the vCPU's map follows it. */
   readonly system = MemoryRegion.container('system', PHYSICAL_SPACE);
   readonly memory: AddressSpace;
@@ -45,13 +45,13 @@ export class Machine {
     this.loop = new RunLoop(this.vcpu);
     this.memory = new AddressSpace('memory', this.system, this.log);
     this.memory.addListener(new CpuMemoryMap(this.vcpu, this.log));
-    this.ram = new HostMemory(options.ram.size);
-    this.system.addSubregion(options.ram.base, MemoryRegion.ram(options.ram.name, this.ram));
+    this.ram = new GuestRam(options.ram.name, options.ram.size);
+    this.system.addSubregion(options.ram.base, this.ram.region);
 
     this.root = defaultRegistry.create('container');
     this.context = { clock: this.loop, log: this.log };
     if (options.vfio) {
-      const session = new VfioSession(options.vfio, [{ memory: this.ram, base: options.ram.base }]);
+      const session = new VfioSession(options.vfio, this.ram.banks.map((bank) => ({ memory: bank.memory, base: options.ram.base + bank.offset })));
       options.vfio.attach(this.loop.addHostEventSource(session));
       this.context.vfio = session;
     }
@@ -59,7 +59,7 @@ export class Machine {
     this.machine = defaultRegistry.create('container');
     this.root.addChild('machine', this.machine);
 
-    const psci = new Psci({ powerOff: (reason, status) => this.loop.stop(reason, status), reset: (reason) => this.loop.stop(reason, EXIT_GUEST_RESET) });
+    const psci = new Psci({ powerOff: (reason, argument) => this.loop.stop(reason, this.powerOffExitCode(argument)), reset: (reason) => this.loop.stop(reason, EXIT_GUEST_RESET) });
     this.vcpu.onHypercall((cpu, call) => psci.handle(cpu, call));
   }
 
@@ -71,6 +71,14 @@ export class Machine {
     device.realize();
     mmioAt.forEach((address, n) => this.system.addSubregion(address, device.mmio(n)));
     return device;
+  }
+
+  /**
+   * The process exit code of a guest that powered off: 0, as on QEMU, whatever the guest passed (a guest
+   * does not choose the VMM's exit code). The foundation test board is the one exception.
+   */
+  protected powerOffExitCode(_argument: number): number {
+    return 0;
   }
 
   run(options: { untilNs?: number } = {}): Promise<ExitReason> {

@@ -37,10 +37,10 @@ const AFFINITY_ON = 0;
 
 export interface PsciHost {
   /**
-   * The guest asked to power off (SYSTEM_OFF, or CPU_OFF of the only CPU). `status` is the low byte of
-   * SYSTEM_OFF's x1, which PSCI ignores: armvirt's convention for test firmware to report an exit code.
+   * The guest asked to power off (SYSTEM_OFF, or CPU_OFF of the only CPU). `argument` is the low byte of
+   * SYSTEM_OFF's x1, which PSCI ignores; the machine decides whether it means anything (on virt it does not).
    */
-  powerOff(reason: string, status: number): void;
+  powerOff(reason: string, argument: number): void;
   reset(reason: string): void;
 }
 

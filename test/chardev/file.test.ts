@@ -1,4 +1,5 @@
 import { expect } from 'chai';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,5 +24,34 @@ describe('file chardev', () => {
   it('names the file it cannot open', () => {
     const path = join(dir, 'missing', 'serial.log');
     expect(() => new FileChardev(path)).to.throw(`cannot open '${path}' for appending: ENOENT`);
+  });
+
+  it('takes a FIFO only while a process reads it, instead of waiting for a reader for ever', () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    expect(() => new FileChardev(fifo)).to.throw(`cannot open '${fifo}' for appending: it is a FIFO no process reads`);
+  });
+
+  it('writes everything to a FIFO whose reader is slower than the guest', async () => {
+    const fifo = join(dir, 'fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = spawn('sh', ['-c', `sleep 0.2; wc -c < '${fifo}'`], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const counted = new Promise<string>((resolve) => {
+      let out = '';
+      reader.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+      reader.on('close', () => resolve(out.trim()));
+    });
+    let chardev: FileChardev | undefined;
+    for (let tries = 0; !chardev; tries++) {
+      try {
+        chardev = new FileChardev(fifo);
+      } catch (error) {
+        if (tries > 200) throw error;
+        await new Promise((resolve) => setTimeout(resolve, 10)); // until the reader has opened it
+      }
+    }
+    chardev.write(new Uint8Array(1 << 20)); // more than a pipe holds: the write waits for the reader
+    chardev.close();
+    expect(await counted).to.equal(String(1 << 20));
   });
 });

@@ -26,6 +26,13 @@ describe('armvirt command line', () => {
     expect(line.flagOf.platformBus).to.equal('-M virt,platform-bus-node');
   });
 
+  it("takes QEMU's debugger flags: -s is -gdb tcp::1234, -S waits for it", () => {
+    expect(parse('-s', '-S').flags).to.deep.equal({ gdb: 'tcp::1234', waitForDebugger: true });
+    const line = parse('-gdb', 'unix:/tmp/vm.sock');
+    expect(line.flags.gdb).to.equal('unix:/tmp/vm.sock');
+    expect(line.flagOf.gdb).to.equal('-gdb');
+  });
+
   it('takes a command and a config file, or a config file alone for run', () => {
     expect(parse('run', 'vm.json')).to.include({ command: 'run', configPath: 'vm.json' });
     expect(parse('vm.json', '--clock', 'deterministic')).to.include({ command: 'run', configPath: 'vm.json' });

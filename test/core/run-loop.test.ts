@@ -34,7 +34,7 @@ vectors:
 
 function timerGuest(clock: 'deterministic' | 'realtime', delayNs: number) {
   const board = new FoundationBoard({ clock });
-  board.ram.bytes.set(assemble(WAIT_FOR_TIMER));
+  board.ram.write(0, assemble(WAIT_FOR_TIMER));
   board.vcpu.pc = FOUNDATION_RAM_BASE;
   board.vcpu.writeRegister('x20', delayNs);
   return { vcpu: board.vcpu, loop: board.loop, harness: board.harness };
@@ -105,7 +105,7 @@ describe('run loop', () => {
     const seen: number[] = [];
     const device = { read: () => 0, write: (_offset: number, _size: number, value: number) => (value === 0xffff ? loop.stop('done') : void seen.push(value)) };
     vm.system.addSubregion(0x0a10_0000, MemoryRegion.io('counter', 0x1000, device));
-    vm.ram.bytes.set(assemble(`
+    vm.ram.write(0, assemble(`
       ldr x8, =0x0a100000
       ldr x2, =${writes}
     again:

@@ -122,6 +122,22 @@ describe('readDtDirectory', () => {
       expectError(() => readDtDirectory(tree, { nodePath: 'soc' }), "readDtDirectory: nodePath 'soc' must start with '/'");
     });
 
+    it('never leaves the root: a symlink out of it, to a file or a directory, is refused, not followed', () => {
+      const dir = join(base, 'escaping');
+      const node = join(dir, 'node');
+      mkdirSync(node, { recursive: true });
+      mkdirSync(join(dir, 'elsewhere'));
+      writeFileSync(join(dir, 'elsewhere', 'secret'), 'host file\n');
+      symlinkSync(join(dir, 'elsewhere', 'secret'), join(node, 'secret'));
+      expectError(() => readDtDirectory(node), `readDtDirectory: cannot read '${join(node, 'secret')}': '${join(node, 'secret')}' leads outside '${node}'`);
+      rmSync(join(node, 'secret'));
+      symlinkSync(join(dir, 'elsewhere'), join(node, 'child'));
+      expectError(() => readDtDirectory(node), `readDtDirectory: cannot read '${join(node, 'child')}': '${join(node, 'child')}' leads outside '${node}'`);
+      // A wider root takes in what lies inside it; a start outside the root is refused too.
+      expect(findNode(readDtDirectory(node, { root: dir }), '/child')?.properties.get('secret')).to.deep.equal(new Uint8Array(Buffer.from('host file\n')));
+      expectError(() => readDtDirectory(tree, { root: dir }), `readDtDirectory: cannot read '${tree}': '${tree}' leads outside '${dir}'`);
+    });
+
     it('names an entry that is neither a file nor a directory', () => {
       const dir = join(base, 'with-fifo');
       mkdirSync(dir);

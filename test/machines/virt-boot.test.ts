@@ -50,7 +50,7 @@ describe('virt boot', () => {
     expect(layout.initrd).to.deep.equal({ start: 0x4040_0000, end: 0x4040_0000 + 5000 });
     expect(layout.dtb.start).to.equal(0x4000_0000);
     expect(vm.vcpu.readRegister('x0')).to.equal(0x4000_0000n);
-    const tree = parseDtb(vm.ram.bytes.subarray(0, layout.dtb.end - layout.dtb.start));
+    const tree = parseDtb(vm.ram.read(0, layout.dtb.end - layout.dtb.start));
     const chosen = findNode(tree, '/chosen')!;
     expect(getString(chosen, 'bootargs')).to.equal('console=ttyAMA0 quiet');
     expect([...chosen.properties.keys()]).to.include.members(['linux,initrd-start', 'linux,initrd-end']);
@@ -72,7 +72,7 @@ describe('virt boot', () => {
     const junk = join(dir, 'junk');
     writeFileSync(junk, 'not a kernel');
     expect(() => bootVirt(vm, { kernel: junk })).to.throw(`kernel '${junk}' is neither an AArch64 ELF nor a Linux arm64 Image`);
-    expect(() => bootVirt(vm, { kernel: join(dir, 'missing') })).to.throw(`cannot read kernel '${join(dir, 'missing')}': ENOENT`);
+    expect(() => bootVirt(vm, { kernel: join(dir, 'missing') })).to.throw(`cannot read kernel '${join(dir, 'missing')}': no such file`);
     vm.close();
   });
 });

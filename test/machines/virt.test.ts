@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { VirtMachine } from '../../machines/virt/virt-machine.js';
 import { buildVirtDtb } from '../../machines/virt/virt-fdt.js';
 import { printDts } from '../../src/fdt/dts-printer.js';
+import { resolveConfig } from '../../src/vmm/config.js';
 import { qemuVirtArgs, runQemu } from '../../src/testing/qemu.js';
 import type { MemoryChardev } from '../../src/chardev/index.js';
 import { assemble } from '../support/assemble.js';
@@ -45,10 +46,55 @@ describe('virt machine', () => {
     expect(ours.get('chosen')).to.match(/^\t\tbootargs = "console=ttyAMA0";\n\t\tstdout-path = "\/pl011@9000000";\n\t\trng-seed = <(0x[0-9a-f]+ ?){8}>;\n$/);
   });
 
+  it('gives a guest more than 4 GiB of RAM as one range: the memory node is QEMU\'s, every bank is reached', async function () {
+    this.timeout(30_000);
+    const GiB = 2 ** 30;
+    const vm = new VirtMachine({ ramSize: 6 * GiB, clock: 'deterministic', log: () => {} });
+    try {
+      expect(topLevelNodes(printDts(buildVirtDtb(vm, {}))).get('memory@40000000')).to.equal(topLevelNodes(qemuVirtDts(6 * 1024)).get('memory@40000000'));
+      // The last word of the first 4 GiB bank, the first of the second, the last of RAM; then read them back.
+      vm.ram.write(0, assemble(`
+        ldr x1, =0x13ffffffc
+        ldr x2, =0x140000000
+        ldr x3, =0x1bffffffc
+        ldr w4, =0x11111111
+        str w4, [x1]
+        ldr w4, =0x22222222
+        str w4, [x2]
+        ldr w4, =0x33333333
+        str w4, [x3]
+        ldr w5, [x1]
+        ldr w6, [x2]
+        ldr w7, [x3]
+        ${POWER_OFF}`));
+      vm.vcpu.pc = 0x4000_0000;
+      expect(await vm.run()).to.deep.include({ kind: 'stopped' });
+      expect([5, 6, 7].map((n) => vm.vcpu.readRegister(`x${n}`))).to.deep.equal([0x11111111n, 0x22222222n, 0x33333333n]);
+      expect([...vm.ram.read(4 * GiB - 4, 8)]).to.deep.equal([0x11, 0x11, 0x11, 0x11, 0x22, 0x22, 0x22, 0x22]);
+      expect([...vm.ram.read(6 * GiB - 4, 4)]).to.deep.equal([0x33, 0x33, 0x33, 0x33]);
+    } finally {
+      vm.close();
+    }
+  });
+
+  it('runs a guest with the most RAM a config may ask for (255G; more is refused up front by the config)', async function () {
+    this.timeout(30_000);
+    const largest = resolveConfig({ memory: '255G' }, 'vm.json');
+    const vm = new VirtMachine({ ramSize: largest.memoryBytes, clock: 'deterministic', log: () => {} });
+    try {
+      vm.ram.write(0, assemble(POWER_OFF));
+      vm.vcpu.pc = 0x4000_0000;
+      expect(await vm.run()).to.deep.include({ kind: 'stopped', exitCode: 0 });
+    } finally {
+      vm.close();
+    }
+  });
+
   it('runs a guest that prints on the PL011 and takes a virtual-timer interrupt through the GIC', async () => {
     const logs: string[] = [];
     const vm = new VirtMachine({ ramSize: 16 * 1024 * 1024, clock: 'deterministic', log: (m) => logs.push(m) });
-    vm.ram.bytes.set(
+    vm.ram.write(
+      0,
       assemble(`
         ldr x9, =0x09000000          // PL011
         mov w1, #0x301

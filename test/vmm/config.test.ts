@@ -45,6 +45,20 @@ describe('machine config model', () => {
     expect(resolveConfig({}, 'x')).to.deep.include({ machine: 'virt', serial: 'stdio', clock: 'realtime', unmappedAccess: 'raz-wi', devices: [] });
   });
 
+  it('takes the gdb server from a config file (a socket path relative to it) and checks it with -S', () => {
+    const path = write('vm.json', JSON.stringify({ gdb: 'unix:gdb.sock', waitForDebugger: true }));
+    const { raw, baseDir } = loadConfigFile(path);
+    expect(resolveConfig(absolutePaths(raw, baseDir), path).gdb).to.deep.equal({ listen: { kind: 'unix', path: join(dir, 'gdb.sock') }, waitForDebugger: true });
+    expect(resolveConfig({ gdb: 'tcp::1234' }, 'x').gdb).to.deep.equal({ listen: { kind: 'tcp', host: 'localhost', port: 1234 }, waitForDebugger: false });
+    expect(resolveConfig({ gdb: 'tcp:[::1]:99' }, 'x').gdb?.listen).to.deep.equal({ kind: 'tcp', host: '::1', port: 99 });
+    expect(problemsOf(() => resolveConfig({ gdb: 'tcp:0.0.0.0:70000' }, 'vm.json'))).to.deep.equal([
+      "vm.json: $.gdb: 'tcp:0.0.0.0:70000' is not valid: port 70000 is not between 1 and 65535",
+    ]);
+    expect(problemsOf(() => resolveConfig({ waitForDebugger: true }, 'vm.json', (key) => (key === 'waitForDebugger' ? '-S' : undefined)))).to.deep.equal([
+      '-S: nothing would ever start the guest: add a gdb server (-s or -gdb)',
+    ]);
+  });
+
   it('doubles commas in device property values, as -device option text needs', () => {
     expect(deviceOptionText({ type: 'vfio-platform', host: 'a,b', 'x-no-mmap': true, 'mmap-timeout-ms': 0 })).to.equal('vfio-platform,host=a,,b,x-no-mmap=true,mmap-timeout-ms=0');
   });

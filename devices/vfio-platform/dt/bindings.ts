@@ -47,7 +47,7 @@ export function findVfioDtBinding(device: VfioDtDevice): VfioDtBinding | undefin
  */
 export function writeVfioPlatformNode(device: VfioDtDevice, context: VfioDtContext): void {
   const cannot = `Device ${device.typeName} can not be dynamically instantiated`;
-  const policyCompatible = device.compatible.find((c) => context.policy?.[c] !== undefined);
+  const policyCompatible = device.compatible.find((c) => context.policy !== undefined && Object.hasOwn(context.policy, c));
   const policy = policyCompatible === undefined ? undefined : context.policy![policyCompatible]!;
   if (policy?.action === 'deny') {
     throw new DeviceError(cannot, { hint: `The machine config's vfio-platform device-tree policy denies compatible "${policyCompatible}".` });

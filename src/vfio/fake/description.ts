@@ -2,13 +2,16 @@
 // IOMMU groups, MMIO regions, IRQs, host device tree nodes and behaviour models. Loaded from JSON checked
 // against machines/hosts/vfio-host.schema.json, then against the rules a schema cannot express (unique
 // names, resolvable phandles); every message names the file and the JSON path at fault.
-import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkJson, JsonCheckError, parseJsonText, type JsonSchema } from '../../config/json-schema.js';
+import { checkJson, JsonCheckError, loadSchemaFile, type JsonSchema } from '../../config/json-schema.js';
+import { parseJsonText } from '../../config/json-text.js';
+import { InputFileError, readInputFile } from '../../files/input-file.js';
 import { encodeDtValue, jsonNumber, type DtValueJson } from './dt-values.js';
 
 export const HOST_SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'machines', 'hosts', 'vfio-host.schema.json');
+
+const DESCRIPTION_FILE_LIMIT = { maxBytes: 16 * 2 ** 20, what: 'the 16 MiB a host description may have' };
 
 export type IrqTrigger = 'level' | 'edge';
 
@@ -65,7 +68,7 @@ interface HostJson {
 let hostSchema: JsonSchema | undefined;
 
 function schema(): JsonSchema {
-  hostSchema ??= JSON.parse(readFileSync(HOST_SCHEMA_PATH, 'utf8')) as JsonSchema;
+  hostSchema ??= loadSchemaFile(HOST_SCHEMA_PATH);
   return hostSchema;
 }
 
@@ -73,9 +76,10 @@ function schema(): JsonSchema {
 export function loadHostDescription(path: string): HostDescription {
   let text: string;
   try {
-    text = readFileSync(path, 'utf8');
+    text = readInputFile(path, DESCRIPTION_FILE_LIMIT).toString('utf8');
   } catch (e) {
-    throw new JsonCheckError([`${path}: cannot read the host description: ${(e as Error).message}`]);
+    if (e instanceof InputFileError) throw new JsonCheckError([`${path}: cannot read the host description: ${e.reason}`]);
+    throw e;
   }
   return parseHostDescription(parseJsonText(text, path), path);
 }
@@ -132,6 +136,7 @@ function crossChecks(description: HostDescription): string[] {
     g.otherDevices.forEach((o, j) => unique('device name', o.name, `$.groups[${i}].otherDevices[${j}].name`));
   });
   description.nodes.forEach((n, i) => unique('node path', n.path, `$.nodes[${i}].path`));
+  problems.push(...nameClashChecks(description));
   problems.push(...phandleChecks(description));
   description.devices.forEach((d, i) => problems.push(...regChecks(description, d, `$.devices[${i}]`)));
   return problems;
@@ -160,13 +165,26 @@ function regChecks(description: HostDescription, device: DeviceDescription, path
   return [`${path}.regions: [${fromRegions.join(', ')}] do not match the node's reg [${fromReg.join(', ')}]`];
 }
 
+/** Every node of the description with its JSON path (`$.devices[0].node`, `$.nodes[1]`). */
+function describedNodes(description: HostDescription): { node: NodeDescription; at: string }[] {
+  return [...description.devices.map((d, i) => ({ node: d.node, at: `$.devices[${i}].node` })), ...description.nodes.map((node, i) => ({ node, at: `$.nodes[${i}]` }))];
+}
+
+/** A node is a directory of the host tree and a property a file in its parent's: they cannot share a name. */
+function nameClashChecks(description: HostDescription): string[] {
+  const nodes = describedNodes(description);
+  return nodes.flatMap(({ node, at }) => {
+    const slash = node.path.lastIndexOf('/');
+    const parent = nodes.find((other) => other.node.path === node.path.slice(0, slash));
+    const name = node.path.slice(slash + 1);
+    return parent?.node.properties.has(name) ? [`${at}.path: node '${name}' has the name of a property of ${parent.node.path} (${parent.at}.properties)`] : [];
+  });
+}
+
 /** `phandle` values are unique and every `clocks` specifier names a node that has one. */
 function phandleChecks(description: HostDescription): string[] {
   const problems: string[] = [];
-  const all = [
-    ...description.devices.map((d, i) => ({ node: d.node, path: `$.devices[${i}].node.properties` })),
-    ...description.nodes.map((node, i) => ({ node, path: `$.nodes[${i}].properties` })),
-  ];
+  const all = describedNodes(description).map(({ node, at }) => ({ node, path: `${at}.properties` }));
   const byPhandle = new Map<number, NodeDescription>();
   for (const { node, path } of all) {
     const value = node.properties.get('phandle');

@@ -2,8 +2,11 @@
 // sysfs-firmware-ofw, sysfs-kernel-iommu_groups): platform devices with their iommu_group, of_node and driver
 // links, the device tree under /sys/firmware/devicetree/base (property files of raw big-endian bytes),
 // /proc/device-tree, and the /dev/vfio nodes. The same realize code then reads the same paths under the root.
+// The schema keeps names free of `/` and `..`; every path is checked again here, as written, to stay in the root.
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, relative } from 'node:path';
+import { JsonCheckError } from '../../config/json-schema.js';
+import { creatablePathWithin } from '../../files/contained-path.js';
 import { encodeStrings } from './dt-values.js';
 import type { DeviceDescription, HostDescription, NodeDescription } from './description.js';
 
@@ -11,8 +14,16 @@ const DT_BASE = 'sys/firmware/devicetree/base';
 const PLATFORM_BUS = 'sys/bus/platform';
 const VFIO_DRIVER = 'vfio-platform';
 
+/** Writes the tree under `root`; a path that would leave it, or a file the tree cannot hold, is refused. */
 export function materialiseHost(description: HostDescription, root: string): void {
-  const tree = new HostTree(root);
+  try {
+    writeTree(description, new HostTree(root));
+  } catch (error) {
+    throw new JsonCheckError([`${description.source}: cannot write the host's sysfs tree: ${(error as Error).message}`]);
+  }
+}
+
+function writeTree(description: HostDescription, tree: HostTree): void {
   tree.dir(DT_BASE);
   tree.file(`${DT_BASE}/name`, encodeStrings(['']));
   tree.link('proc/device-tree', DT_BASE);
@@ -44,18 +55,23 @@ class HostTree {
   constructor(private readonly root: string) {}
 
   dir(path: string): void {
-    mkdirSync(join(this.root, path), { recursive: true });
+    mkdirSync(this.within(path), { recursive: true });
   }
 
   file(path: string, data: string | Uint8Array): void {
     this.dir(dirname(path));
-    writeFileSync(join(this.root, path), data);
+    writeFileSync(this.within(path), data);
   }
 
   /** A relative symlink, as sysfs writes them, so the tree can be moved or read through any root. */
   link(path: string, target: string): void {
     this.dir(dirname(path));
-    symlinkSync(relative(dirname(join(this.root, path)), join(this.root, target)), join(this.root, path));
+    const at = this.within(path);
+    symlinkSync(relative(dirname(at), this.within(target)), at);
+  }
+
+  private within(path: string): string {
+    return creatablePathWithin(this.root, path);
   }
 
   /** The node's directory, its ancestors' directories with their `name` files, and its property files. */

@@ -53,6 +53,11 @@ describe('vfio-platform DT: binding table', () => {
     expect(guestTree([sdhciDevice()], { policy }).nodes).to.have.length(1);
   });
 
+  it('reads a host compatible named like an Object.prototype member as a plain name, not as a policy', () => {
+    const device = sdhciDevice((props) => (props.compatible = str('constructor', 'arasan,sdhci-8.9a')));
+    expectError(() => guestTree([device], { policy: { 'arasan,sdhci-8.9a': { action: 'deny' } } }), 'Device vfio-platform can not be dynamically instantiated');
+  });
+
   it('warns that property rules are unused by a binding with a fixed property list', () => {
     const { warnings, nodes } = guestTree([xgbeDevice()], { policy: { 'amd,xgbe-seattle-v1a': { action: 'allow', properties: { 'phy-mode': 'ignore' } } } });
     expect(nodes[0]!.properties.has('phy-mode')).to.equal(true);
