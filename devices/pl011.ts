@@ -76,7 +76,7 @@ export class Pl011 extends SysBusDevice {
       PeriphID: { ...REGISTERS.PeriphID, onRead: (_v: number, i: number): number => PERIPH_ID[i]! },
       PCellID: { ...REGISTERS.PCellID, onRead: (_v: number, i: number): number => PCELL_ID[i]! },
     },
-    { onUnknownAccess: (m) => this.context.log(m), onIgnoredAccess: (m) => this.context.log(m) },
+    { onUnknownAccess: (m) => this.guestError(m), onIgnoredAccess: (m) => this.guestError(m) },
   );
 
   /** The character backend the `chardev` property named (while realized). */
@@ -129,7 +129,7 @@ export class Pl011 extends SysBusDevice {
     const enabled = CR_UARTEN | CR_TXE;
     if ((this.regs.get('UARTCR') & enabled) !== enabled && !this.disabledTxReported) {
       this.disabledTxReported = true;
-      this.context.log(`${this.label()}: UARTDR written while UARTCR.UARTEN or TXE is clear: sent anyway, as QEMU does`);
+      this.guestError(() => `${this.label()}: UARTDR written while UARTCR.UARTEN or TXE is clear: sent anyway, as QEMU does`);
     }
     this.chardev.write(Uint8Array.of(value & 0xff));
     // Sent at once, so the transmit FIFO has just drained below its trigger level: TXRIS, until UARTICR.
@@ -160,7 +160,7 @@ export class Pl011 extends SysBusDevice {
   }
 
   private dmaControlWritten(value: number): void {
-    if (value !== 0) this.context.log(`${this.label()}: UARTDMACR = 0x${value.toString(16)}: DMA is not modelled, the guest must use the FIFOs`);
+    if (value !== 0) this.guestError(() => `${this.label()}: UARTDMACR = 0x${value.toString(16)}: DMA is not modelled, the guest must use the FIFOs`);
   }
 
   /** A FIFO enable change (and reset) flushes the receive FIFO; the backend may then send more. */

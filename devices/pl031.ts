@@ -52,7 +52,7 @@ export class Pl031 extends SysBusDevice {
       PeriphID: { ...REGISTERS.PeriphID, onRead: (_v: number, i: number): number => PERIPH_ID[i]! },
       PCellID: { ...REGISTERS.PCellID, onRead: (_v: number, i: number): number => PCELL_ID[i]! },
     },
-    { onUnknownAccess: (m) => this.context.log(m), onIgnoredAccess: (m) => this.context.log(m) },
+    { onUnknownAccess: (m) => this.guestError(m), onIgnoredAccess: (m) => this.guestError(m) },
   );
 
   protected override onRealize(): void {

@@ -1,6 +1,7 @@
 // What the GICv2 register frames share (Arm IHI 0048B §4.1.4 register access): which accesses a register
 // takes, how refused ones are reported (never thrown: a guest must not stop the VMM), and the hooks through
 // which a frame tells the GIC its state changed.
+import type { LazyMessage } from '../../src/core/guest-errors.js';
 import { hex } from '../../src/regs/text.js';
 
 export interface GicHooks {
@@ -8,7 +9,8 @@ export interface GicHooks {
   update(): void;
   /** Ends an active interrupt's active state and runs its deactivation notifiers. */
   deactivate(intid: number): void;
-  guestError(message: string): void;
+  /** A guest programming error; the message is built only if it is logged. */
+  guestError(message: LazyMessage): void;
 }
 
 export interface GicRegister {
@@ -23,19 +25,20 @@ export interface GicRegister {
  * Whether an access may proceed; reports the others, which read as zero and ignore writes. `value` is
  * undefined for a read.
  */
-export function accessAllowed(frame: string, register: GicRegister | undefined, offset: number, size: number, value: number | undefined, report: (message: string) => void): boolean {
+export function accessAllowed(frame: string, register: GicRegister | undefined, offset: number, size: number, value: number | undefined, report: (message: LazyMessage) => void): boolean {
   const sizeOk = register !== undefined && ((size === 4 && offset % 4 === 0) || (size === 1 && register.byteAccess === true));
   if (sizeOk && (value === undefined ? register.access !== 'WO' : register.access !== 'RO')) return true;
-  // Refused: the message is built only now, as every guest access to the GIC comes through here.
+  report(() => refusal(frame, register, sizeOk, offset, size, value));
+  return false;
+}
+
+/** Why an access was refused; built only when the guest error is logged. */
+function refusal(frame: string, register: GicRegister | undefined, sizeOk: boolean, offset: number, size: number, value: number | undefined): string {
   const what = value === undefined ? `${size}-byte read` : `${size}-byte write of ${hex(value)}`;
   const fate = value === undefined ? 'reads as zero' : 'ignored';
-  if (!register) {
-    report(`${frame}: ${what} at offset ${hex(offset)}: no register there; ${fate}`);
-    return false;
-  }
+  if (!register) return `${frame}: ${what} at offset ${hex(offset)}: no register there; ${fate}`;
   const at = `${register.name} (offset ${hex(offset)})`;
-  if (!sizeOk) report(`${frame}: ${what} at ${at}: it takes aligned 4-byte accesses${register.byteAccess ? ' or bytes' : ' only'}; ${fate}`);
-  else if (value === undefined) report(`${frame}: read of write-only ${at} reads as zero`);
-  else report(`${frame}: write of ${hex(value)} to read-only ${at} ignored`);
-  return false;
+  if (!sizeOk) return `${frame}: ${what} at ${at}: it takes aligned 4-byte accesses${register.byteAccess ? ' or bytes' : ' only'}; ${fate}`;
+  if (value === undefined) return `${frame}: read of write-only ${at} reads as zero`;
+  return `${frame}: write of ${hex(value)} to read-only ${at} ignored`;
 }

@@ -218,7 +218,7 @@ export class GicCpuInterface implements MemoryOps {
     if (!this.implemented(intid, 'GICC_EOIR', 0x10, value)) return;
     const group = this.state.group[intid]!;
     if (!this.priorities[group].drop()) {
-      this.hooks.guestError(`GICC: write of ${hex(value)} to GICC_EOIR (offset 0x10): no Group ${group} interrupt is active at any priority; ignored`);
+      this.hooks.guestError(() => `GICC: write of ${hex(value)} to GICC_EOIR (offset 0x10): no Group ${group} interrupt is active at any priority; ignored`);
       return;
     }
     traceEoi(intid, this.running);
@@ -229,7 +229,7 @@ export class GicCpuInterface implements MemoryOps {
   private deactivateByDir(value: number): void {
     const intid = value & INTID_MASK;
     if (!(this.ctlr & GICC_CTLR_EOIMODE)) {
-      this.hooks.guestError(`GICC: write of ${hex(value)} to GICC_DIR (offset 0x1000) while GICC_CTLR.EOImode is 0 (EOIR deactivates); ignored`);
+      this.hooks.guestError(() => `GICC: write of ${hex(value)} to GICC_DIR (offset 0x1000) while GICC_CTLR.EOImode is 0 (EOIR deactivates); ignored`);
       return;
     }
     if (intid === INTID_SPURIOUS || !this.implemented(intid, 'GICC_DIR', 0x1000, value)) return;
@@ -238,12 +238,12 @@ export class GicCpuInterface implements MemoryOps {
 
   private implemented(intid: number, register: string, offset: number, value: number): boolean {
     if (intid < this.state.count) return true;
-    this.hooks.guestError(`GICC: write of ${hex(value)} to ${register} (offset ${hex(offset)}): INTID ${intid} is not implemented (0..${this.state.count - 1}); ignored`);
+    this.hooks.guestError(() => `GICC: write of ${hex(value)} to ${register} (offset ${hex(offset)}): INTID ${intid} is not implemented (0..${this.state.count - 1}); ignored`);
     return false;
   }
 
   private deactivate(intid: number, register: string, offset: number, value: number): void {
     if (this.state.active[intid]) this.hooks.deactivate(intid);
-    else this.hooks.guestError(`GICC: write of ${hex(value)} to ${register} (offset ${hex(offset)}): INTID ${intid} is not active; not deactivated`);
+    else this.hooks.guestError(() => `GICC: write of ${hex(value)} to ${register} (offset ${hex(offset)}): INTID ${intid} is not active; not deactivated`);
   }
 }

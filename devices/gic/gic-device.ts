@@ -23,7 +23,7 @@ export class GicDevice extends SysBusDevice {
   private gic: Gic | undefined;
 
   protected override onRealize(): void {
-    const gic = new Gic({ numSpis: this.getUint32('num-spis'), onGuestError: (m) => this.context.log(`${this.label()}: ${m}`) });
+    const gic = new Gic({ numSpis: this.getUint32('num-spis'), onGuestError: (m) => this.guestError(() => `${this.label()}: ${m()}`) });
     this.gic = gic;
     this.initMmio(MemoryRegion.io('gic_dist', GIC_DIST_SIZE, gic.distributor));
     this.initMmio(MemoryRegion.io('gic_cpu', GIC_CPU_SIZE, gic.cpuInterface));
@@ -37,7 +37,8 @@ export class GicDevice extends SysBusDevice {
     this.model.reset();
   }
 
-  private get model(): Gic {
+  /** The register-level model (for monitors and the fuzzer's invariant). */
+  get model(): Gic {
     if (!this.gic) throw new Error(`${this.label()} is not realized`);
     return this.gic;
   }

@@ -92,7 +92,7 @@ export class GicDistributor implements MemoryOps {
   private sendSgi(value: number): void {
     const filter = (value >>> 24) & 3;
     if (filter === 3) {
-      this.hooks.guestError(`GICD: write of ${hex(value)} to GICD_SGIR (offset 0xf00): TargetListFilter 3 is reserved; sent to every CPU, as QEMU does`);
+      this.hooks.guestError(() => `GICD: write of ${hex(value)} to GICD_SGIR (offset 0xf00): TargetListFilter 3 is reserved; sent to every CPU, as QEMU does`);
     }
     // Filter 0: the CPUTargetList; 1: every CPU but the writer (nobody, with one CPU); 2: the writer;
     // 3 (reserved): every CPU, QEMU's choice.

@@ -2,6 +2,7 @@
 // identification QEMU's arm_gic shows (GIC-400 peripheral IDs), one CPU interface, no Security or
 // Virtualization Extensions. A register-level model: the machine maps `distributor` (GICD, 4 KiB) and
 // `cpuInterface` (GICC, 8 KiB), wires device outputs to `input(intid)`, `irq` to the CPU's IRQ input and `fiq` to its FIQ input (Group 0 with GICC_CTLR.FIQEn).
+import type { LazyMessage } from '../../src/core/guest-errors.js';
 import { IrqLine, type IrqSink } from '../../src/core/irq.js';
 import { defineTraceEvent } from '../../src/trace/index.js';
 import { GicCpuInterface } from './gic-cpu-interface.js';
@@ -16,8 +17,8 @@ const traceDeactivate = defineTraceEvent('gic_deactivate', 'INTID %u deactivated
 export interface GicOptions {
   /** Shared peripheral interrupts (INTIDs 32..): a multiple of 32, at most 960. Default 256. */
   numSpis?: number;
-  /** Guest programming errors (bad offsets, sizes, writes to read-only registers...). Default: stderr. */
-  onGuestError?: (message: string) => void;
+  /** Guest programming errors (bad offsets, sizes, writes to read-only registers...); built only if logged. Default: stderr. */
+  onGuestError?: (message: LazyMessage) => void;
 }
 
 export class Gic {
@@ -27,7 +28,8 @@ export class Gic {
   readonly fiq = new IrqLine('gic.fiq');
   readonly distributor: GicDistributor;
   readonly cpuInterface: GicCpuInterface;
-  private readonly state: GicInterruptState;
+  /** Per-interrupt state, read-only outside the model (the fuzzer's invariant looks at it). */
+  readonly state: GicInterruptState;
   private readonly notifiers = new Map<number, Set<() => void>>();
   /** One sink per input, so a sink found on a device's IRQ line leads back to its INTID. */
   private readonly inputSinks = new Map<number, IrqSink>();
@@ -35,7 +37,7 @@ export class Gic {
 
   constructor(options: GicOptions = {}) {
     this.state = new GicInterruptState(options.numSpis ?? 256);
-    const guestError = options.onGuestError ?? ((message: string) => void process.stderr.write(`gic: ${message}\n`));
+    const guestError = options.onGuestError ?? ((message: LazyMessage) => void process.stderr.write(`gic: ${message()}\n`));
     const hooks: GicHooks = {
       update: () => this.update(),
       deactivate: (intid) => this.deactivate(intid),

@@ -185,6 +185,7 @@ export class VfioPlatform extends SysBusDevice {
         noMmap: this.getBool('x-no-mmap'),
         onTrappedAccess: () => this.irqs?.eoi(),
         log: (m) => this.context.log(`vfio ${name}: ${m}`),
+        guestError: (m) => this.guestError(() => `vfio ${name}: ${m()}`),
       });
       this.regions.push(region);
       this.initMmio(region.region);

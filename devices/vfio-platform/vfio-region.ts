@@ -2,6 +2,7 @@
 // access a little-endian pread/pwrite of the device fd) and, over it, the fast path (the region's mmap,
 // which the guest reads and writes directly). Disabling the fast path uncovers the slow path, which is how
 // the user-side IRQ path sees the guest's first access after an interrupt.
+import type { LazyMessage } from '../../src/core/guest-errors.js';
 import type { HostMemory } from '../../src/cpu/host-memory.js';
 import { MemoryRegion, type MemoryOps } from '../../src/memory/region.js';
 import type { RegionInfo, VfioDevice } from '../../src/vfio/host.js';
@@ -21,6 +22,8 @@ export interface VfioRegionOptions {
   /** Called after every slow-path access (the user-side path's EOI). */
   onTrappedAccess: () => void;
   log: (message: string) => void;
+  /** A failed slow-path access (a guest error: it may repeat at the guest's pace). */
+  guestError: (message: LazyMessage) => void;
 }
 
 export class VfioRegion {
@@ -80,7 +83,7 @@ export class VfioRegion {
           if (bytes.length !== size) throw new Error(`short read of ${bytes.length} bytes`);
           value = littleEndian(bytes);
         } catch (error) {
-          this.options.log(`vfio_region_read(${this.options.deviceName}:region${info.index}+0x${offset.toString(16)}, ${size}) failed: ${hostErrorText(error)}`);
+          this.options.guestError(() => `vfio_region_read(${this.options.deviceName}:region${info.index}+0x${offset.toString(16)}, ${size}) failed: ${hostErrorText(error)}`);
           value = ALL_ONES[size]!;
         }
         this.options.onTrappedAccess();
@@ -91,8 +94,8 @@ export class VfioRegion {
           const written = device.write(base + offset, toLittleEndian(value, size));
           if (written !== size) throw new Error(`short write of ${written} bytes`);
         } catch (error) {
-          this.options.log(
-            `vfio_region_write(${this.options.deviceName}:region${info.index}+0x${offset.toString(16)}, 0x${value.toString(16)}, ${size}) failed: ${hostErrorText(error)}`,
+          this.options.guestError(
+            () => `vfio_region_write(${this.options.deviceName}:region${info.index}+0x${offset.toString(16)}, 0x${value.toString(16)}, ${size}) failed: ${hostErrorText(error)}`,
           );
         }
         this.options.onTrappedAccess();

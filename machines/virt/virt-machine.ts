@@ -102,9 +102,4 @@ export class VirtMachine extends Machine {
     device.connectIrq(0, this.gic.input(GIC_SPI_BASE + spi));
     this.spiOf.set(device, spi);
   }
-
-  override close(): void {
-    this.uart.chardev.close();
-    super.close();
-  }
 }

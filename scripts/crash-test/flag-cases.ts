@@ -23,6 +23,7 @@ function badValues(placeholder: string, context: CaseContext): readonly string[]
     'stdio|mon:stdio|null|memory|file:PATH': ['tcp:127.0.0.1:1', '', 'file:', 'mon:', 'mon:null', 'file:/nonexistent/dir/out', `file:${context.dir}`, `file:${context.fifo}`, ...PROTOTYPE_NAMES],
     'linux|fake:HOST.json': ['nosuch', '', 'fake:', 'Linux', ...PROTOTYPE_NAMES],
     'qtree|mtree|mtree-f|irq|vfio': ['nosuch', '', ...PROTOTYPE_NAMES],
+    'tcp:[HOST]:PORT|unix:PATH': ['tcp::99999', 'tcp::-1', 'tcp:', 'udp::1234', '', 'unix:', 'tcp::12ab', 'unix:/nonexistent/dir/gdb.sock', ...PROTOTYPE_NAMES],
     'TYPE[,PROP=VALUE...]': [], // device-cases.ts
     FILE: [], // file-cases.ts
     TEXT: [], // any text is a kernel command line

@@ -33,7 +33,7 @@ export interface CommandLine {
   helpFor: { devices: string[]; trace: boolean; machines: boolean; debug: boolean; cpus: boolean };
 }
 
-/** QEMU's -d items we take: trace:GLOB enables trace events; guest errors are always logged. */
+/** QEMU's -d items we take: trace:GLOB enables trace events; guest_errors logs every guest error (else rate-limited). */
 export const DEBUG_ITEMS = ['trace:GLOB', 'guest_errors', 'unimp'] as const;
 export const CPU_MODELS = ['cortex-a72'] as const;
 
@@ -90,7 +90,8 @@ function applyDebug(line: CommandLine, value: string, spelled: string): void {
   for (const item of value.split(',')) {
     if (item === 'help') line.helpFor.debug = true;
     else if (item.startsWith('trace:') && item.length > 'trace:'.length) line.flags.trace = [...(line.flags.trace ?? []), item.slice('trace:'.length)];
-    else if (item !== 'guest_errors' && item !== 'unimp') throw new UsageError(`${spelled} '${item}': unknown log item (accepted: ${DEBUG_ITEMS.join(', ')}, help)`);
+    else if (item === 'guest_errors') setKey(line, 'guestErrors', 'all', spelled);
+    else if (item !== 'unimp') throw new UsageError(`${spelled} '${item}': unknown log item (accepted: ${DEBUG_ITEMS.join(', ')}, help)`);
   }
 }
 
@@ -148,7 +149,7 @@ export const FLAGS: FlagSpec[] = [
       else setKey(line, 'trace', [...(line.flags.trace ?? []), v.startsWith('enable=') ? v.slice('enable='.length) : v], s);
     },
   },
-  { names: ['d'], value: 'ITEM[,ITEM...]', help: `log items: ${DEBUG_ITEMS.join(', ')} (guest errors are always logged); 'help' lists them`, apply: applyDebug },
+  { names: ['d'], value: 'ITEM[,ITEM...]', help: `log items: ${DEBUG_ITEMS.join(', ')} (guest_errors: every guest error, not the first few per source); 'help' lists them`, apply: applyDebug },
   {
     names: ['clock'],
     value: 'realtime|deterministic',
@@ -247,5 +248,6 @@ ${table}
 
 Exit codes: 0 guest powered off (or the guest's own code on the foundation board), 2 bad command line or
 config, 3 guest asked for a reset, 124 timeout, 125 guest fault (unhandled exception or hypercall,
-unmapped access with --unmapped-access stop), 126 VMM error, 130 interrupted (Ctrl-C).`;
+unmapped access with --unmapped-access stop), 126 VMM error, 128 + n ended by signal n (129 SIGHUP,
+130 SIGINT or Ctrl-C, 131 SIGQUIT, 143 SIGTERM).`;
 }

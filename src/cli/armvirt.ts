@@ -3,12 +3,30 @@
 // so that a failure to load it (an addon not built, an engine older than 2.1) is one line and exit 126.
 import { EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
 
+/** The longest wait for a reader to take what is left of the output. */
+const DRAIN_LIMIT_MS = 5000;
+
+/**
+ * Exits once stdout and stderr are written out: to a pipe whose reader is slower than the guest's log,
+ * Node writes asynchronously and process.exit() would drop the rest, the line saying why the run ended too.
+ */
+async function exit(code: number): Promise<never> {
+  const pending = [process.stdout, process.stderr].filter((stream) => stream.writableLength > 0);
+  if (pending.length) {
+    let timer: NodeJS.Timeout | undefined;
+    const drained = pending.map((stream) => new Promise<void>((resolve) => (stream.once('drain', resolve), stream.once('error', resolve))));
+    await Promise.race([Promise.all(drained), new Promise<void>((resolve) => (timer = setTimeout(resolve, DRAIN_LIMIT_MS)))]);
+    clearTimeout(timer);
+  }
+  process.exit(code);
+}
+
 try {
   const launcher = await import('./main.js');
   const code = await launcher.main(process.argv.slice(2)).catch(launcher.fail);
-  process.exit(code);
+  await exit(code);
 } catch (error) {
   process.stderr.write(`armvirt: ${error instanceof Error ? error.message : String(error)}\n`);
   if (process.env.ARMVIRT_DEBUG && error instanceof Error) process.stderr.write(`${error.stack}\n`);
-  process.exit(EXIT_VMM_ERROR);
+  await exit(EXIT_VMM_ERROR);
 }

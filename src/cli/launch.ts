@@ -6,12 +6,15 @@ import { bootVirt, readUserDtb, type BootLayout } from '../../machines/virt/boot
 import { VIRT_MEMMAP } from '../../machines/virt/memory-map.js';
 import { buildVirtDtb } from '../../machines/virt/virt-fdt.js';
 import { VirtMachine } from '../../machines/virt/virt-machine.js';
+import { readFileSync } from 'node:fs';
+import type { GuestErrorLog, GuestErrorReporter } from '../core/guest-errors.js';
 import type { ExitReason } from '../core/run-loop.js';
 import type { MachineConfig } from '../vmm/config.js';
-import { EXIT_GUEST_FAULT, EXIT_INTERRUPTED, EXIT_TIMEOUT, EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
+import { EXIT_GUEST_FAULT, EXIT_TIMEOUT, EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
 import type { Machine } from '../vmm/machine.js';
 import type { VfioBackend } from '../vfio/host.js';
 import { GdbStub } from '../gdb/stub.js';
+import type { TerminationSignals } from './signals.js';
 
 export const MACHINE_TYPES: Record<MachineConfig['machine'], string> = {
   virt: "QEMU's ARM virt memory map: GICv2, generic timer, PL011, PL031, PSCI, platform bus (default)",
@@ -30,6 +33,8 @@ export interface BuildOptions {
   /** Overrides config.serial (dumpdtb and --info keep the terminal alone). */
   serial?: string;
   log: (message: string) => void;
+  /** Guest errors (rate-limited, or all with -d guest_errors). */
+  guestError?: GuestErrorReporter;
   /** Where the foundation board's harness console lines go. */
   onHarnessLine?: (line: string) => void;
   /** The VFIO host (loadVfioBackend); the machine owns it. */
@@ -37,7 +42,7 @@ export interface BuildOptions {
 }
 
 export function buildMachine(config: MachineConfig, options: BuildOptions): BuiltMachine {
-  const vcpu = { clock: config.clock, unmappedAccess: config.unmappedAccess, strictHypercalls: config.strictHvc, log: options.log };
+  const vcpu = { clock: config.clock, unmappedAccess: config.unmappedAccess, strictHypercalls: config.strictHvc, log: options.log, guestError: options.guestError };
   if (config.machine === 'foundation') {
     const board = new FoundationBoard({ ...vcpu, ...(config.memoryBytes ? { ramSize: config.memoryBytes } : {}) });
     return closeOnFailure(board, () => {
@@ -80,12 +85,14 @@ export function buildMachine(config: MachineConfig, options: BuildOptions): Buil
  * The kernel's VFIO (`linux`, also the default when a vfio device is asked for) or a fake host. Loaded only
  * when asked for: the backends' modules are a third of a plain run's start-up.
  */
-export async function loadVfioBackend(config: MachineConfig, log: (message: string) => void): Promise<VfioBackend | undefined> {
+export async function loadVfioBackend(config: MachineConfig, log: (message: string) => void, guestError?: GuestErrorReporter): Promise<VfioBackend | undefined> {
   const spec = config.vfioHost ?? (config.devices.some((d) => d.startsWith('vfio-')) ? 'linux' : undefined);
   if (spec === undefined) return undefined;
   if (spec === 'linux') return new (await import('../vfio/linux/backend.js')).LinuxVfioBackend();
   const { FakeVfioHost } = await import('../vfio/fake/index.js');
-  return FakeVfioHost.load(spec.slice('fake:'.length), { log: (message) => log(`fake vfio host: ${message}`) });
+  // What the fake host logs is its device models' view of guest accesses (DMA faults, ignored writes): guest errors.
+  const hostLog = (message: string) => (guestError ? guestError('fake vfio host', () => `fake vfio host: ${message}`) : log(`fake vfio host: ${message}`));
+  return FakeVfioHost.load(spec.slice('fake:'.length), { log: hostLog });
 }
 
 function requireKernel(config: MachineConfig): string {
@@ -102,24 +109,17 @@ function closeOnFailure<T>(machine: Machine, build: () => T): T {
   }
 }
 
-/**
- * SIGTERM and SIGHUP end a run as cleanly as Ctrl-C (the terminal given back, the VFIO host closed), with
- * the shell's 128+N; returns what removes the handlers.
- */
-function stopOnTermination(machine: Machine): () => void {
-  const handlers = Object.entries({ SIGTERM: 143, SIGHUP: 129 }).map(([signal, code]) => {
-    const handler = () => machine.loop.stop(`interrupted (${signal})`, code);
-    process.on(signal, handler);
-    return () => process.off(signal, handler);
-  });
-  return () => handlers.forEach((off) => off());
+export interface RunOptions {
+  /** Flushed before the last line, so the suppressed counts come before the reason the run ended. */
+  guestErrors?: GuestErrorLog;
+  /** SIGHUP, SIGINT, SIGQUIT and SIGTERM end the run cleanly with 128 + the signal's number. */
+  signals?: TerminationSignals;
 }
 
-/** Runs until the guest stops or a timeout; Ctrl-C (SIGINT), SIGTERM and SIGHUP end the run cleanly. Returns the exit code. */
-export async function runMachine(machine: Machine, config: MachineConfig, report: (message: string) => void): Promise<number> {
-  const onSigint = () => machine.loop.stop('interrupted (SIGINT)', EXIT_INTERRUPTED);
-  process.on('SIGINT', onSigint);
-  const offTermination = stopOnTermination(machine);
+/** Runs until the guest stops, a timeout or a termination signal, then closes the machine. Returns the exit code. */
+export async function runMachine(machine: Machine, config: MachineConfig, report: (message: string) => void, options: RunOptions = {}): Promise<number> {
+  const { guestErrors, signals } = options;
+  signals?.whenReceived((signal) => machine.loop.stop(signal.reason, signal.exitCode));
   const { virtualSeconds, hostSeconds } = config.timeout;
   // Host time counts from the process's start (performance.now()'s origin): loading is part of the run.
   const hostMsLeft = hostSeconds === undefined ? Infinity : hostSeconds * 1e3 - performance.now();
@@ -134,13 +134,12 @@ export async function runMachine(machine: Machine, config: MachineConfig, report
     if (config.gdb) gdb = await GdbStub.listen(machine, { ...config.gdb, log: report });
     const untilNs = virtualSeconds === undefined ? Infinity : virtualSeconds * 1e9;
     const exit = gdb ? await gdb.run(untilNs) : await machine.run({ untilNs });
+    guestErrors?.flush(); // the suppressed counts before the line that says why the run ended
     code = exitCode(exit, config, report);
     return code;
   } finally {
     await gdb?.finish(code);
     cancelHostTimer();
-    process.off('SIGINT', onSigint);
-    offTermination();
     machine.close();
   }
 }

@@ -3,6 +3,7 @@
 // no config and no kernel it runs the demo config. `armvirt --help` lists the flags and exit codes.
 // Loaded by armvirt.ts, which reports a failure to load (an engine that is too old) in one line.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { GuestErrorLog } from '../core/guest-errors.js';
 import { native } from '../cpu/native.js';
 import { printDts } from '../fdt/index.js';
 import { formatMtree } from '../memory/mtree.js';
@@ -18,6 +19,7 @@ import type { Machine } from '../vmm/machine.js';
 import { CPU_MODELS, DEBUG_ITEMS, parseCommandLine, usage, UsageError, type CommandLine } from './args.js';
 import { errorLines } from './error-lines.js';
 import { buildMachine, loadVfioBackend, MACHINE_TYPES, runMachine } from './launch.js';
+import { TerminationSignals } from './signals.js';
 import { formatInfoVfio } from '../../devices/vfio-platform/info-vfio.js';
 
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
@@ -56,7 +58,7 @@ function helpText(line: CommandLine): string | undefined {
   if (line.help) texts.push(usage());
   if (line.helpFor.machines) texts.push(Object.entries(MACHINE_TYPES).map(([name, text]) => `${name.padEnd(12)} ${text}`).join('\n'));
   if (line.helpFor.cpus) texts.push(CPU_MODELS.join('\n'));
-  if (line.helpFor.debug) texts.push(`${DEBUG_ITEMS.join('\n')}\n(guest errors such as unmapped accesses are always logged)`);
+  if (line.helpFor.debug) texts.push(`${DEBUG_ITEMS.join('\n')}\n(guest errors such as unmapped accesses are logged, the first 10 per source every 5 s; guest_errors logs every one)`);
   if (line.helpFor.trace) texts.push(traceRegistry.list().map((e) => `${e.name}  ${e.format}`).join('\n'));
   for (const request of line.helpFor.devices) texts.push(deviceHelp(request) ?? '');
   return texts.length ? texts.join('\n\n') : undefined;
@@ -85,6 +87,16 @@ const INFO_VIEWS: Record<string, (machine: Machine) => string> = {
 };
 
 export async function main(argv: string[]): Promise<number> {
+  // Caught before anything is taken (a fake host's temp tree), so a signal at any point ends the run cleanly.
+  const signals = new TerminationSignals();
+  try {
+    return await launch(argv, signals);
+  } finally {
+    signals.dispose();
+  }
+}
+
+async function launch(argv: string[], signals: TerminationSignals): Promise<number> {
   const line = parseCommandLine(argv);
   if (line.version) {
     print(versionText());
@@ -101,11 +113,14 @@ export async function main(argv: string[]): Promise<number> {
   if (line.command === 'dumpdtb' && !line.dts && line.dtbOutput === undefined) throw new UsageError('dumpdtb needs --dts (print the source) or -o FILE (write the DTB)');
 
   const running = line.command === 'run' && !infoView;
+  // One guest-error log for the machine and the fake host's device models, flushed when the run ends.
+  const guestErrors = new GuestErrorLog(report, { all: config.guestErrors === 'all' });
   const built = buildMachine(config, {
-    vfio: config.machine === 'virt' ? await loadVfioBackend(config, report) : undefined,
+    vfio: config.machine === 'virt' ? await loadVfioBackend(config, report, guestErrors.report) : undefined,
     loadKernel: running || (line.command === 'dumpdtb' && config.kernel !== undefined),
     ...(running ? {} : { serial: 'null' }),
     log: report,
+    guestError: guestErrors.report,
     onHarnessLine: (text) => print(text),
   });
   if (infoView) {
@@ -128,7 +143,7 @@ export async function main(argv: string[]): Promise<number> {
   }
   enableTracing(config, built.machine);
   setupDone = true;
-  return runMachine(built.machine, config, report);
+  return runMachine(built.machine, config, report, { guestErrors, signals });
 }
 
 function writeDtb(path: string, dtb: Uint8Array): void {

@@ -1,6 +1,7 @@
 // The typed vCPU: an AArch64 Cortex-A72 at EL1 on Unicorn (native/), with RAM and device pointers mapped
 // without copies, MMIO calling TS handlers, IRQ/FIQ input lines, trapped system registers and run() that
 // says why it stopped. docs/engine.md has the engine behaviour this relies on.
+import type { GuestErrorReporter } from '../core/guest-errors.js';
 import { native, type NativeVcpu } from './native.js';
 import { HostMemory } from './host-memory.js';
 import { resolveRegister, sysregKey, type SysregEncoding } from './registers.js';
@@ -97,6 +98,8 @@ export interface VcpuOptions {
   unmappedAccess?: UnmappedAccessPolicy;
   /** Where unmapped accesses and other guest misbehaviour are reported (default: stderr). */
   log?: (message: string) => void;
+  /** Guest errors (unmapped accesses), rate-limited by the machine; default: every one to `log`. */
+  guestError?: GuestErrorReporter;
   /**
    * An HVC or SMC no handler answers ends the run (true) instead of being UNDEFINED in the guest, as on a CPU
    * without EL2 or EL3 (false, the default).
@@ -110,7 +113,7 @@ export class Vcpu {
   readonly clock: 'deterministic' | 'realtime';
   readonly nsPerInstruction: number;
   unmappedAccess: UnmappedAccessPolicy;
-  private readonly log: (message: string) => void;
+  private readonly guestError: GuestErrorReporter;
   private readonly cpu: NativeVcpu;
   /** Breakpoints, watchpoints and single steps for a debugger (src/gdb/). */
   readonly debug: VcpuDebug;
@@ -125,6 +128,7 @@ export class Vcpu {
   private hypercallHandler: HypercallHandler | undefined;
   private pendingHypercall: HypercallInfo | undefined;
   private closed = false;
+  private readonly handlerOwner: { vcpu: Vcpu | undefined } = { vcpu: this };
   private irqLevel = false;
   private fiqLevel = false;
 
@@ -132,15 +136,19 @@ export class Vcpu {
     this.clock = options.clock ?? 'deterministic';
     this.nsPerInstruction = options.nsPerInstruction ?? 1;
     this.unmappedAccess = options.unmappedAccess ?? 'raz-wi';
-    this.log = options.log ?? ((m) => process.stderr.write(`${m}\n`));
+    const log = options.log ?? ((m) => process.stderr.write(`${m}\n`));
+    this.guestError = options.guestError ?? ((_source, message) => log(message()));
     this.cpu = new native.Vcpu({ deterministic: this.clock === 'deterministic', nsPerInstruction: this.nsPerInstruction });
     this.cpu.setStrictHypercalls(options.strictHypercalls ?? false);
     const a = this.args;
+    // The addon holds its handlers for as long as it lives, and it lives as long as they reach it: through
+    // `owner`, which close() empties, so that a closed vCPU and the machine its handlers reach are collected.
+    const owner = this.handlerOwner;
     this.cpu.setHandlers(
-      () => this.mmioRead(a[0], a[1] + a[2] * 0x1_0000_0000, a[3]),
-      () => this.mmioWrite(a[0], a[1] + a[2] * 0x1_0000_0000, a[3], a[4] + a[5] * 0x1_0000_0000),
-      () => this.sysregAccess(a[6], a[7] === 1, (BigInt(a[5]) << 32n) | BigInt(a[4])),
-      () => this.exception(a[0], a[1] + a[2] * 0x1_0000_0000, a[3]),
+      () => owner.vcpu!.mmioRead(a[0], a[1] + a[2] * 0x1_0000_0000, a[3]),
+      () => owner.vcpu!.mmioWrite(a[0], a[1] + a[2] * 0x1_0000_0000, a[3], a[4] + a[5] * 0x1_0000_0000),
+      () => owner.vcpu!.sysregAccess(a[6], a[7] === 1, (BigInt(a[5]) << 32n) | BigInt(a[4])),
+      () => owner.vcpu!.exception(a[0], a[1] + a[2] * 0x1_0000_0000, a[3]),
       a,
     );
     this.debug = new VcpuDebug(this.cpu);
@@ -336,6 +344,7 @@ export class Vcpu {
     this.closed = true;
     this.cpu.close();
     this.keepAlive.clear();
+    this.handlerOwner.vcpu = undefined;
   }
 
   // --- callbacks from the addon -------------------------------------------------------------------------
@@ -355,7 +364,7 @@ export class Vcpu {
   /** What a guest access to nothing does (policy): also used by trapped pages with holes (src/memory). */
   handleUnmapped(access: UnmappedAccess): number {
     if (this.unmappedAccess === 'stop') throw new UnmappedAccessError(access);
-    this.log(`${new UnmappedAccessError(access).message}: ${access.write ? 'ignored' : 'read as zero'}`);
+    this.guestError('unmapped access', () => `${new UnmappedAccessError(access).message}: ${access.write ? 'ignored' : 'read as zero'}`);
     return 0;
   }
 

@@ -1,8 +1,10 @@
 // One access to an I/O region with the device's rules applied: valid sizes, splitting wider accesses into
 // what the device implements, and byte order (the CPU is little-endian).
+import type { LazyMessage } from '../core/guest-errors.js';
 import type { MemoryOps } from './region.js';
 
-export type InvalidAccessReporter = (message: string) => void;
+/** Where an access of a size the device refuses is reported; the message is built only if logged. */
+export type InvalidAccessReporter = (message: LazyMessage) => void;
 
 function swap(value: number, size: number): number {
   switch (size) {
@@ -22,7 +24,7 @@ function validSize(ops: MemoryOps, size: number): boolean {
 
 export function ioRead(ops: MemoryOps, offset: number, size: number, report: InvalidAccessReporter, what: () => string): number {
   if (!validSize(ops, size)) {
-    report(`invalid ${size}-byte read of ${what()} at offset 0x${offset.toString(16)}: read as zero`);
+    report(() => `invalid ${size}-byte read of ${what()} at offset 0x${offset.toString(16)}: read as zero`);
     return 0;
   }
   const impl = ops.implMax ?? 4;
@@ -38,7 +40,7 @@ export function ioRead(ops: MemoryOps, offset: number, size: number, report: Inv
 
 export function ioWrite(ops: MemoryOps, offset: number, size: number, value: number, report: InvalidAccessReporter, what: () => string): void {
   if (!validSize(ops, size)) {
-    report(`invalid ${size}-byte write of 0x${value.toString(16)} to ${what()} at offset 0x${offset.toString(16)}: ignored`);
+    report(() => `invalid ${size}-byte write of 0x${value.toString(16)} to ${what()} at offset 0x${offset.toString(16)}: ignored`);
     return;
   }
   const v = ops.endianness === 'big' ? swap(value, size) : value;

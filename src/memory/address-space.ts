@@ -82,7 +82,7 @@ export class AddressSpace {
       }
       for (let i = 0; i < len; ) {
         const size = accessSize(regionOffset + i, len - i);
-        const v = ioRead(region.ops!, regionOffset + i, size, this.log, () => `'${region.name}'`);
+        const v = ioRead(region.ops!, regionOffset + i, size, (m) => this.log(m()), () => `'${region.name}'`);
         for (let b = 0; b < size; b++) out[pos + i + b] = Math.floor(v / 2 ** (8 * b)) & 0xff;
         i += size;
       }
@@ -102,7 +102,7 @@ export class AddressSpace {
         const size = accessSize(regionOffset + i, len - i);
         let v = 0;
         for (let b = 0; b < size; b++) v += bytes[pos + i + b]! * 2 ** (8 * b);
-        ioWrite(region.ops!, regionOffset + i, size, v, this.log, () => `'${region.name}'`);
+        ioWrite(region.ops!, regionOffset + i, size, v, (m) => this.log(m()), () => `'${region.name}'`);
         i += size;
       }
     });

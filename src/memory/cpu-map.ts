@@ -3,7 +3,7 @@
 // changes only what differs, so enabling a RAM-device region over an I/O region is one map call.
 import { PAGE_SIZE } from '../cpu/host-memory.js';
 import type { MmioHandler, Vcpu } from '../cpu/vcpu.js';
-import { ioRead, ioWrite } from './access.js';
+import { ioRead, ioWrite, type InvalidAccessReporter } from './access.js';
 import type { MemoryListener } from './address-space.js';
 import { findRange, type FlatRange } from './flat-view.js';
 
@@ -12,17 +12,21 @@ interface CpuMapping {
   size: number;
   /** Identity of what backs it: pointer mappings by memory+offset, MMIO spans by their ranges. */
   key: string;
-  apply(vcpu: Vcpu): void;
+  apply(vcpu: CpuMapTarget): void;
 }
 
 const hex = (n: number) => `0x${n.toString(16)}`;
+
+/** What the map drives: the vCPU, or a stand-in that dispatches accesses the same way (the device harness). */
+export type CpuMapTarget = Pick<Vcpu, 'mapMemory' | 'mapMmio' | 'unmap' | 'handleUnmapped'>;
 
 export class CpuMemoryMap implements MemoryListener {
   private current = new Map<number, CpuMapping>();
 
   constructor(
-    private readonly vcpu: Vcpu,
-    private readonly log: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
+    private readonly vcpu: CpuMapTarget,
+    /** Accesses of a size the device refuses (guest errors). */
+    private readonly log: InvalidAccessReporter = (m) => process.stderr.write(`${m()}\n`),
   ) {}
 
   commit(view: readonly FlatRange[]): void {

@@ -1,6 +1,7 @@
 // What a machine gives the devices in its object tree: the virtual clock and the log. Devices find it by
 // walking to the root of their tree, so a device works the same in a machine and alone in a test.
 import type { VirtualClock } from '../core/clock.js';
+import type { GuestErrorReporter } from '../core/guest-errors.js';
 import type { IrqSink } from '../core/irq.js';
 import type { VfioSession } from '../vfio/session.js';
 import { DeviceError } from './device-error.js';
@@ -8,8 +9,10 @@ import type { ArmObject } from './object.js';
 
 export interface MachineContext {
   clock: VirtualClock;
-  /** Guest errors and device warnings, one line each, naming the device. */
+  /** Device warnings, one line each, naming the device. */
   log(message: string): void;
+  /** Guest errors (rate-limited per source; the message is built only when logged). */
+  guestError: GuestErrorReporter;
   /** The VFIO host passthrough devices use, when the machine has one. */
   vfio?: VfioSession;
   /**

@@ -56,10 +56,18 @@ export function toCells(value: number, count: number): number[] {
 export class SysBusDevice extends Device {
   readonly mmioRegions: MemoryRegion[] = [];
   readonly irqOutputs: IrqLine[] = [];
+  private guestErrorSource: string | undefined;
 
   /** The machine's clock and log (throws when the device is not in a machine). */
   get context(): MachineContext {
     return machineContextOf(this);
+  }
+
+  /** Reports a guest error of this device; `message` runs only when the line is logged (not rate-limited away). */
+  guestError(message: () => string): void {
+    // The label is the rate limit's key, looked up on every guest error: built once, not per access.
+    this.guestErrorSource ??= this.label();
+    this.context.guestError(this.guestErrorSource, message);
   }
 
   /** Forgets the regions and outputs realize declared, so a later realize declares them afresh. */

@@ -4,6 +4,7 @@
 // MMIO accesses are 1, 2 or 4 bytes, naturally aligned, inside one register (the vCPU splits 8-byte guest
 // accesses in two). Anything else, and any offset without a register, reads as zero, ignores writes and is
 // reported, never thrown: a guest must not be able to stop the VMM.
+import type { LazyMessage } from '../core/guest-errors.js';
 import { defineTraceEvent } from '../trace/index.js';
 import { describeRegister } from './describe.js';
 import { RegisterLayout, type Register } from './layout.js';
@@ -15,19 +16,19 @@ const traceWrite = defineTraceEvent('regbank_write', '%s: %u-byte write of %#x t
 
 export interface RegisterBankOptions {
   /** Accesses that match no register (unknown offset, bad size or alignment). Default: stderr. */
-  onUnknownAccess?: (message: string) => void;
+  onUnknownAccess?: (message: LazyMessage) => void;
   /** Accesses the register's mode refuses (write to RO/RC, read of WO). Default: stderr. */
-  onIgnoredAccess?: (message: string) => void;
+  onIgnoredAccess?: (message: LazyMessage) => void;
 }
 
-const toStderr = (message: string) => void process.stderr.write(`${message}\n`);
+const toStderr = (message: LazyMessage) => void process.stderr.write(`${message()}\n`);
 
 export class RegisterBank<S extends RegisterSpecs> {
   private readonly layout: RegisterLayout;
   private readonly words: Uint32Array;
   private readonly resetWords: Uint32Array;
-  private readonly onUnknownAccess: (message: string) => void;
-  private readonly onIgnoredAccess: (message: string) => void;
+  private readonly onUnknownAccess: (message: LazyMessage) => void;
+  private readonly onIgnoredAccess: (message: LazyMessage) => void;
 
   constructor(
     readonly label: string,
@@ -46,7 +47,7 @@ export class RegisterBank<S extends RegisterSpecs> {
     const register = this.accessed(offset, size);
     if (!register) return 0;
     if (register.access === 'WO') {
-      this.onIgnoredAccess(`${this.label}: read of write-only register ${register.name} at offset ${hex(offset)} (${bytes(size)}) reads as zero`);
+      this.onIgnoredAccess(() => `${this.label}: read of write-only register ${register.name} at offset ${hex(offset)} (${bytes(size)}) reads as zero`);
       return 0;
     }
     const relative = offset - register.offset;
@@ -64,7 +65,7 @@ export class RegisterBank<S extends RegisterSpecs> {
     const register = this.accessed(offset, size, value);
     if (!register) return;
     if (register.access === 'RO' || register.access === 'RC') {
-      this.onIgnoredAccess(`${this.label}: write of ${hex(value)} to ${register.access === 'RO' ? 'read-only' : 'read-to-clear'} register ${register.name} at offset ${hex(offset)} (${bytes(size)}) ignored`);
+      this.onIgnoredAccess(() => `${this.label}: write of ${hex(value)} to ${register.access === 'RO' ? 'read-only' : 'read-to-clear'} register ${register.name} at offset ${hex(offset)} (${bytes(size)}) ignored`);
       return;
     }
     traceWrite(this.label, size, value, register.name, offset);
@@ -138,7 +139,7 @@ export class RegisterBank<S extends RegisterSpecs> {
     const fits = register && (size === 1 || size === 2 || size === 4) && (offset - register.offset) % size === 0 && offset + size <= register.offset + register.size;
     if (fits) return register;
     const access = writtenValue === undefined ? 'read' : `write of ${hex(writtenValue)}`;
-    this.onUnknownAccess(
+    this.onUnknownAccess(() =>
       register
         ? `${this.label}: ${access} at offset ${hex(offset)} (${bytes(size)}) is not an aligned 1, 2 or 4-byte access within register ${register.name} (offset ${hex(register.offset)}, ${bytes(register.size)})`
         : `${this.label}: ${access} ${writtenValue === undefined ? 'of' : 'to'} unknown register at offset ${hex(offset)} (${bytes(size)})`,

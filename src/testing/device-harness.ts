@@ -2,11 +2,13 @@
 // mapped in its own address space, its IRQ outputs are wired to probes, and a manual clock is stepped by
 // the test. Tests then read like a datasheet: write a register, step the clock, expect an IRQ level.
 import { ManualClock } from '../core/clock.js';
+import type { LazyMessage } from '../core/guest-errors.js';
 import { AddressSpace } from '../memory/address-space.js';
 import { MemoryRegion } from '../memory/region.js';
-import { provideMachineContext } from '../qom/machine-context.js';
+import { provideMachineContext, type MachineContext } from '../qom/machine-context.js';
 import type { SysBusDevice } from '../qom/sys-bus-device.js';
 import { cast, defaultRegistry, type TypeRegistry } from '../qom/types.js';
+import { GuestPath } from './guest-path.js';
 
 /** What a test sees of an IRQ output: the level now, how often it rose, and every change. */
 export interface IrqProbe {
@@ -21,10 +23,16 @@ export interface DeviceHarnessOptions {
   /** Guest physical address of each MMIO region, in order (default: 0x1000_0000 apart from 0x1000_0000). */
   mmioAt?: number[];
   registry?: TypeRegistry;
+  /** Where warnings and guest errors go instead of `log` (a long run keeps none). */
+  onLog?: (message: LazyMessage) => void;
+  /** What else the machine offers the device (a VFIO host, end-of-interrupt notifiers). */
+  context?: Pick<MachineContext, 'vfio' | 'onEndOfInterrupt'>;
 }
 
 export class DeviceHarness<T extends SysBusDevice = SysBusDevice> {
   readonly memory: AddressSpace;
+  /** Accesses as the guest makes them (through the vCPU's map: any offset, size and alignment). */
+  readonly guest: GuestPath;
   private readonly probes: { level: boolean; raises: number; history: boolean[] }[] = [];
 
   private constructor(
@@ -35,7 +43,12 @@ export class DeviceHarness<T extends SysBusDevice = SysBusDevice> {
     options: DeviceHarnessOptions,
   ) {
     const system = MemoryRegion.container('system', 2 ** 40);
-    this.memory = new AddressSpace('memory', system, (m) => this.log.push(m));
+    const report = options.onLog ?? ((m: LazyMessage) => void this.log.push(m()));
+    this.memory = new AddressSpace('memory', system, (m) => report(() => m));
+    this.guest = new GuestPath(this.memory, report, (access) => {
+      report(() => `guest ${access.write ? 'write to' : 'read from'} unmapped address 0x${access.address.toString(16)}`);
+      return 0;
+    });
     device.realize();
     device.mmioRegions.forEach((region, n) => system.addSubregion(options.mmioAt?.[n] ?? 0x1000_0000 * (n + 1), region));
     device.irqOutputs.forEach((_, n) => {
@@ -54,8 +67,9 @@ export class DeviceHarness<T extends SysBusDevice = SysBusDevice> {
     const registry = options.registry ?? defaultRegistry;
     const clock = new ManualClock();
     const log: string[] = [];
+    const report = options.onLog ?? ((m: LazyMessage) => void log.push(m()));
     const root = registry.create('container');
-    provideMachineContext(root, { clock, log: (m) => log.push(m) });
+    provideMachineContext(root, { clock, log: (m) => report(() => m), guestError: (_source, message) => report(message), ...options.context });
     const machine = registry.create('container');
     root.addChild('machine', machine);
     const device = cast<T>(registry.create(typeName), 'sys-bus-device');

@@ -168,5 +168,8 @@ export interface VfioBackend {
   attach(sink: HostEventSink): void;
   /** Runs the handlers of signalled notifiers and lets device models catch up; called between vCPU slices. */
   dispatch(): void;
+  /** What the VMM still has open (container, group and device fds, eventfds): its accounting at close. */
+  openResources(): string[];
+  /** Closes what is left open and gives back what the backend itself took (a fake host's temp tree). */
   close(): void;
 }

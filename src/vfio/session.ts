@@ -43,6 +43,8 @@ export class VfioSession implements HostEventSource {
   constructor(
     readonly backend: VfioBackend,
     private readonly ram: readonly GuestRam[],
+    /** Told at close what the devices left open (a VMM bug: the backend closes it then). */
+    private readonly onLeftOpen: (what: string[]) => void = () => {},
   ) {}
 
   dispatch(): void {
@@ -77,11 +79,14 @@ export class VfioSession implements HostEventSource {
     this.releaseGroupIfUnused(groupId);
   }
 
+  /** Closes the groups and the container; anything else still open was left by a device, and is reported. */
   close(): void {
     for (const { group } of this.groups.values()) group.close();
     this.groups.clear();
     this.container?.close();
     this.container = undefined;
+    const left = this.backend.openResources();
+    if (left.length) this.onLeftOpen(left);
     this.backend.close();
   }
 

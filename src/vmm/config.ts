@@ -41,6 +41,7 @@ export interface RawConfig {
   clock?: 'realtime' | 'deterministic';
   timeout?: { virtual?: number; host?: number };
   unmappedAccess?: 'raz-wi' | 'stop';
+  guestErrors?: 'limited' | 'all';
   strictHvc?: boolean;
   trace?: string[];
   platformBus?: { size?: string; nodeName?: 'platform' | 'platform-bus' };
@@ -71,6 +72,8 @@ export interface MachineConfig {
   clock: 'realtime' | 'deterministic';
   timeout: { virtualSeconds?: number; hostSeconds?: number };
   unmappedAccess: 'raz-wi' | 'stop';
+  /** Guest errors: the first few per source and a count of the rest (default), or every one (-d guest_errors). */
+  guestErrors: 'limited' | 'all';
   /** An unanswered HVC/SMC ends the run instead of being UNDEFINED in the guest. */
   strictHvc: boolean;
   trace: string[];
@@ -178,6 +181,7 @@ export function resolveConfig(raw: RawConfig, source: string, flagOf: (key: keyo
     clock: raw.clock ?? 'realtime',
     timeout: { virtualSeconds: raw.timeout?.virtual, hostSeconds: raw.timeout?.host },
     unmappedAccess: raw.unmappedAccess ?? 'raz-wi',
+    guestErrors: raw.guestErrors ?? 'limited',
     strictHvc: raw.strictHvc ?? false,
     trace: raw.trace ?? [],
     platformBus: { sizeBytes: bytes(raw.platformBus?.size, 'platformBus', '.size'), nodeName: raw.platformBus?.nodeName },

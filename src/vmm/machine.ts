@@ -2,6 +2,7 @@
 // RAM, the object tree its devices live in (/machine/NAME, with the clock and log as their context), and
 // PSCI answered on HVC. Machine types add and wire their devices on top.
 import { Vcpu, type VcpuOptions } from '../cpu/vcpu.js';
+import { GuestErrorLog } from '../core/guest-errors.js';
 import { RunLoop, type ExitReason } from '../core/run-loop.js';
 import { AddressSpace } from '../memory/address-space.js';
 import { CpuMemoryMap } from '../memory/cpu-map.js';
@@ -11,6 +12,7 @@ import { provideMachineContext, type MachineContext } from '../qom/machine-conte
 import type { VfioBackend } from '../vfio/host.js';
 import { VfioSession } from '../vfio/session.js';
 import type { ArmObject } from '../qom/object.js';
+import { Device } from '../qom/device.js';
 import type { SysBusDevice } from '../qom/sys-bus-device.js';
 import { cast, defaultRegistry } from '../qom/types.js';
 import { EXIT_GUEST_RESET } from './exit-codes.js';
@@ -38,20 +40,29 @@ export class Machine {
   protected readonly log: (message: string) => void;
   /** What devices find through the tree (clock, log, VFIO host, EOI notifiers); machine types add to it. */
   protected readonly context: MachineContext;
+  private readonly ownGuestErrors: GuestErrorLog | undefined;
+  private closed = false;
 
   constructor(options: MachineOptions) {
     this.log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
-    this.vcpu = new Vcpu(options);
+    // Guest errors are rate-limited per source unless the caller handles them (the launcher, for -d guest_errors).
+    this.ownGuestErrors = options.guestError ? undefined : new GuestErrorLog(this.log);
+    const guestError = options.guestError ?? this.ownGuestErrors!.report;
+    this.vcpu = new Vcpu({ ...options, guestError });
     this.loop = new RunLoop(this.vcpu);
     this.memory = new AddressSpace('memory', this.system, this.log);
-    this.memory.addListener(new CpuMemoryMap(this.vcpu, this.log));
+    this.memory.addListener(new CpuMemoryMap(this.vcpu, (message) => guestError('invalid access size', message)));
     this.ram = new GuestRam(options.ram.name, options.ram.size);
     this.system.addSubregion(options.ram.base, this.ram.region);
 
     this.root = defaultRegistry.create('container');
-    this.context = { clock: this.loop, log: this.log };
+    this.context = { clock: this.loop, log: this.log, guestError };
     if (options.vfio) {
-      const session = new VfioSession(options.vfio, this.ram.banks.map((bank) => ({ memory: bank.memory, base: options.ram.base + bank.offset })));
+      const session = new VfioSession(
+        options.vfio,
+        this.ram.banks.map((bank) => ({ memory: bank.memory, base: options.ram.base + bank.offset })),
+        (left) => this.log(`VMM error: the VFIO host still had ${left.join(', ')} open when the machine closed (closed now)`),
+      );
       options.vfio.attach(this.loop.addHostEventSource(session));
       this.context.vfio = session;
     }
@@ -85,8 +96,28 @@ export class Machine {
     return this.loop.run(options);
   }
 
+  /**
+   * Gives back everything the machine took: each device what its realize took (the last made first: a
+   * passthrough device's IRQ eventfds, mappings and device fd), then the VFIO host (groups, container, a
+   * fake host's temp tree), then the vCPU. A device that fails to let go is reported; the rest still go.
+   */
   close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    for (const device of realizedDevices(this.machine).reverse()) {
+      try {
+        device.unrealize();
+      } catch (error) {
+        this.log(`${device.label()}: not given back at close: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
     this.context.vfio?.close();
     this.vcpu.close();
+    this.ownGuestErrors?.flush();
   }
+}
+
+/** The realized devices under `object`, depth first, in creation order. */
+function realizedDevices(object: ArmObject): Device[] {
+  return [...object.children.values()].flatMap((child) => [...realizedDevices(child), ...(child instanceof Device && child.realized ? [child] : [])]);
 }

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { usage } from '../../src/cli/args.js';
 import * as exitCodes from '../../src/vmm/exit-codes.js';
+import { signalExitCode, TERMINATION_SIGNALS } from '../../src/cli/signals.js';
 import { writeElf } from '../support/elf-image.js';
 import { writeLinuxImage } from '../support/linux-image.js';
 
@@ -30,7 +31,7 @@ describe('exit codes', function () {
 
   it("the README's table lists every exit code armvirt has, and --help names each", () => {
     const table = readmeExitCodes();
-    const defined = new Set([0, ...Object.values(exitCodes)]);
+    const defined = new Set([0, ...Object.values(exitCodes), ...TERMINATION_SIGNALS.map(signalExitCode)]);
     expect([...table.keys()].sort((a, b) => a - b)).to.deep.equal([...defined].sort((a, b) => a - b));
     for (const code of table.keys()) expect(usage()).to.match(new RegExp(`\\b${code} [A-Za-z]`), `--help names exit code ${code}`);
   });

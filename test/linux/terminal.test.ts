@@ -27,7 +27,7 @@ describe('machines/linux.json on a terminal: the console keys and a busybox shel
     await terminal.waitFor('Booting Linux on physical CPU');
     terminal.terminate();
     expect(await terminal.exited).to.deep.equal({ exitCode: 143, terminalRestored: true });
-    expect(terminal.screen).to.include('armvirt: interrupted (SIGTERM), exit code 143');
+    expect(terminal.screen).to.include('armvirt: terminated (SIGTERM), exit code 143');
   });
 
   it('runs commands with line editing, Ctrl-C and Ctrl-Z reach the foreground job, poweroff ends the run with exit 0', async () => {

@@ -127,7 +127,7 @@ describe('the vCPU map follows the flat view', () => {
     const ram = new HostMemory(0x10_0000);
     root.addSubregion(0x4000_0000, MemoryRegion.ram('ram', ram));
     const space = new AddressSpace('memory', root, (m) => logs.push(m));
-    space.addListener(new CpuMemoryMap(vcpu, (m) => logs.push(m)));
+    space.addListener(new CpuMemoryMap(vcpu, (m) => logs.push(m())));
     return { vcpu, root, ram, space, logs };
   }
 

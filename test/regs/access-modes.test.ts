@@ -4,7 +4,7 @@ import { RegisterBank, type RegisterSpecs } from '../../src/regs/index.js';
 /** A bank of `specs` whose unknown and ignored accesses are collected in `reports`. */
 function bankOf<S extends RegisterSpecs>(specs: S) {
   const reports: string[] = [];
-  const bank = new RegisterBank('dev', specs, { onUnknownAccess: (m) => reports.push(`unknown: ${m}`), onIgnoredAccess: (m) => reports.push(`ignored: ${m}`) });
+  const bank = new RegisterBank('dev', specs, { onUnknownAccess: (m) => reports.push(`unknown: ${m()}`), onIgnoredAccess: (m) => reports.push(`ignored: ${m()}`) });
   return { bank, reports };
 }
 

@@ -7,7 +7,7 @@ import { MemoryTraceSink, traceRegistry } from '../../src/trace/index.js';
 /** A bank of `specs` whose unknown and ignored accesses are collected in `reports`. */
 function bankOf<S extends RegisterSpecs>(specs: S, label = 'dev') {
   const reports: string[] = [];
-  const bank = new RegisterBank(label, specs, { onUnknownAccess: (m) => reports.push(`unknown: ${m}`), onIgnoredAccess: (m) => reports.push(`ignored: ${m}`) });
+  const bank = new RegisterBank(label, specs, { onUnknownAccess: (m) => reports.push(`unknown: ${m()}`), onIgnoredAccess: (m) => reports.push(`ignored: ${m()}`) });
   return { bank, reports };
 }
 
@@ -98,7 +98,7 @@ describe('register banks', () => {
       const { bank } = bankOf(specs);
       // What DMA sees; the memory API splits the access because the bank implements at most 4 bytes.
       const ops: MemoryOps = { read: (o, s) => bank.read(o, s), write: (o, s, v) => bank.write(o, s, v), valid: { min: 1, max: 8 } };
-      const fail = (message: string) => expect.fail(message);
+      const fail = (message: () => string) => expect.fail(message());
       expect(ioRead(ops, 0x6100, 8, fail, () => 'gicd')).to.equal(Number(0x1122_3344_5566_7788n));
       ioWrite(ops, 0x6100, 8, 0x1_0000_0002, fail, () => 'gicd');
       expect(bank.get('GICD_IROUTER')).to.equal(0x1_0000_0002n);

@@ -41,6 +41,10 @@ export class FakeContainer implements VfioContainer {
     this.iommuType = type;
   }
 
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   get hasIommu(): boolean {
     return this.iommuType !== undefined;
   }

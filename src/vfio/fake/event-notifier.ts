@@ -46,6 +46,8 @@ export class FakeEventNotifier implements EventNotifier {
   private handler: (() => void) | undefined;
   private immediate = false;
   private consumer: (() => void) | undefined;
+  /** The consumer is running: a signal from inside it stays in the count (see signal()). */
+  private consuming = false;
   private closed = false;
 
   constructor(private readonly queue: NotifierQueue) {}
@@ -61,7 +63,12 @@ export class FakeEventNotifier implements EventNotifier {
 
   signal(): void {
     if (this.consumer) {
-      this.consumer();
+      // The kernel's eventfd never signals from inside its own wake-up (eventfd_signal's recursion guard), so
+      // an action that signals its own eventfd again (one eventfd given as a level IRQ's trigger and as its
+      // unmask: unmasking refires the IRQ, which signals it) leaves that signal in the count, consumed at the
+      // next one, instead of recursing without end.
+      if (this.consuming) this.counter++;
+      else this.runConsumer();
       return;
     }
     if (this.closed) {
@@ -89,10 +96,20 @@ export class FakeEventNotifier implements EventNotifier {
    */
   consume(action: () => void): void {
     this.consumer = action;
-    if (this.counter > 0) {
-      this.counter = 0;
+    if (this.counter > 0 && !this.consuming) {
       this.queue.forget(this);
-      action();
+      this.runConsumer();
+    }
+  }
+
+  /** Reads the count back to zero and runs the kernel's action once, for however many signals it held. */
+  private runConsumer(): void {
+    this.counter = 0;
+    this.consuming = true;
+    try {
+      this.consumer!();
+    } finally {
+      this.consuming = false;
     }
   }
 

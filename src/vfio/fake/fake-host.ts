@@ -26,7 +26,9 @@ export class FakeVfioHost implements VfioBackend {
   readonly sysfsRoot: string;
   private readonly ownsRoot: boolean;
   private readonly queue = new NotifierQueue();
-  private readonly notifiers = new WeakSet<FakeEventNotifier>();
+  /** Every eventfd this host made: only these are descriptors it knows, and the open ones are counted at close. */
+  private readonly notifiers = new Set<FakeEventNotifier>();
+  private readonly containers = new Set<FakeContainer>();
   private readonly devices = new Map<string, HostDevice>();
   private readonly groups = new Map<number, GroupState>();
   private readonly log: (message: string) => void;
@@ -65,7 +67,9 @@ export class FakeVfioHost implements VfioBackend {
   }
 
   openContainer(): FakeContainer {
-    return new FakeContainer();
+    const container = new FakeContainer();
+    this.containers.add(container);
+    return container;
   }
 
   openGroup(id: number): FakeGroup {
@@ -91,6 +95,15 @@ export class FakeVfioHost implements VfioBackend {
   dispatch(): void {
     for (const device of this.devices.values()) device.model.sync();
     this.queue.deliver();
+  }
+
+  openResources(): string[] {
+    return [
+      ...[...this.containers].filter((c) => !c.isClosed).map(() => '/dev/vfio/vfio'),
+      ...[...this.groups.values()].filter((g) => g.fdOpen).map((g) => `/dev/vfio/${g.id}`),
+      ...[...this.devices.values()].filter((d) => d.isOpen).map((d) => `device ${d.name}`),
+      ...[...this.notifiers].filter((n) => !n.isClosed).map((n) => `eventfd ${n.fd}`),
+    ];
   }
 
   close(): void {

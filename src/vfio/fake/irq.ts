@@ -18,6 +18,8 @@ export class FakeIrq {
   private asserted = false;
   /** An edge that arrived while the IRQ was disabled. */
   private pendingEdge = false;
+  /** Times the IRQ signalled its trigger eventfd: interrupts the host delivered, for the monitor and load tests. */
+  fired = 0;
   /** The eventfds consumed by the kernel (vfio_virqfd_enable) to unmask / mask. */
   unmaskFd: FakeEventNotifier | undefined;
   maskFd: FakeEventNotifier | undefined;
@@ -69,6 +71,7 @@ export class FakeIrq {
     }
     if (this.trigger) {
       traceSignal(this.label, this.index, this.trigger.fd);
+      this.fired++;
       this.trigger.signal();
     }
   }

@@ -76,6 +76,10 @@ export class LinuxVfioBackend implements VfioBackend, OpenFiles, NotifierHost {
     }
   }
 
+  openResources(): string[] {
+    return [...[...this.files].map((file) => file.label), ...[...this.notifiers].map((notifier) => `eventfd ${notifier.fd}`)];
+  }
+
   close(): void {
     for (const notifier of [...this.notifiers]) notifier.close();
     for (const file of [...this.files].reverse()) file.close();

@@ -34,7 +34,7 @@ export class GicBench {
   readonly errors: string[] = [];
 
   constructor(options: GicOptions = {}) {
-    this.gic = new Gic({ onGuestError: (message) => this.errors.push(message), ...options });
+    this.gic = new Gic({ onGuestError: (message) => this.errors.push(message()), ...options });
   }
 
   get irq(): boolean {

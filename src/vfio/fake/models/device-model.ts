@@ -83,6 +83,14 @@ export abstract class DeviceModel {
   /** The hardware reset (the kernel's reset module): registers to their defaults, IRQ lines low. */
   abstract reset(): void;
 
+  /**
+   * The level IRQ `index` should have by the model's registers, for the fuzzer's invariant; undefined for a
+   * line the model does not drive (the host's tests may).
+   */
+  expectedIrqLevel(_index: number): boolean | undefined {
+    return undefined;
+  }
+
   protected get32(region: number, offset: number): number {
     return this.regions[region]!.view.getUint32(offset, true);
   }

@@ -37,7 +37,7 @@ export class TestDeviceModel extends DeviceModel {
       DMA_FAULT_IOVA_LO: { offset: R.VFIO_TEST_DMA_FAULT_IOVA_LO, size: 4, access: 'RO' },
       DMA_FAULT_IOVA_HI: { offset: R.VFIO_TEST_DMA_FAULT_IOVA_HI, size: 4, access: 'RO' },
     } satisfies RegisterSpecs;
-    const report = (message: string) => host.log(message);
+    const report = (message: () => string) => host.log(message());
     this.control = new RegisterBank(`${host.label} control`, specs, { onUnknownAccess: report, onIgnoredAccess: report });
     this.reset();
   }
@@ -62,6 +62,11 @@ export class TestDeviceModel extends DeviceModel {
     this.sync();
     this.control.reset();
     this.updateLine();
+  }
+
+  /** IRQ 0 is any enabled level source; IRQ 1 (edge) is pulsed and has no level to expect. */
+  override expectedIrqLevel(index: number): boolean | undefined {
+    return index === R.VFIO_TEST_IRQ_INDEX_LEVEL ? (this.control.get('STATUS') & this.control.get('ENABLE') & R.VFIO_TEST_IRQ0_SOURCES) !== 0 : undefined;
   }
 
   /** STATUS as the device holds it, for tests and the monitor. */
@@ -107,7 +112,12 @@ export class TestDeviceModel extends DeviceModel {
       const ok = value & R.VFIO_TEST_DMA_CTRL_FROM_IOVA ? this.host.dmaRead(iova, buffer) : this.host.dmaWrite(iova, buffer);
       if (!ok) fault = this.host.lastFaultIova;
     }
-    if (fault !== undefined) {
+    if (fault === iova) {
+      // The first address faulted: report it as the guest wrote it. A JS number holds an IOVA above 2^53
+      // only rounded (maybe up to 2^64, which no register holds); a fault further in is below 2^48, exact.
+      this.control.set('DMA_FAULT_IOVA_LO', this.control.get('DMA_IOVA_LO'));
+      this.control.set('DMA_FAULT_IOVA_HI', this.control.get('DMA_IOVA_HI'));
+    } else if (fault !== undefined) {
       this.control.set('DMA_FAULT_IOVA_LO', fault % 2 ** 32);
       this.control.set('DMA_FAULT_IOVA_HI', Math.floor(fault / 2 ** 32));
     }

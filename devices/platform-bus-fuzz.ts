@@ -1,0 +1,71 @@
+// How `npm run fuzz` drives the platform bus: a window and line count of its own, some PL011s and PL031s
+// linked into it as -device would, and guest accesses across the window (to the devices or to nothing),
+// host bytes to the UARTs and time steps. Invariant: each bus line follows the output of the device linked
+// to it, and every linked device sits wholly inside the window.
+import type { MemoryChardev } from '../src/chardev/memory.js';
+import { cast } from '../src/qom/types.js';
+import type { SysBusDevice } from '../src/qom/sys-bus-device.js';
+import { DeviceHarness } from '../src/testing/device-harness.js';
+import { registerFuzzProfile } from '../src/testing/fuzz/profile.js';
+import { registerOffsets } from '../src/testing/fuzz/device-target.js';
+import { defaultRegistry } from '../src/qom/types.js';
+import type { PlatformBus } from './platform-bus.js';
+import type { Pl011 } from './pl011.js';
+import './pl011.js';
+import './pl031.js';
+
+const WINDOW_SIZES = ['0x10000', '0x100000', '0x2000000'];
+
+registerFuzzProfile('platform-bus-device', (typeName, rng, options) => {
+  const registry = options.registry ?? defaultRegistry;
+  const harness = DeviceHarness.create<PlatformBus>(typeName, { ...options, properties: { 'mmio-size': rng.pick(WINDOW_SIZES), 'num-irqs': String(rng.between(1, 16)) } });
+  const bus = harness.device;
+  const linked: SysBusDevice[] = [];
+  const uarts: MemoryChardev[] = [];
+  const count = rng.between(0, 6);
+  for (let i = 0; i < count; i++) {
+    const type = rng.pick(['pl011', 'pl031']);
+    const device = cast<SysBusDevice>(registry.create(type), 'sys-bus-device');
+    bus.parent!.addChild(`${type}[*]`, device);
+    if (type === 'pl011') device.setPropertyText('chardev', 'memory');
+    device.realize();
+    try {
+      bus.link(device);
+    } catch {
+      device.unrealize(); // the window or the lines are full: what a -device that does not fit gets
+      device.unparent();
+      continue;
+    }
+    linked.push(device);
+    if (type === 'pl011') uarts.push((device as Pl011).chardev as MemoryChardev);
+  }
+  const hot = linked.flatMap((device) => registerOffsets(device.mmio(0)).map((offset) => bus.mmioOffset(device, 0)! + offset));
+  return {
+    harness,
+    invariant: 'each bus line = the output of the device linked to it; linked devices lie inside the window',
+    hotOffsets: [hot],
+    actions: [
+      {
+        weight: uarts.length ? 3 : 0,
+        run: (rng, record) => {
+          const uart = rng.below(uarts.length);
+          const text = String.fromCharCode(rng.below(0x80));
+          record?.(`host sends ${JSON.stringify(text)} to UART ${uart}`);
+          uarts[uart]!.inject(text);
+          return 0;
+        },
+      },
+    ],
+    check: () => {
+      for (const device of linked) {
+        const line = bus.irqLine(device, 0)!;
+        if (harness.irq(line).level !== device.irq(0).level) {
+          return `bus line ${line} is ${harness.irq(line).level ? 'high' : 'low'} but ${device.label()}'s output is ${device.irq(0).level ? 'high' : 'low'}`;
+        }
+        const offset = bus.mmioOffset(device, 0)!;
+        if (offset + device.mmio(0).size > bus.mmioSize) return `${device.label()} at 0x${offset.toString(16)} does not fit the 0x${bus.mmioSize.toString(16)}-byte window`;
+      }
+      return undefined;
+    },
+  };
+});
