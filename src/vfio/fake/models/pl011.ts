@@ -60,7 +60,7 @@ export class Pl011HostModel extends DeviceModel {
       PeriphID: { offset: 0xfe0, size: 4, access: 'RO', count: 4, onRead: (_v: number, i: number): number => PERIPH_ID[i]! },
       PCellID: { offset: 0xff0, size: 4, access: 'RO', count: 4, onRead: (_v: number, i: number): number => PCELL_ID[i]! },
     } satisfies RegisterSpecs;
-    const report = (message: string) => host.log(message);
+    const report = (message: () => string) => host.log(message());
     this.regs = new RegisterBank(`${host.label} pl011`, specs, { onUnknownAccess: report, onIgnoredAccess: report });
   }
 
