@@ -376,6 +376,13 @@ Napi::Value Vcpu::Close(const Napi::CallbackInfo& info) {
   if (uc_) uc_close(uc_);
   uc_ = nullptr;
   mappings_.clear();
+  // The handlers reach the JS vCPU and its whole machine; holding them would keep a closed machine alive.
+  mmioRead_.Reset();
+  mmioWrite_.Reset();
+  sysregHandler_.Reset();
+  exceptionHandler_.Reset();
+  argsRef_.Reset();
+  args_ = nullptr;
   return env.Undefined();
 }
 

@@ -128,7 +128,6 @@ export class Vcpu {
   private hypercallHandler: HypercallHandler | undefined;
   private pendingHypercall: HypercallInfo | undefined;
   private closed = false;
-  private readonly handlerOwner: { vcpu: Vcpu | undefined } = { vcpu: this };
   private irqLevel = false;
   private fiqLevel = false;
 
@@ -141,14 +140,11 @@ export class Vcpu {
     this.cpu = new native.Vcpu({ deterministic: this.clock === 'deterministic', nsPerInstruction: this.nsPerInstruction });
     this.cpu.setStrictHypercalls(options.strictHypercalls ?? false);
     const a = this.args;
-    // The addon holds its handlers for as long as it lives, and it lives as long as they reach it: through
-    // `owner`, which close() empties, so that a closed vCPU and the machine its handlers reach are collected.
-    const owner = this.handlerOwner;
     this.cpu.setHandlers(
-      () => owner.vcpu!.mmioRead(a[0], a[1] + a[2] * 0x1_0000_0000, a[3]),
-      () => owner.vcpu!.mmioWrite(a[0], a[1] + a[2] * 0x1_0000_0000, a[3], a[4] + a[5] * 0x1_0000_0000),
-      () => owner.vcpu!.sysregAccess(a[6], a[7] === 1, (BigInt(a[5]) << 32n) | BigInt(a[4])),
-      () => owner.vcpu!.exception(a[0], a[1] + a[2] * 0x1_0000_0000, a[3]),
+      () => this.mmioRead(a[0], a[1] + a[2] * 0x1_0000_0000, a[3]),
+      () => this.mmioWrite(a[0], a[1] + a[2] * 0x1_0000_0000, a[3], a[4] + a[5] * 0x1_0000_0000),
+      () => this.sysregAccess(a[6], a[7] === 1, (BigInt(a[5]) << 32n) | BigInt(a[4])),
+      () => this.exception(a[0], a[1] + a[2] * 0x1_0000_0000, a[3]),
       a,
     );
     this.debug = new VcpuDebug(this.cpu);
@@ -344,7 +340,6 @@ export class Vcpu {
     this.closed = true;
     this.cpu.close();
     this.keepAlive.clear();
-    this.handlerOwner.vcpu = undefined;
   }
 
   // --- callbacks from the addon -------------------------------------------------------------------------
