@@ -18,7 +18,6 @@ export interface PairedRatio {
 
 /** `runs` pairs of `ours()` and `reference()`, interleaved, as ratios ours / reference. */
 export async function pairedRatio(runs: number, ours: () => Promise<number>, reference: () => Promise<number>): Promise<PairedRatio> {
-  const ratios: number[] = [];
   const oursValues: number[] = [];
   const referenceValues: number[] = [];
   for (let i = 0; i < runs; i++) {
@@ -33,9 +32,14 @@ export async function pairedRatio(runs: number, ours: () => Promise<number>, ref
     }
     oursValues.push(a);
     referenceValues.push(b);
-    ratios.push(a / b);
   }
-  return { ratio: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios), ours: median(oursValues), reference: median(referenceValues) };
+  return ratioOfPairs(oursValues, referenceValues);
+}
+
+/** The ratio of runs made in pairs (ours[i] beside reference[i]). */
+export function ratioOfPairs(ours: number[], reference: number[]): PairedRatio {
+  const ratios = ours.map((value, i) => value / reference[i]!);
+  return { ratio: median(ratios), low: Math.min(...ratios), high: Math.max(...ratios), ours: median(ours), reference: median(reference) };
 }
 
 /** Whether a ratio's spread is too wide to trust. */

@@ -12,6 +12,7 @@ import { POWER_OFF } from '../test/support/guest.js';
 import { firmwareBoot, timerIrqStorm } from './virt-vs-qemu.js';
 import { median, medianOf } from './median.js';
 import { formatRatio, isNoisy, NOISE_LIMIT, pairedRatio, type PairedRatio } from './ratio.js';
+import { linuxBenchmarks } from './linux.js';
 import { vfioBenchmarks } from './vfio.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -171,6 +172,7 @@ async function main() {
   const boot = await firmwareBoot(RUNS);
   const storm = await timerIrqStorm(RUNS);
   const vfio = await vfioBenchmarks();
+  const linux = await linuxBenchmarks(3);
   const ratios: Record<string, PairedRatio> = {
     mips_ratio_vs_raw: m.realtime,
     mips_ratio_vs_raw_deterministic: m.deterministic,
@@ -178,6 +180,8 @@ async function main() {
     firmware_boot_vs_qemu_ratio: boot,
     timer_irq_storm_vs_qemu_ratio: storm,
     gdb_breakpoint_overhead_ratio: breakpoints,
+    linux_boot_vs_qemu_ratio: linux.boot,
+    linux_workload_vs_qemu_ratio: linux.workload,
   };
   const noisy = Object.keys(ratios).filter((key) => isNoisy(ratios[key]!));
   const results = {
@@ -195,6 +199,12 @@ async function main() {
     vfio_irq_per_s_resample: vfio.vfio_irq_per_s_resample,
     vfio_irq_per_s_eventfd: vfio.vfio_irq_per_s_eventfd,
     gdb_breakpoint_overhead_ratio: breakpoints.ratio,
+    linux_boot_vs_qemu_ratio: linux.boot.ratio,
+    linux_workload_vs_qemu_ratio: linux.workload.ratio,
+    syscall_roundtrip_ns: linux.syscall_roundtrip_ns,
+    syscall_roundtrip_ns_qemu: linux.syscall_roundtrip_ns_qemu,
+    page_fault_ns: linux.page_fault_ns,
+    page_fault_ns_qemu: linux.page_fault_ns_qemu,
     /** Each ratio's lowest and highest run. */
     spread: Object.fromEntries(Object.entries(ratios).map(([key, r]) => [key, [r.low, r.high]])),
     /** Ratios whose runs spread wider than NOISE_LIMIT of their median: the host was too noisy to trust them. */
@@ -218,6 +228,10 @@ async function main() {
     ['vfio level IRQs per second, resample path', results.vfio_irq_per_s_resample.toFixed(0), '>= 300000'],
     ['vfio level IRQs per second, user-side eventfd path', results.vfio_irq_per_s_eventfd.toFixed(0), '>= 200000'],
     ['guest MIPS with 10 breakpoints set elsewhere / none', formatRatio(breakpoints, 3), '>= 0.95'],
+    ['Linux spawn to init\'s first line, armvirt / QEMU', `${formatRatio(linux.boot)} (${linux.boot.ours.toFixed(0)} / ${linux.boot.reference.toFixed(0)} ms)`, '<= 1.5'],
+    ['Linux workload, spawn to power-off, armvirt / QEMU', `${formatRatio(linux.workload)} (${linux.workload.ours.toFixed(0)} / ${linux.workload.reference.toFixed(0)} ms)`, '<= 2.0'],
+    ['getppid() round trip at EL0 (QEMU beside it)', `${results.syscall_roundtrip_ns.toFixed(0)} ns (QEMU ${results.syscall_roundtrip_ns_qemu.toFixed(0)} ns)`, '(report)'],
+    ['first-touch page fault (QEMU beside it)', `${results.page_fault_ns.toFixed(0)} ns (QEMU ${results.page_fault_ns_qemu.toFixed(0)} ns)`, '(report)'],
   ];
   process.stdout.write(`armvirt benchmarks: medians of ${RUNS} runs, ratios as median (lowest-highest) of paired runs (rerun: npm run bench, or npm run bench -- --json)\n`);
   for (const [what, value, goal] of rows) process.stdout.write(`  ${what.padEnd(52)} ${value.padEnd(40)} goal ${goal}\n`);

@@ -18,21 +18,32 @@ const STORM_IRQS = 100_000;
 const TIMEOUT_MS = 20_000;
 
 /** Host ms from spawning `command` to each of `lines` on its stdout (in order of appearance); waits for its exit. */
-function msToLines(command: string, args: string[], lines: string[]): Promise<number[]> {
+async function msToLines(command: string, args: string[], lines: string[]): Promise<number[]> {
+  return (await timedRun(command, args, lines)).at;
+}
+
+/**
+ * Runs `command` to its exit: `at` holds the host ms from spawn to the first stdout line ending with each of
+ * `lines` (a kernel line has its timestamp in front), `stdout` everything it printed.
+ */
+export function timedRun(command: string, args: string[], lines: string[], timeoutMs = TIMEOUT_MS): Promise<{ at: number[]; stdout: string }> {
   return new Promise((resolve, reject) => {
     const t0 = performance.now();
     const child = spawn(command, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const seen = new Map<string, number>();
     let pending = '';
+    let stdout = '';
     let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), TIMEOUT_MS);
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       const now = performance.now() - t0;
       pending += chunk;
+      stdout += chunk;
       for (let end = pending.indexOf('\n'); end >= 0; end = pending.indexOf('\n')) {
         const line = pending.slice(0, end).replace(/\r$/, '');
         pending = pending.slice(end + 1);
-        if (lines.includes(line) && !seen.has(line)) seen.set(line, now);
+        const wanted = lines.find((w) => line.endsWith(w) && !seen.has(w));
+        if (wanted !== undefined) seen.set(wanted, now);
       }
     });
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
@@ -43,7 +54,7 @@ function msToLines(command: string, args: string[], lines: string[]): Promise<nu
       if (missing.length > 0) {
         reject(new Error(`${command} ${args.join(' ')}: exited ${signal ?? status} without printing ${JSON.stringify(missing[0])}: ${stderr.trim()}`));
       } else {
-        resolve(lines.map((line) => seen.get(line)!));
+        resolve({ at: lines.map((line) => seen.get(line)!), stdout });
       }
     });
   });

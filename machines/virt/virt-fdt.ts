@@ -1,5 +1,6 @@
 // The virt machine's guest device tree, node for node as QEMU's virt writes it for one CPU and a GICv2
 // (same names, properties, order and phandles), each device writing its own node.
+import { createHash, randomBytes } from 'node:crypto';
 import { FdtWriter } from '../../src/fdt/fdt-writer.js';
 import { toCells, type DeviceTreeContext, type RootNodeWriter, type SysBusDevice } from '../../src/qom/sys-bus-device.js';
 import { writeDeviceTree as writeTimerNode } from '../../devices/generic-timer/index.js';
@@ -20,6 +21,18 @@ export interface BootInfo {
   initrd?: { start: number; end: number };
 }
 
+/**
+ * /chosen/rng-seed, as QEMU's virt gives it: without one Linux's CRNG is not ready for a long while and
+ * every random number is a full ChaCha block (each system call takes one for its stack offset: twenty times
+ * the instructions). Random in a real-time run, as QEMU's; fixed in a deterministic one, which must give the
+ * same run every time. No kaslr-seed: a kernel at fixed addresses matches its symbols, and KASLR would turn
+ * on page-table isolation, which makes every system call dearer.
+ */
+function rngSeed(clock: 'deterministic' | 'realtime'): Uint8Array {
+  if (clock === 'realtime') return new Uint8Array(randomBytes(32));
+  return new Uint8Array(createHash('sha256').update('armvirt deterministic rng-seed').digest());
+}
+
 function machineClock(name: string, device?: SysBusDevice): number {
   if (name !== 'apb-pclk') throw new Error(`${device ? `${device.label()}: ` : ''}the virt machine has no clock '${name}'`);
   return PHANDLE_APB_PCLK;
@@ -37,6 +50,20 @@ function contextFor(vm: VirtMachine, device: SysBusDevice): DeviceTreeContext {
     addressCells: 2,
     sizeCells: 2,
   };
+}
+
+/**
+ * With PL011s on the platform bus (added or passed through), `/aliases` numbers the serial ports: serial0 is
+ * the machine's UART, then the bus's in bus order. Linux's amba-pl011 names ttyAMA<n> by alias; without one
+ * it takes the first free number in probe order, and the bus node comes first in the tree, so a bus UART
+ * would be ttyAMA0 and take the console. Newer QEMU writes serial0 for the same reason.
+ */
+function writeSerialAliases(fdt: FdtWriter, uartPath: string): void {
+  const busUarts = fdt.pathsCompatibleWith('arm,pl011').filter((path) => path !== uartPath);
+  if (busUarts.length === 0) return;
+  fdt.beginNode('aliases');
+  [uartPath, ...busUarts].forEach((path, n) => fdt.propertyString(`serial${n}`, path));
+  fdt.endNode();
 }
 
 export function buildVirtDtb(vm: VirtMachine, boot: BootInfo = {}): Uint8Array {
@@ -82,6 +109,7 @@ export function buildVirtDtb(vm: VirtMachine, boot: BootInfo = {}): Uint8Array {
   for (const nodes of rootNodes.values()) nodes.writeTo(fdt);
   vm.rtc.writeDeviceTree?.(fdt, contextFor(vm, vm.rtc));
   vm.uart.writeDeviceTree(fdt, contextFor(vm, vm.uart));
+  const uartPath = `/pl011@${VIRT_MEMMAP.uart.base.toString(16)}`;
   vm.gic.writeIntcNode(fdt, contextFor(vm, vm.gic), PHANDLE_INTC);
 
   fdt.beginNode('cpus');
@@ -105,13 +133,16 @@ export function buildVirtDtb(vm: VirtMachine, boot: BootInfo = {}): Uint8Array {
   fdt.propertyString('compatible', 'fixed-clock');
   fdt.endNode();
 
+  writeSerialAliases(fdt, uartPath);
+
   fdt.beginNode('chosen');
   if (boot.initrd) {
     fdt.propertyCells('linux,initrd-end', toCells(boot.initrd.end, 2));
     fdt.propertyCells('linux,initrd-start', toCells(boot.initrd.start, 2));
   }
   if (boot.bootargs !== undefined) fdt.propertyString('bootargs', boot.bootargs);
-  fdt.propertyString('stdout-path', `/pl011@${VIRT_MEMMAP.uart.base.toString(16)}`);
+  fdt.propertyString('stdout-path', uartPath);
+  fdt.property('rng-seed', rngSeed(vm.vcpu.clock));
   fdt.endNode();
 
   fdt.endNode();

@@ -60,6 +60,7 @@ export class VirtMachine extends Machine {
     this.uart = this.addDevice<Pl011>('pl011', 'pl011', { chardev: options.serial ?? 'memory' }, [VIRT_MEMMAP.uart.base]);
     this.wireSpi(this.uart, VIRT_IRQMAP.uart);
     this.uart.chardev.onInput = () => this.loop.wake();
+    this.uart.chardev.onQuit = (reason) => this.loop.stop(reason, 0);
     this.rtc = this.addDevice<SysBusDevice>('pl031', 'pl031', {}, [VIRT_MEMMAP.rtc.base]);
     this.wireSpi(this.rtc, VIRT_IRQMAP.rtc);
 
