@@ -2,7 +2,9 @@
 // Brings a fresh Debian machine up to what armvirt needs, each step skipped when already done:
 // Debian packages (installed when root, else the one apt-get line is printed), Unicorn >= 2.1 (the
 // system's, or Debian trixie's fetched into .deps/: scripts/lib/unicorn.mjs), `npm ci`, the native addon
-// (node-gyp) and the guest firmware (make). Runs before `npm start`, `npm test` and `npm run bench`.
+// (node-gyp), the guest firmware (make) and the Linux guest (Debian's kernel and busybox fetched into the
+// download cache, the initramfs built into dist/linux: scripts/lib/initramfs.mjs). Runs before
+// `npm start`, `npm test` and `npm run bench`.
 // Uses only Node built-ins: it runs before node_modules exists.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
@@ -10,6 +12,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ensureSchemaValidators } from './lib/schema-validators.mjs';
 import { provideUnicorn, UNICORN_RECORD } from './lib/unicorn.mjs';
+import { provideLinuxBootFiles } from './lib/initramfs.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const quiet = process.argv.includes('--quiet');
@@ -114,3 +117,4 @@ ensureNodeModules();
 await ensureSchemaValidators(root, say);
 ensureNativeAddon();
 ensureFirmware();
+provideLinuxBootFiles({ root, fail, say });

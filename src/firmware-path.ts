@@ -1,8 +1,8 @@
 // Where `make -C firmware` puts the guest programs.
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { projectPath } from './project-paths.js';
 
-export const FIRMWARE_BUILD_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'firmware', 'build');
+export const FIRMWARE_BUILD_DIR = projectPath('firmware', 'build');
 
 export function firmwarePath(name: string): string {
   return join(FIRMWARE_BUILD_DIR, `${name}.elf`);

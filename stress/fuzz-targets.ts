@@ -3,7 +3,7 @@
 // device type of the registry is a target, with the targets that are not device types (the generic timer's system registers, the fake VFIO
 // host's device models and uapi) after them. A new device file is fuzzed without a change here.
 import { pathToFileURL } from 'node:url';
-import { deviceModules } from '../devices/index.js';
+import { deviceModules } from '../devices/device-modules.js';
 import { deviceFuzzTarget, fuzzableDeviceTypes } from '../src/testing/fuzz/device-target.js';
 import { standaloneFuzzTargets, type FuzzTargetFactory } from '../src/testing/fuzz/target.js';
 import '../src/vfio/fake/fake-host-fuzz.js';

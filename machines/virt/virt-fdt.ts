@@ -1,5 +1,6 @@
 // The virt machine's guest device tree, node for node as QEMU's virt writes it for one CPU and a GICv2
 // (same names, properties, order and phandles), each device writing its own node.
+import { createHash, randomBytes } from 'node:crypto';
 import { FdtWriter } from '../../src/fdt/fdt-writer.js';
 import { gicSpiCells } from '../../src/fdt/gic-cells.js';
 import { DeviceTreeBuilder, Phandles, toCells, writeFixedClock, type DevicePlacement } from '../../src/qom/device-tree.js';
@@ -19,6 +20,18 @@ export interface BootInfo {
 /** QEMU virt's APB clock, the machine's one clock: 24 MHz. */
 const APB_PCLK_HZ = 24_000_000;
 
+/**
+ * /chosen/rng-seed, as QEMU's virt gives it: without one Linux's CRNG is not ready for a long while and
+ * every random number is a full ChaCha block (each system call takes one for its stack offset: twenty times
+ * the instructions). Random in a real-time run, as QEMU's; fixed in a deterministic one, which must give the
+ * same run every time. No kaslr-seed: a kernel at fixed addresses matches its symbols, and KASLR would turn
+ * on page-table isolation, which makes every system call dearer.
+ */
+function rngSeed(clock: 'deterministic' | 'realtime'): Uint8Array {
+  if (clock === 'realtime') return new Uint8Array(randomBytes(32));
+  return new Uint8Array(createHash('sha256').update('armvirt deterministic rng-seed').digest());
+}
+
 /** Where a fixed device sits: at its absolute address, its outputs on the GIC SPIs it is wired to. */
 function placementOf(vm: VirtMachine, device: SysBusDevice): DevicePlacement {
   return {
@@ -35,6 +48,20 @@ function placementOf(vm: VirtMachine, device: SysBusDevice): DevicePlacement {
     addressCells: 2,
     sizeCells: 2,
   };
+}
+
+/**
+ * With PL011s on the platform bus (added or passed through), `/aliases` numbers the serial ports: serial0 is
+ * the machine's UART, then the bus's in bus order. Linux's amba-pl011 names ttyAMA<n> by alias; without one
+ * it takes the first free number in probe order, and the bus node comes first in the tree, so a bus UART
+ * would be ttyAMA0 and take the console. Newer QEMU writes serial0 for the same reason.
+ */
+function writeSerialAliases(fdt: FdtWriter, uartPath: string): void {
+  const busUarts = fdt.pathsCompatibleWith('arm,pl011').filter((path) => path !== uartPath);
+  if (busUarts.length === 0) return;
+  fdt.beginNode('aliases');
+  [uartPath, ...busUarts].forEach((path, n) => fdt.propertyString(`serial${n}`, path));
+  fdt.endNode();
 }
 
 export function buildVirtDtb(vm: VirtMachine, boot: BootInfo = {}): Uint8Array {
@@ -80,6 +107,7 @@ export function buildVirtDtb(vm: VirtMachine, boot: BootInfo = {}): Uint8Array {
     device.writeDeviceTree?.(fdt, builder.context(device, placementOf(vm, device)));
     builder.writeRootNodes(fdt);
   }
+  const uartPath = `/pl011@${VIRT_MEMMAP.uart.base.toString(16)}`;
 
   fdt.beginNode('cpus');
   fdt.propertyCells('#size-cells', [0]);
@@ -96,13 +124,16 @@ export function buildVirtDtb(vm: VirtMachine, boot: BootInfo = {}): Uint8Array {
 
   writeFixedClock(fdt, { name: 'apb-pclk', phandle: apbPclk.phandle, hz: apbPclk.hz, outputName: 'clk24mhz' });
 
+  writeSerialAliases(fdt, uartPath);
+
   fdt.beginNode('chosen');
   if (boot.initrd) {
     fdt.propertyCells('linux,initrd-end', toCells(boot.initrd.end, 2));
     fdt.propertyCells('linux,initrd-start', toCells(boot.initrd.start, 2));
   }
   if (boot.bootargs !== undefined) fdt.propertyString('bootargs', boot.bootargs);
-  fdt.propertyString('stdout-path', `/pl011@${VIRT_MEMMAP.uart.base.toString(16)}`);
+  fdt.propertyString('stdout-path', uartPath);
+  fdt.property('rng-seed', rngSeed(vm.vcpu.clock));
   fdt.endNode();
 
   fdt.endNode();

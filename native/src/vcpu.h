@@ -65,7 +65,16 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   uint64_t MmioRead(uint32_t regionId, uint64_t offset, unsigned size);
   void MmioWrite(uint32_t regionId, uint64_t offset, unsigned size, uint64_t value);
   bool OnSysreg(uc_arm64_reg rt, const uc_arm64_cp_reg* cp, bool isRead);
-  void OnBlock(uint64_t address, uint32_t size);
+  // Runs before every translated block: it counts and stops at deadlines, so it is kept to a compare and an
+  // add, inline in the engine's call (docs/engine.md: the block hook is what deadlines cost).
+  void OnBlock(uint64_t address, uint32_t size) {
+    if (__builtin_expect(icount_ < icountDeadline_.load(std::memory_order_relaxed), 1)) {
+      icount_ += size >> 2;
+      return;
+    }
+    StopAtBlock(address);
+  }
+  void StopAtBlock(uint64_t address);
   // Debugger hooks (vcpu_debug.cc)
   void OnBreakpoint(uint64_t address);
   void OnStepCode(uint64_t address);

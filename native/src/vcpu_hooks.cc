@@ -139,15 +139,11 @@ bool Vcpu::OnSysreg(uc_arm64_reg rt, const uc_arm64_cp_reg* cp, bool isRead) {
   return true;
 }
 
-void Vcpu::OnBlock(uint64_t address, uint32_t size) {
-  if (icount_ >= icountDeadline_.load(std::memory_order_relaxed)) {
-    cause_ = StopCause::Deadline;
-    // The engine puts PC back at the block only while no code hook exists; a breakpoint is one.
-    uc_reg_write(uc_, UC_ARM64_REG_PC, &address);
-    uc_emu_stop(uc_);  // the block is not executed; it is counted when the next run starts with it
-    return;
-  }
-  icount_ += size >> 2;
+void Vcpu::StopAtBlock(uint64_t address) {
+  cause_ = StopCause::Deadline;
+  // The engine puts PC back at the block only while no code hook exists; a breakpoint is one.
+  uc_reg_write(uc_, UC_ARM64_REG_PC, &address);
+  uc_emu_stop(uc_);  // the block is not executed; it is counted when the next run starts with it
 }
 
 // Unicorn reports synchronous exceptions (SVC/HVC/SMC/UDF/BRK/aborts) here and never delivers them. HVC and

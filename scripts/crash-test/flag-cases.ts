@@ -20,7 +20,7 @@ function badValues(placeholder: string, context: CaseContext): readonly string[]
       'nosuch', '', 'virt,nosuch=1', 'virt,platform-bus-size=1X', 'virt,platform-bus-size=1G', 'virt,platform-bus-node=x', 'virt,gic-version=3',
       'virt,dumpdtb=/nonexistent/dir/x.dtb', ...PROTOTYPE_NAMES, ...PROTOTYPE_NAMES.map((n) => `virt,${n}`),
     ],
-    'stdio|null|memory|file:PATH': ['tcp:127.0.0.1:1', '', 'file:', 'file:/nonexistent/dir/out', `file:${context.dir}`, `file:${context.fifo}`, ...PROTOTYPE_NAMES],
+    'stdio|mon:stdio|null|memory|file:PATH': ['tcp:127.0.0.1:1', '', 'file:', 'mon:', 'mon:null', 'file:/nonexistent/dir/out', `file:${context.dir}`, `file:${context.fifo}`, ...PROTOTYPE_NAMES],
     'linux|fake:HOST.json': ['nosuch', '', 'fake:', 'Linux', ...PROTOTYPE_NAMES],
     'qtree|mtree|mtree-f|irq|vfio': ['nosuch', '', ...PROTOTYPE_NAMES],
     'tcp:[HOST]:PORT|unix:PATH': ['tcp::99999', 'tcp::-1', 'tcp:', 'udp::1234', '', 'unix:', 'tcp::12ab', 'unix:/nonexistent/dir/gdb.sock', ...PROTOTYPE_NAMES],

@@ -16,6 +16,8 @@ export interface Chardev {
    * wake() here, so a guest idling in WFI sees the byte.
    */
   onInput: (() => void) | undefined;
+  /** The person at the terminal asked to end the VMM (Ctrl-A X): the machine wires its run loop's stop here. */
+  onQuit: ((reason: string) => void) | undefined;
   /** Guest output. */
   write(bytes: Uint8Array): void;
   /** Connects the frontend and delivers input that arrived before it. */
@@ -29,6 +31,7 @@ export interface Chardev {
 /** Input queueing shared by all backends; those without input simply never call deliver(). */
 export abstract class ChardevBase implements Chardev {
   onInput: (() => void) | undefined;
+  onQuit: ((reason: string) => void) | undefined;
   private frontend: ChardevFrontend | undefined;
   private pending = new Uint8Array(0);
 
@@ -52,6 +55,12 @@ export abstract class ChardevBase implements Chardev {
   close(): void {
     this.frontend = undefined;
     this.pending = new Uint8Array(0);
+  }
+
+  /** Ends the VMM as the person asked; unwired (no machine), the process is interrupted instead. */
+  protected quit(keys: string): void {
+    if (this.onQuit) this.onQuit(`quit from the console (${keys})`);
+    else process.kill(process.pid, 'SIGINT');
   }
 
   /** Host input: queued, handed to the frontend as far as it has room, then the machine is told. */

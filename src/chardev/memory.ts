@@ -7,6 +7,8 @@ export class MemoryChardev extends ChardevBase {
   output = '';
   /** Called with each line the guest completes (without its line ending), e.g. to stop the run loop. */
   onLine: ((line: string) => void) | undefined;
+  /** Called after every write, with `output` already extended: for text that ends no line (a prompt). */
+  onOutput: (() => void) | undefined;
   private readonly decoder = new TextDecoder();
   private readonly encoder = new TextEncoder();
   private completeLines: string[] = [];
@@ -22,6 +24,7 @@ export class MemoryChardev extends ChardevBase {
       this.completeLines.push(line);
       this.onLine?.(line);
     }
+    this.onOutput?.();
   }
 
   /** Lines ended by `\n` so far (a `\r` before it removed); the line still being written is not included. */

@@ -1,8 +1,11 @@
-// The `stdio` backend (QEMU's -chardev stdio,signal=on): guest output to stdout, input from stdin. A
-// terminal is put in raw mode so keys reach the guest as typed (no line editing, no echo); Ctrl-C still
-// interrupts the VMM, as QEMU's signal=on keeps it, instead of reaching the guest.
+// The `stdio` and `mon:stdio` backends: guest output to stdout, input from stdin. A terminal is put in raw
+// mode so keys reach the guest as typed, and given its mode back however the process ends.
+// - `stdio` is QEMU's -chardev stdio,signal=on: Ctrl-C interrupts the VMM instead of reaching the guest.
+// - `mon:stdio` is what QEMU's -nographic gives the serial port: Ctrl-C (and every other key) reaches the
+//   guest, and Ctrl-A starts QEMU's escape keys (EscapeKeys): Ctrl-A X quits, Ctrl-A H lists the keys.
 import type { Readable, Writable } from 'node:stream';
 import { ChardevBase } from './chardev.js';
+import { EscapeKeys } from './escape-keys.js';
 
 const CTRL_C = 0x03;
 
@@ -14,8 +17,10 @@ export interface StdioOptions {
   input?: StdioInput;
   /** Default process.stdout. */
   output?: Writable;
-  /** Ctrl-C typed on a raw terminal; default: SIGINT to this process, as the terminal would send it. */
+  /** Ctrl-C typed on a raw terminal (`stdio`); default: SIGINT to this process, as the terminal would send it. */
   onInterrupt?: () => void;
+  /** QEMU's escape keys and Ctrl-C to the guest (`mon:stdio`). */
+  escapeKeys?: boolean;
 }
 
 export class StdioChardev extends ChardevBase {
@@ -23,7 +28,10 @@ export class StdioChardev extends ChardevBase {
   private readonly output: Writable;
   private readonly onInterrupt: () => void;
   private readonly raw: boolean;
+  private readonly escapes: EscapeKeys | undefined;
   private readonly onData = (data: Buffer | string) => this.received(typeof data === 'string' ? Buffer.from(data) : data);
+  /** A process that ends without close() (an uncaught error, process.exit) still restores the terminal. */
+  private readonly restoreTerminal = () => this.input.setRawMode?.(false);
 
   constructor(options: StdioOptions = {}) {
     super();
@@ -31,7 +39,17 @@ export class StdioChardev extends ChardevBase {
     this.output = options.output ?? process.stdout;
     this.onInterrupt = options.onInterrupt ?? (() => process.kill(process.pid, 'SIGINT'));
     this.raw = this.input.isTTY === true && this.input.setRawMode !== undefined;
-    if (this.raw) this.input.setRawMode!(true);
+    if (options.escapeKeys) {
+      this.escapes = new EscapeKeys({
+        send: (bytes) => this.deliver(bytes),
+        print: (text) => this.output.write(text),
+        quit: () => this.quit('Ctrl-A X'),
+      });
+    }
+    if (this.raw) {
+      this.input.setRawMode!(true);
+      process.once('exit', this.restoreTerminal);
+    }
     this.input.on('data', this.onData);
   }
 
@@ -44,11 +62,15 @@ export class StdioChardev extends ChardevBase {
     super.close();
     this.input.off('data', this.onData);
     this.input.pause();
-    if (this.raw) this.input.setRawMode!(false);
+    if (this.raw) {
+      this.input.setRawMode!(false);
+      process.off('exit', this.restoreTerminal);
+    }
   }
 
-  /** On a raw terminal, each Ctrl-C interrupts the VMM and the bytes around it go to the guest. */
   private received(data: Uint8Array): void {
+    if (this.escapes) return this.escapes.feed(data);
+    // On a raw terminal, each Ctrl-C interrupts the VMM and the bytes around it go to the guest.
     let start = 0;
     for (let i = data.indexOf(CTRL_C); this.raw && i >= 0; i = data.indexOf(CTRL_C, start)) {
       this.deliver(data.subarray(start, i));

@@ -138,7 +138,7 @@ export const FLAGS: FlagSpec[] = [
       else setKey(line, 'devices', [...(line.flags.devices ?? []), v], s);
     },
   },
-  { names: ['serial'], value: 'stdio|null|memory|file:PATH', help: 'PL011 backend (default stdio)', apply: (line, v, s) => setKey(line, 'serial', v, s) },
+  { names: ['serial'], value: 'stdio|mon:stdio|null|memory|file:PATH', help: 'PL011 backend (default stdio)', apply: (line, v, s) => setKey(line, 'serial', v, s) },
   { names: ['nographic'], help: 'accepted for QEMU compatibility: the serial port is on stdio already', apply: () => {} },
   {
     names: ['trace'],

@@ -1,6 +1,9 @@
 #!/usr/bin/env node
 // The `armvirt` command. The launcher, and with it the native addon, is loaded here rather than imported,
-// so that a failure to load it (an addon not built, an engine older than 2.1) is one line and exit 126.
+// so that a failure to load it (an addon not built, an engine older than 2.1) is one line and exit 126. It
+// is loaded from its bundle (scripts/bundle.mjs), which starts several times faster than the module tree,
+// unless tsc has written the tree since the bundle was made.
+import { statSync } from 'node:fs';
 import { EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
 
 /** The longest wait for a reader to take what is left of the output. */
@@ -21,8 +24,18 @@ async function exit(code: number): Promise<never> {
   process.exit(code);
 }
 
+const mtime = (url: URL) => {
+  try {
+    return statSync(url).mtimeMs;
+  } catch {
+    return -1;
+  }
+};
+const tree = new URL('./main.js', import.meta.url);
+const bundle = new URL('./main.bundle.mjs', import.meta.url);
+
 try {
-  const launcher = await import('./main.js');
+  const launcher = (await import(mtime(bundle) >= mtime(tree) ? bundle.href : tree.href)) as typeof import('./main.js');
   const code = await launcher.main(process.argv.slice(2)).catch(launcher.fail);
   await exit(code);
 } catch (error) {

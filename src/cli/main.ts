@@ -21,6 +21,7 @@ import { errorLines } from './error-lines.js';
 import { buildMachine, loadVfioBackend, MACHINE_TYPES, runMachine } from './launch.js';
 import { TerminationSignals } from './signals.js';
 import { formatInfoVfio } from '../../devices/vfio-platform/info-vfio.js';
+import { projectPath } from '../project-paths.js';
 
 const print = (text: string) => process.stdout.write(text.endsWith('\n') ? text : `${text}\n`);
 export const report = (message: string) => process.stderr.write(`armvirt: ${message}\n`);
@@ -73,7 +74,7 @@ function enableTracing(config: MachineConfig, machine: Machine): void {
 
 /** `armvirt 0.1.0` and the engine the addon loaded, with its raw uc_version. */
 function versionText(): string {
-  const pkg = JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string };
+  const pkg = JSON.parse(readFileSync(projectPath('package.json'), 'utf8')) as { version: string };
   const engine = native.unicornVersion();
   return `armvirt ${pkg.version}\nUnicorn ${engine.text} (uc_version 0x${engine.packed.toString(16).padStart(8, '0')})`;
 }

@@ -8,10 +8,10 @@
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { basename } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 import type { ErrorObject, SchemaObject, ValidateFunction } from 'ajv/dist/2020.js';
 import { describeSchemaErrors, isRecord, pointerSegments, type SchemaView } from './schema-messages.js';
+import { projectPath } from '../project-paths.js';
 
 export type JsonSchema = SchemaObject;
 
@@ -24,7 +24,7 @@ export class JsonCheckError extends Error {
 }
 
 const require = createRequire(import.meta.url);
-const VALIDATORS_DIR = fileURLToPath(new URL('../../../build/schema-validators/', import.meta.url));
+const VALIDATORS_DIR = projectPath('build', 'schema-validators');
 
 type QuickCheck = (value: unknown) => boolean;
 const quickChecks = new WeakMap<JsonSchema, QuickCheck>();
@@ -44,7 +44,7 @@ export function hasPrecompiledValidator(schema: JsonSchema): boolean {
 }
 
 function precompiledValidator(schemaPath: string, text: string): QuickCheck | undefined {
-  const file = `${VALIDATORS_DIR}${basename(schemaPath).replace(/\.json$/, '.cjs')}`;
+  const file = join(VALIDATORS_DIR, basename(schemaPath).replace(/\.json$/, '.cjs'));
   if (!existsSync(file)) return undefined;
   let validator: QuickCheck & { schemaSha256?: string };
   try {

@@ -2,8 +2,7 @@
 // to build it.
 import { createRequire } from 'node:module';
 import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { projectPath } from '../project-paths.js';
 
 /** The addon's vCPU as seen from TS; src/cpu/vcpu.ts is the typed wrapper everything else uses. */
 export interface NativeVcpu {
@@ -101,7 +100,7 @@ export interface NativeAddon {
   registerIds: Record<string, number>;
 }
 
-const addonPath = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'native', 'build', 'Release', 'armvirt.node');
+const addonPath = projectPath('native', 'build', 'Release', 'armvirt.node');
 
 function load(): NativeAddon {
   if (!existsSync(addonPath)) {

@@ -44,6 +44,8 @@ export class FdtWriter {
   private readonly reservedPhandles = new Set<number>();
   /** Phandle value -> path of the node whose phandle property holds it, to catch two nodes sharing one. */
   private readonly phandleOwners = new Map<number, string>();
+  /** Each node's `compatible` strings, in the order written, for nodes that refer to others by path. */
+  private readonly compatibles: { path: string; strings: string[] }[] = [];
 
   constructor(opts: FdtWriterOptions = {}) {
     const id = opts.bootCpuId ?? 0;
@@ -184,6 +186,11 @@ export class FdtWriter {
     this.reservedPhandles.add(n);
   }
 
+  /** Paths of the nodes written so far whose `compatible` includes `compatible`, in the order written. */
+  pathsCompatibleWith(compatible: string): string[] {
+    return this.compatibles.filter((c) => c.strings.includes(compatible)).map((c) => c.path);
+  }
+
   /** Writes `node` and everything below it, e.g. a subtree read from a host DTB or sysfs. */
   appendNode(node: FdtNode): void {
     this.beginNode(node.name);
@@ -247,6 +254,7 @@ export class FdtWriter {
   private writeProperty(method: string, name: string, value: Uint8Array): void {
     const node = this.checkProperty(method, name);
     if (PHANDLE_PROPERTIES.has(name)) this.claimPhandle(method, node.path, name, value);
+    if (name === 'compatible') this.compatibles.push({ path: node.path, strings: new TextDecoder().decode(value).split('\0').filter(Boolean) });
     node.propertyNames.add(name);
     this.struct.u32(FDT_PROP);
     this.struct.u32(value.length);

@@ -3,7 +3,6 @@
 // schema editors use), then resolved: sizes to bytes, paths to absolute ones (relative to the config file's
 // folder, or to the working directory for flags), device objects to -device option strings.
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { checkJson, JsonCheckError, loadSchemaFile, type JsonSchema } from '../config/json-schema.js';
 import { parseJsonText } from '../config/json-text.js';
 import { InputFileError, readInputFile } from '../files/input-file.js';
@@ -11,8 +10,9 @@ import { parseSize } from '../qom/number-text.js';
 import type { PassthroughPolicy } from '../../devices/vfio-platform/machine-keys.js';
 import { VIRT_MEMMAP } from '../../machines/virt/memory-map.js';
 import { parseGdbListen, type GdbListenAddress } from '../gdb/listen-address.js';
+import { projectPath } from '../project-paths.js';
 
-export const MACHINES_DIR = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', 'machines');
+export const MACHINES_DIR = projectPath('machines');
 export const CONFIG_SCHEMA_PATH = join(MACHINES_DIR, 'machine-config.schema.json');
 /** What `armvirt` and `npm start` run when given no config and no kernel. */
 export const DEFAULT_CONFIG_PATH = join(MACHINES_DIR, 'virt-demo.json');

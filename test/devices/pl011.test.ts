@@ -161,7 +161,7 @@ describe('PL011 UART', () => {
   it('fails to realize on a bad chardev spec, naming the property and the accepted specs', () => {
     expect(() => DeviceHarness.create('pl011', { properties: { chardev: 'tcp:4444' } }))
       .to.throw(DeviceError)
-      .with.property('message', "/machine/device-under-test: property 'chardev': unknown character backend 'tcp:4444' (accepted: stdio, file:PATH, null, memory)");
+      .with.property('message', "/machine/device-under-test: property 'chardev': unknown character backend 'tcp:4444' (accepted: stdio, mon:stdio, file:PATH, null, memory)");
   });
 
   it('closes its backend when unrealized', () => {

@@ -115,6 +115,25 @@ describe('FdtWriter', () => {
     });
   });
 
+  it('lists the paths of the nodes written with a compatible string, in order, whichever way it was written', () => {
+    const w = new FdtWriter();
+    w.beginNode('');
+    w.beginNode('bus');
+    w.beginNode('serial@0');
+    w.property('compatible', new TextEncoder().encode('arm,pl011\0arm,primecell\0'));
+    w.endNode();
+    w.endNode();
+    w.beginNode('pl011@9000000');
+    w.propertyStringList('compatible', ['arm,pl011', 'arm,primecell']);
+    w.endNode();
+    w.beginNode('rtc');
+    w.propertyString('compatible', 'arm,pl031');
+    w.endNode();
+    expect(w.pathsCompatibleWith('arm,pl011')).to.deep.equal(['/bus/serial@0', '/pl011@9000000']);
+    expect(w.pathsCompatibleWith('arm,primecell')).to.have.length(2);
+    expect(w.pathsCompatibleWith('arm,pl0')).to.deep.equal([]);
+  });
+
   describe('blob layout', () => {
     function simpleBlob(opts?: { bootCpuId?: number }): Uint8Array {
       const w = new FdtWriter(opts);

@@ -2,14 +2,14 @@
 // IOMMU groups, MMIO regions, IRQs, host device tree nodes and behaviour models. Loaded from JSON checked
 // against machines/hosts/vfio-host.schema.json, then against the rules a schema cannot express (unique
 // names, resolvable phandles); every message names the file and the JSON path at fault.
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { checkJson, JsonCheckError, loadSchemaFile, type JsonSchema } from '../../config/json-schema.js';
 import { parseJsonText } from '../../config/json-text.js';
 import { InputFileError, readInputFile } from '../../files/input-file.js';
 import { encodeDtValue, jsonNumber, type DtValueJson } from './dt-values.js';
+import { projectPath } from '../../project-paths.js';
 
-export const HOST_SCHEMA_PATH = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..', '..', 'machines', 'hosts', 'vfio-host.schema.json');
+export const HOST_SCHEMA_PATH = projectPath('machines', 'hosts', 'vfio-host.schema.json');
 
 const DESCRIPTION_FILE_LIMIT = { maxBytes: 16 * 2 ** 20, what: 'the 16 MiB a host description may have' };
 

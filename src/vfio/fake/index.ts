@@ -9,4 +9,5 @@ export { DeviceModel, type ModelHost } from './models/device-model.js';
 export { TestDeviceModel } from './models/test-device.js';
 export { CalxedaXgmacModel } from './models/calxeda-xgmac.js';
 export { AmdXgbeModel } from './models/amd-xgbe.js';
+export { Pl011HostModel } from './models/pl011.js';
 export * as testDeviceRegs from './models/test-device-regs.js';

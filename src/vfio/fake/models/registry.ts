@@ -3,6 +3,7 @@ import { JsonCheckError, checkJson, type JsonSchema } from '../../../config/json
 import { AmdXgbeModel } from './amd-xgbe.js';
 import { CalxedaXgmacModel } from './calxeda-xgmac.js';
 import type { DeviceModel, ModelHost, ModelRegionSpec } from './device-model.js';
+import { Pl011HostModel } from './pl011.js';
 import { TestDeviceModel } from './test-device.js';
 
 export interface ModelContext {
@@ -23,6 +24,7 @@ const MODELS: Record<string, ModelFactory> = {
   'test-device': (c) => new TestDeviceModel(c.host, c.regions, c.irqs, c.where),
   'calxeda-xgmac': (c) => new CalxedaXgmacModel(c.host, c.regions, c.irqs, c.where),
   'amd-xgbe': (c) => new AmdXgbeModel(c.host, c.regions, c.irqs, c.where),
+  pl011: (c) => new Pl011HostModel(c.host, c.regions, c.irqs, c.where),
 };
 
 export const MODEL_NAMES = Object.keys(MODELS);
