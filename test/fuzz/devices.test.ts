@@ -12,21 +12,13 @@ import { TypeRegistry } from '../../src/qom/types.js';
 import { deviceFuzzTarget, fuzzableDeviceTypes } from '../../src/testing/fuzz/device-target.js';
 import { describeFailure, fuzz } from '../../src/testing/fuzz/engine.js';
 import { MODEL_NAMES } from '../../src/vfio/fake/models/registry.js';
+import { shippedDeviceTypes } from '../support/shipped-types.js';
 
 const ACCESSES = 50_000;
 const seed = process.env.FUZZ_SEED !== undefined ? Number(process.env.FUZZ_SEED) : randomInt(2 ** 32 - 1);
 const fuzzCli = fileURLToPath(new URL('../../stress/fuzz.js', import.meta.url));
 const runFuzz = (...args: string[]) => spawnSync(process.execPath, [fuzzCli, ...args], { encoding: 'utf8', timeout: 600_000 });
 const targets = runFuzz('--list').stdout.trim().split('\n');
-
-/** The memory-mapped device types the device files register, read in a process of their own (tests register more). */
-function shippedDeviceTypes(): string[] {
-  const dist = fileURLToPath(new URL('../../', import.meta.url));
-  const script = `await import('${dist}devices/index.js'); const { fuzzableDeviceTypes } = await import('${dist}src/testing/fuzz/device-target.js'); console.log(fuzzableDeviceTypes().join(' '));`;
-  const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
-  expect(run.stderr).to.equal('');
-  return run.stdout.trim().split(' ');
-}
 
 describe(`device fuzzing (npm run fuzz): ${ACCESSES} accesses per target, seed ${seed}`, function () {
   this.timeout(600_000);
