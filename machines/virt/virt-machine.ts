@@ -71,6 +71,7 @@ export class VirtMachine extends Machine {
     this.uart = this.placedDevice('uart', Pl011);
     this.uart.chardev.onInput = () => this.loop.wake();
     this.uart.chardev.onQuit = (reason) => this.loop.stop(reason, 0);
+    this.uart.chardev.onPowerDown = () => this.requestPowerDown();
 
     this.timer = new GenericTimer(this.vcpu, this.loop);
     this.timer.virtualIrq.connect(this.gic.input(PPI_BASE + VIRT_TIMER_PPIS.virtual));

@@ -164,4 +164,17 @@ describe('virt machine', () => {
       }
     }
   });
+
+  it("passes the console's power-down key (Ctrl-A P) to the devices listening for a power-down request", () => {
+    const vm = new VirtMachine({ log: () => {} });
+    try {
+      let presses = 0;
+      vm.uart.context.onPowerDownRequest(() => presses++);
+      vm.uart.chardev.onPowerDown?.();
+      vm.requestPowerDown();
+      expect(presses).to.equal(2);
+    } finally {
+      vm.close();
+    }
+  });
 });
