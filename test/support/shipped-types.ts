@@ -18,5 +18,8 @@ function askRegistry(expression: string): string[] {
 export const shippedDeviceTypes = (): string[] =>
   askRegistry("registry.typeNames({ implementing: 'sys-bus-device' }).filter((name) => !registry.get(name).abstract)");
 
+/** The types users may create (-device), sorted. */
+export const userCreatableTypes = (): string[] => askRegistry("registry.typeNames({ implementing: 'device', userCreatable: true })");
+
 /** The types -device may put on virt's platform bus. */
 export const virtPlatformBusTypes = (): string[] => askRegistry("registry.platformBusTypes('virt')");
