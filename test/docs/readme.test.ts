@@ -42,8 +42,8 @@ function strayLine(excerpt: Excerpt, source: string): string | undefined {
 describe('README excerpts', () => {
   const readme = readFileSync(projectPath('README.md'), 'utf8');
 
-  it('are found: "Writing a device" shows devices/pl031.ts and its test', () => {
-    expect(excerpts(readme).map((e) => e.path)).to.include.members(['devices/pl031.ts', 'test/devices/pl031.test.ts']);
+  it('are found: "Writing a device" shows devices/pl031.ts, devices/sp805.ts and their tests', () => {
+    expect(excerpts(readme).map((e) => e.path)).to.include.members(['devices/pl031.ts', 'test/devices/pl031.test.ts', 'devices/sp805.ts', 'test/devices/sp805.test.ts']);
   });
 
   for (const excerpt of excerpts(readme)) {
