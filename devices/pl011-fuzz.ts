@@ -4,10 +4,10 @@ import type { MemoryChardev } from '../src/chardev/memory.js';
 import { hex } from '../src/regs/text.js';
 import { DeviceHarness } from '../src/testing/device-harness.js';
 import { levelMismatch, registerFuzzProfile } from '../src/testing/fuzz/profile.js';
-import type { Pl011 } from './pl011.js';
+import { Pl011 } from './pl011.js';
 
 registerFuzzProfile('pl011', (typeName, _rng, options) => {
-  const harness = DeviceHarness.create<Pl011>(typeName, { ...options, properties: { chardev: 'memory' } });
+  const harness = DeviceHarness.create(typeName, { ...options, properties: { chardev: 'memory' } }).as(Pl011);
   const uart = harness.device;
   const input = uart.chardev as MemoryChardev;
   return {

@@ -5,8 +5,9 @@
 import { CHARDEV_SPECS, createChardev, type Chardev } from '../src/chardev/index.js';
 import { MemoryRegion } from '../src/memory/region.js';
 import { DeviceError, prop, registerType } from '../src/qom/index.js';
-import { SysBusDevice, toCells, type DeviceTreeContext } from '../src/qom/sys-bus-device.js';
-import { RegisterBank, type RegisterSpecs } from '../src/regs/index.js';
+import { regCells, type DeviceTreeContext } from '../src/qom/device-tree.js';
+import { SysBusDevice } from '../src/qom/sys-bus-device.js';
+import { RegisterBank } from '../src/regs/index.js';
 import { defineTraceEvent } from '../src/trace/index.js';
 import type { IrqLine } from '../src/core/irq.js';
 import type { FdtWriter } from '../src/fdt/fdt-writer.js';
@@ -31,26 +32,6 @@ const INT_ALL = 0x7ff;
 /** The receive FIFO with UARTLCR_H.FEN set: 16, as QEMU has it and as Linux sizes it from PeriphID2's revision 1. */
 const FIFO_DEPTH = 16;
 
-const REGISTERS = {
-  UARTDR: { offset: 0x000 },
-  // UARTECR on write: clears the error bits, which this model never sets.
-  UARTRSR: { offset: 0x004, writeMask: 0 },
-  UARTFR: { offset: 0x018, access: 'RO' },
-  UARTILPR: { offset: 0x020, writeMask: 0xff },
-  UARTIBRD: { offset: 0x024, writeMask: 0xffff },
-  UARTFBRD: { offset: 0x028, writeMask: 0x3f },
-  UARTLCR_H: { offset: 0x02c, writeMask: 0xff },
-  UARTCR: { offset: 0x030, writeMask: 0xff87, reset: CR_RXE | CR_TXE },
-  UARTIFLS: { offset: 0x034, writeMask: 0x3f, reset: 0x12 },
-  UARTIMSC: { offset: 0x038, writeMask: INT_ALL },
-  UARTRIS: { offset: 0x03c, access: 'RO' },
-  UARTMIS: { offset: 0x040, access: 'RO' },
-  UARTICR: { offset: 0x044, access: 'WO' },
-  UARTDMACR: { offset: 0x048, writeMask: 0x7 },
-  PeriphID: { offset: 0xfe0, access: 'RO', count: 4 },
-  PCellID: { offset: 0xff0, access: 'RO', count: 4 },
-} as const satisfies RegisterSpecs;
-
 // QEMU's "pl011" (Arm) variant: part 0x011, revision 1.
 const PERIPH_ID = [0x11, 0x10, 0x14, 0x00];
 const PCELL_ID = [0x0d, 0xf0, 0x05, 0xb1];
@@ -63,21 +44,25 @@ export class Pl011 extends SysBusDevice {
   /** Transmitting on a disabled UART is reported once per reset, not once per byte. */
   private disabledTxReported = false;
 
-  readonly regs: RegisterBank<typeof REGISTERS> = new RegisterBank(
-    'pl011',
-    {
-      ...REGISTERS,
-      UARTDR: { ...REGISTERS.UARTDR, onRead: (): number => this.readData(), onWrite: (v: number) => this.transmit(v) },
-      UARTLCR_H: { ...REGISTERS.UARTLCR_H, onWrite: (v: number, old: number) => this.lineControlWritten(v, old) },
-      UARTIMSC: { ...REGISTERS.UARTIMSC, onWrite: () => this.update() },
-      UARTMIS: { ...REGISTERS.UARTMIS, onRead: (): number => this.regs.get('UARTRIS') & this.regs.get('UARTIMSC') },
-      UARTICR: { ...REGISTERS.UARTICR, onWrite: (v: number) => this.setRaw(v & INT_ALL, false) },
-      UARTDMACR: { ...REGISTERS.UARTDMACR, onWrite: (v: number) => this.dmaControlWritten(v) },
-      PeriphID: { ...REGISTERS.PeriphID, onRead: (_v: number, i: number): number => PERIPH_ID[i]! },
-      PCellID: { ...REGISTERS.PCellID, onRead: (_v: number, i: number): number => PCELL_ID[i]! },
-    },
-    { onUnknownAccess: (m) => this.guestError(m), onIgnoredAccess: (m) => this.guestError(m) },
-  );
+  readonly regs = new RegisterBank(this, {
+    UARTDR: { offset: 0x000, onRead: (): number => this.readData(), onWrite: (value: number): void => this.transmit(value) },
+    // UARTECR on write: clears the error bits, which this model never sets.
+    UARTRSR: { offset: 0x004, writeMask: 0 },
+    UARTFR: { offset: 0x018, access: 'RO' },
+    UARTILPR: { offset: 0x020, writeMask: 0xff },
+    UARTIBRD: { offset: 0x024, writeMask: 0xffff },
+    UARTFBRD: { offset: 0x028, writeMask: 0x3f },
+    UARTLCR_H: { offset: 0x02c, writeMask: 0xff, onWrite: (value: number, old: number): void => this.lineControlWritten(value, old) },
+    UARTCR: { offset: 0x030, writeMask: 0xff87, reset: CR_RXE | CR_TXE },
+    UARTIFLS: { offset: 0x034, writeMask: 0x3f, reset: 0x12 },
+    UARTIMSC: { offset: 0x038, writeMask: INT_ALL, onWrite: (): void => this.update() },
+    UARTRIS: { offset: 0x03c, access: 'RO' },
+    UARTMIS: { offset: 0x040, access: 'RO', onRead: (): number => this.regs.get('UARTRIS') & this.regs.get('UARTIMSC') },
+    UARTICR: { offset: 0x044, access: 'WO', onWrite: (value: number): void => this.setRaw(value & INT_ALL, false) },
+    UARTDMACR: { offset: 0x048, writeMask: 0x7, onWrite: (value: number): void => this.dmaControlWritten(value) },
+    PeriphID: { offset: 0xfe0, access: 'RO', count: 4, onRead: (_value: number, i: number): number => PERIPH_ID[i] ?? 0 },
+    PCellID: { offset: 0xff0, access: 'RO', count: 4, onRead: (_value: number, i: number): number => PCELL_ID[i] ?? 0 },
+  });
 
   /** The character backend the `chardev` property named (while realized). */
   get chardev(): Chardev {
@@ -115,7 +100,7 @@ export class Pl011 extends SysBusDevice {
     fdt.propertyStringList('clock-names', ['uartclk', 'apb_pclk']);
     fdt.propertyCells('clocks', [clock, clock]);
     fdt.propertyCells('interrupts', dt.interruptCells(0, 'level'));
-    fdt.propertyCells('reg', [...toCells(address, dt.addressCells), ...toCells(0x1000, dt.sizeCells)]);
+    fdt.propertyCells('reg', regCells(address, 0x1000, dt));
     fdt.propertyStringList('compatible', ['arm,pl011', 'arm,primecell']);
     fdt.endNode();
   }
@@ -190,5 +175,6 @@ registerType({
   cls: Pl011,
   userCreatable: true,
   description: 'Arm PL011 UART',
+  plug: { platformBus: ['virt'], fixed: { virt: { place: 'uart' } } },
   properties: [prop.string('chardev', { default: 'null', description: `Character backend: ${CHARDEV_SPECS.join(', ')}` })],
 });

@@ -3,10 +3,10 @@
 import { hex } from '../src/regs/text.js';
 import { DeviceHarness } from '../src/testing/device-harness.js';
 import { levelMismatch, registerFuzzProfile } from '../src/testing/fuzz/profile.js';
-import type { Pl031 } from './pl031.js';
+import { Pl031 } from './pl031.js';
 
 registerFuzzProfile('pl031', (typeName, rng, options) => {
-  const harness = DeviceHarness.create<Pl031>(typeName, { ...options, properties: { 'start-time': String(rng.chance(0.5) ? rng.u32() : rng.below(100)) } });
+  const harness = DeviceHarness.create(typeName, { ...options, properties: { 'start-time': String(rng.chance(0.5) ? rng.u32() : rng.below(100)) } }).as(Pl031);
   const rtc = harness.device;
   const counter = () => rtc.regs.read(0x00, 4); // RTCDR: reading has no side effect
   let before = { now: harness.clock.now(), counter: counter() };

@@ -3,8 +3,9 @@
 // It is also the worked example of the README's "Writing a device".
 import { MemoryRegion } from '../src/memory/region.js';
 import { prop, registerType } from '../src/qom/index.js';
-import { SysBusDevice, toCells, type DeviceTreeContext } from '../src/qom/sys-bus-device.js';
-import { RegisterBank, type RegisterSpecs } from '../src/regs/index.js';
+import { regCells, type DeviceTreeContext } from '../src/qom/device-tree.js';
+import { SysBusDevice } from '../src/qom/sys-bus-device.js';
+import { RegisterBank } from '../src/regs/index.js';
 import { defineTraceEvent } from '../src/trace/index.js';
 import type { IrqLine } from '../src/core/irq.js';
 import type { Timer } from '../src/core/timers.js';
@@ -14,19 +15,6 @@ const traceAlarm = defineTraceEvent('pl031_alarm', '%s: match at %u s raises the
 const traceSet = defineTraceEvent('pl031_set_time', '%s: counter loaded with %u s');
 
 const NS_PER_S = 1e9;
-
-const REGISTERS = {
-  RTCDR: { offset: 0x00, access: 'RO' },
-  RTCMR: { offset: 0x04 },
-  RTCLR: { offset: 0x08 },
-  RTCCR: { offset: 0x0c, writeMask: 1 },
-  RTCIMSC: { offset: 0x10, writeMask: 1 },
-  RTCRIS: { offset: 0x14, access: 'RO' },
-  RTCMIS: { offset: 0x18, access: 'RO' },
-  RTCICR: { offset: 0x1c, access: 'WO' },
-  PeriphID: { offset: 0xfe0, access: 'RO', count: 4 },
-  PCellID: { offset: 0xff0, access: 'RO', count: 4 },
-} as const satisfies RegisterSpecs;
 
 const PERIPH_ID = [0x31, 0x10, 0x04, 0x00];
 const PCELL_ID = [0x0d, 0xf0, 0x05, 0xb1];
@@ -38,22 +26,18 @@ export class Pl031 extends SysBusDevice {
   private baseSeconds = 0;
   private baseNs = 0;
 
-  readonly regs: RegisterBank<typeof REGISTERS> = new RegisterBank(
-    'pl031',
-    {
-      ...REGISTERS,
-      RTCDR: { ...REGISTERS.RTCDR, onRead: (): number => this.seconds() },
-      RTCMR: { ...REGISTERS.RTCMR, onWrite: () => this.update() },
-      RTCLR: { ...REGISTERS.RTCLR, onWrite: (v: number) => this.load(v) },
-      RTCCR: { ...REGISTERS.RTCCR, onWrite: (v: number, old: number) => this.regs.set('RTCCR', v | old) }, // RTCStart sticks
-      RTCIMSC: { ...REGISTERS.RTCIMSC, onWrite: () => this.update() },
-      RTCMIS: { ...REGISTERS.RTCMIS, onRead: (): number => this.regs.get('RTCRIS') & this.regs.get('RTCIMSC') },
-      RTCICR: { ...REGISTERS.RTCICR, onWrite: (v: number) => this.clearInterrupt(v) },
-      PeriphID: { ...REGISTERS.PeriphID, onRead: (_v: number, i: number): number => PERIPH_ID[i]! },
-      PCellID: { ...REGISTERS.PCellID, onRead: (_v: number, i: number): number => PCELL_ID[i]! },
-    },
-    { onUnknownAccess: (m) => this.guestError(m), onIgnoredAccess: (m) => this.guestError(m) },
-  );
+  readonly regs = new RegisterBank(this, {
+    RTCDR: { offset: 0x00, access: 'RO', onRead: (): number => this.seconds() },
+    RTCMR: { offset: 0x04, onWrite: (): void => this.update() },
+    RTCLR: { offset: 0x08, onWrite: (value: number): void => this.load(value) },
+    RTCCR: { offset: 0x0c, writeMask: 1, beforeWrite: (value: number, old: number): number => value | old }, // RTCStart sticks
+    RTCIMSC: { offset: 0x10, writeMask: 1, onWrite: (): void => this.update() },
+    RTCRIS: { offset: 0x14, access: 'RO' },
+    RTCMIS: { offset: 0x18, access: 'RO', onRead: (): number => this.regs.get('RTCRIS') & this.regs.get('RTCIMSC') },
+    RTCICR: { offset: 0x1c, access: 'WO', onWrite: (value: number): void => this.clearInterrupt(value) },
+    PeriphID: { offset: 0xfe0, access: 'RO', count: 4, onRead: (_value: number, i: number): number => PERIPH_ID[i] ?? 0 },
+    PCellID: { offset: 0xff0, access: 'RO', count: 4, onRead: (_value: number, i: number): number => PCELL_ID[i] ?? 0 },
+  });
 
   protected override onRealize(): void {
     this.initMmio(MemoryRegion.io('pl031', 0x1000, this.regs));
@@ -81,7 +65,7 @@ export class Pl031 extends SysBusDevice {
     fdt.propertyString('clock-names', 'apb_pclk');
     fdt.propertyCells('clocks', [dt.clockPhandle('apb-pclk')]);
     fdt.propertyCells('interrupts', dt.interruptCells(0, 'level'));
-    fdt.propertyCells('reg', [...toCells(address, dt.addressCells), ...toCells(0x1000, dt.sizeCells)]);
+    fdt.propertyCells('reg', regCells(address, 0x1000, dt));
     fdt.propertyStringList('compatible', ['arm,pl031', 'arm,primecell']);
     fdt.endNode();
   }
@@ -124,5 +108,6 @@ registerType({
   cls: Pl031,
   userCreatable: true,
   description: 'Arm PL031 real-time clock',
+  plug: { platformBus: ['virt'], fixed: { virt: { place: 'rtc' } } },
   properties: [prop.uint64('start-time', { default: 0n, description: 'Counter value at reset, in seconds since the epoch' })],
 });

@@ -3,32 +3,25 @@
 // host bytes to the UARTs and time steps. Invariant: each bus line follows the output of the device linked
 // to it, and every linked device sits wholly inside the window.
 import type { MemoryChardev } from '../src/chardev/memory.js';
-import { cast } from '../src/qom/types.js';
 import type { SysBusDevice } from '../src/qom/sys-bus-device.js';
 import { DeviceHarness } from '../src/testing/device-harness.js';
 import { registerFuzzProfile } from '../src/testing/fuzz/profile.js';
 import { registerOffsets } from '../src/testing/fuzz/device-target.js';
-import { defaultRegistry } from '../src/qom/types.js';
-import type { PlatformBus } from './platform-bus.js';
-import type { Pl011 } from './pl011.js';
-import './pl011.js';
-import './pl031.js';
+import { PlatformBus } from './platform-bus.js';
+import { Pl011 } from './pl011.js';
+import { Pl031 } from './pl031.js';
 
 const WINDOW_SIZES = ['0x10000', '0x100000', '0x2000000'];
 
 registerFuzzProfile('platform-bus-device', (typeName, rng, options) => {
-  const registry = options.registry ?? defaultRegistry;
-  const harness = DeviceHarness.create<PlatformBus>(typeName, { ...options, properties: { 'mmio-size': rng.pick(WINDOW_SIZES), 'num-irqs': String(rng.between(1, 16)) } });
+  const harness = DeviceHarness.create(typeName, { ...options, properties: { 'mmio-size': rng.pick(WINDOW_SIZES), 'num-irqs': String(rng.between(1, 16)) } }).as(PlatformBus);
   const bus = harness.device;
   const linked: SysBusDevice[] = [];
   const uarts: MemoryChardev[] = [];
   const count = rng.between(0, 6);
   for (let i = 0; i < count; i++) {
     const type = rng.pick(['pl011', 'pl031']);
-    const device = cast<SysBusDevice>(registry.create(type), 'sys-bus-device');
-    bus.parent!.addChild(`${type}[*]`, device);
-    if (type === 'pl011') device.setPropertyText('chardev', 'memory');
-    device.realize();
+    const device = type === 'pl011' ? harness.tree.add(Pl011, `pl011[${i}]`, { chardev: 'memory' }) : harness.tree.add(Pl031, `pl031[${i}]`);
     try {
       bus.link(device);
     } catch {
@@ -37,7 +30,7 @@ registerFuzzProfile('platform-bus-device', (typeName, rng, options) => {
       continue;
     }
     linked.push(device);
-    if (type === 'pl011') uarts.push((device as Pl011).chardev as MemoryChardev);
+    if (device instanceof Pl011) uarts.push(device.chardev as MemoryChardev);
   }
   const hot = linked.flatMap((device) => registerOffsets(device.mmio(0)).map((offset) => bus.mmioOffset(device, 0)! + offset));
   return {

@@ -3,29 +3,13 @@
 // size rounded up to a power of two, its IRQ outputs take the first free lines; wiring a line calls the
 // device's onIrqConnected, which is when a vfio-platform interrupt starts. The bus writes its own
 // device-tree node and asks each device on it for its node, with bus-relative addresses.
-import { gicSpiCells } from './gic/gic-device.js';
 import { MemoryRegion } from '../src/memory/region.js';
 import { prop, registerType } from '../src/qom/index.js';
 import { DeviceError } from '../src/qom/device-error.js';
-import { SysBusDevice, toCells, type DeviceTreeContext, type PassthroughPolicy, type RootNodeWriter } from '../src/qom/sys-bus-device.js';
+import { toCells, type DevicePlacement, type DeviceTreeContext } from '../src/qom/device-tree.js';
+import { SysBusDevice } from '../src/qom/sys-bus-device.js';
 import type { IrqLine } from '../src/core/irq.js';
 import type { FdtWriter } from '../src/fdt/fdt-writer.js';
-
-export interface PlatformBusFdtOptions {
-  /** Guest physical address of the window (the `ranges` parent address, in the root's two cells). */
-  base: number;
-  /** GIC SPI of bus line 0. */
-  firstSpi: number;
-  intcPhandle: number;
-  /** Node name without unit address: `platform` (QEMU up to 7.1) or `platform-bus` (7.2+). */
-  nodeName: string;
-  /** The machine's clocks, for devices that name one (a PL011's `apb-pclk`). */
-  clockPhandle(name: string): number;
-  allocPhandle?(): number;
-  rootNodes?<T extends RootNodeWriter>(key: string, create: () => T): T;
-  warn?(message: string): void;
-  passthroughPolicy?: PassthroughPolicy;
-}
 
 export class PlatformBus extends SysBusDevice {
   private windowRegion: MemoryRegion | undefined;
@@ -111,36 +95,39 @@ export class PlatformBus extends SysBusDevice {
     return this.linesOf.get(device)?.get(n);
   }
 
-  /** The bus node and the node of each device on it (QEMU's platform_bus_add_all_fdt_nodes). */
-  writeBusNode(fdt: FdtWriter, options: PlatformBusFdtOptions): void {
-    fdt.beginNode(`${options.nodeName}@${options.base.toString(16)}`);
-    fdt.propertyCells('interrupt-parent', [options.intcPhandle]);
-    fdt.propertyCells('ranges', [0, ...toCells(options.base, 2), this.mmioSize]);
+  /**
+   * The bus node (`simple-bus`, its window as `ranges`, 1/1 cells) and the node of each device on it, with
+   * addresses relative to the window and interrupts on the bus's lines (QEMU's platform_bus_add_all_fdt_nodes).
+   */
+  override writeDeviceTree(fdt: FdtWriter, dt: DeviceTreeContext): void {
+    const base = dt.mmioAddress(0);
+    fdt.beginNode(`${this.getString('node-name') ?? 'platform'}@${base.toString(16)}`);
+    fdt.propertyCells('interrupt-parent', [dt.interruptParent()]);
+    fdt.propertyCells('ranges', [0, ...toCells(base, dt.addressCells), this.mmioSize]);
     fdt.propertyCells('#address-cells', [1]);
     fdt.propertyCells('#size-cells', [1]);
     fdt.propertyStringList('compatible', ['qemu,platform', 'simple-bus']);
     for (const device of this.devices) {
       if (!device.writeDeviceTree) throw new DeviceError(`Device ${device.typeName} can not be dynamically instantiated`);
-      device.writeDeviceTree(fdt, this.contextFor(device, options));
+      device.writeDeviceTree(fdt, dt.forChild(device, this.placementOf(device, dt)));
     }
     fdt.endNode();
   }
 
-  private contextFor(device: SysBusDevice, options: PlatformBusFdtOptions): DeviceTreeContext {
+  private placementOf(device: SysBusDevice, dt: DeviceTreeContext): DevicePlacement {
     return {
-      mmioAddress: (n) => this.mmioOffset(device, n)!,
+      mmioAddress: (n) => {
+        const offset = this.mmioOffset(device, n);
+        if (offset === undefined) throw new DeviceError(`${device.label()}: MMIO region ${n} is not on the platform bus`);
+        return offset;
+      },
       interruptCells: (n, trigger) => {
         const line = this.irqLine(device, n);
         if (line === undefined) throw new DeviceError(`${device.label()}: IRQ output ${n} is not on the platform bus`);
-        return gicSpiCells(options.firstSpi + line, trigger);
+        return dt.interruptCells(line, trigger);
       },
-      clockPhandle: (name) => options.clockPhandle(name),
       addressCells: 1,
       sizeCells: 1,
-      allocPhandle: options.allocPhandle,
-      rootNodes: options.rootNodes,
-      warn: options.warn,
-      passthroughPolicy: options.passthroughPolicy,
     };
   }
 
@@ -163,5 +150,6 @@ registerType({
   properties: [
     prop.uint32('num-irqs', { default: 64, description: 'IRQ lines on the bus' }),
     prop.size('mmio-size', { default: 32n * 1024n * 1024n, description: 'Size of the MMIO window' }),
+    prop.enum('node-name', ['platform', 'platform-bus'], { description: "Name of the bus's device-tree node: QEMU's up to 7.1, or 7.2's" }),
   ],
 });

@@ -7,7 +7,7 @@ import { readElf } from '../src/loader/elf.js';
 import { ramLimit } from '../src/files/input-file.js';
 import { loadElfIntoRam } from '../src/loader/load.js';
 import { Machine } from '../src/vmm/machine.js';
-import { HARNESS_BASE, type HarnessDevice } from '../devices/test-harness.js';
+import { HARNESS_BASE, HarnessDevice } from '../devices/test-harness.js';
 
 export const FOUNDATION_RAM_BASE = 0x4000_0000;
 
@@ -20,7 +20,7 @@ export class FoundationBoard extends Machine {
 
   constructor(options: FoundationBoardOptions = {}) {
     super({ ...options, ram: { name: 'foundation.ram', base: FOUNDATION_RAM_BASE, size: options.ramSize ?? 16 * 1024 * 1024 } });
-    this.harness = this.addDevice<HarnessDevice>('test-harness', 'harness', {}, [HARNESS_BASE]);
+    this.harness = this.addDevice(HarnessDevice, 'harness', {}, [HARNESS_BASE]);
     this.harness.connectIrq(0, (level) => this.vcpu.setIrq(level));
     this.vcpu.trapSysreg(SYSTEM_REGISTERS.CNTVCT_EL0!, 'counter');
     this.vcpu.trapSysreg(SYSTEM_REGISTERS.CNTPCT_EL0!, 'counter');

@@ -1,6 +1,11 @@
 // What the GICv2 register frames share (Arm IHI 0048B §4.1.4 register access): which accesses a register
 // takes, how refused ones are reported (never thrown: a guest must not stop the VMM), and the hooks through
 // which a frame tells the GIC its state changed.
+// Why the frames are not a RegisterBank (src/regs): a bank stores one value per register, while most GIC
+// registers are views of per-interrupt state that several registers share (GICD_ISENABLERn and
+// GICD_ICENABLERn set and clear the same enable bits, GICD_ISPENDRn/ICPENDRn and GICC_IAR/EOIR the same
+// pending and active bits, GICD_IPRIORITYRn holds a byte per INTID). The state is kept per interrupt
+// (gic-state.ts) and each register family is a field array over it (gic-field-array.ts).
 import type { LazyMessage } from '../../src/core/guest-errors.js';
 import { hex } from '../../src/regs/text.js';
 

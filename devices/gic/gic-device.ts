@@ -6,7 +6,8 @@ import type { IrqSink } from '../../src/core/irq.js';
 import type { FdtWriter } from '../../src/fdt/fdt-writer.js';
 import { MemoryRegion } from '../../src/memory/region.js';
 import { prop, registerType } from '../../src/qom/index.js';
-import { SysBusDevice, toCells, type DeviceTreeContext } from '../../src/qom/sys-bus-device.js';
+import { regCells, type DeviceTreeContext } from '../../src/qom/device-tree.js';
+import { SysBusDevice } from '../../src/qom/sys-bus-device.js';
 import { Gic } from './gic.js';
 
 export const GIC_DIST_SIZE = 0x1000;
@@ -14,10 +15,6 @@ export const GIC_CPU_SIZE = 0x2000;
 /** First SPI's INTID: device tree `interrupts` count SPIs from here. */
 export const GIC_SPI_BASE = 32;
 
-/** A device-tree interrupt specifier for SPI `spi` (arm,gic binding: type 0 = SPI; flags 4 level-high, 1 rising edge). */
-export function gicSpiCells(spi: number, trigger: 'level' | 'edge'): number[] {
-  return [0, spi, trigger === 'level' ? 4 : 1];
-}
 
 export class GicDevice extends SysBusDevice {
   private gic: Gic | undefined;
@@ -62,14 +59,13 @@ export class GicDevice extends SysBusDevice {
     return this.model.describe();
   }
 
-  /** `/intc@8000000` as QEMU's virt writes it for a GICv2; the phandle is the machine's. */
-  writeIntcNode(fdt: FdtWriter, dt: DeviceTreeContext, phandle: number): void {
+  /** `/intc@8000000` as QEMU's virt writes it for a GICv2 (64 KiB frames in `reg`, as QEMU's memory map has them). */
+  override writeDeviceTree(fdt: FdtWriter, dt: DeviceTreeContext): void {
     const dist = dt.mmioAddress(0);
     const cpu = dt.mmioAddress(1);
-    const reg = (base: number, size: number) => [...toCells(base, dt.addressCells), ...toCells(size, dt.sizeCells)];
     fdt.beginNode(`intc@${dist.toString(16)}`);
-    fdt.propertyCells('phandle', [phandle]);
-    fdt.propertyCells('reg', [...reg(dist, 0x1_0000), ...reg(cpu, 0x1_0000)]);
+    fdt.propertyCells('phandle', [dt.phandle()]);
+    fdt.propertyCells('reg', [...regCells(dist, 0x1_0000, dt), ...regCells(cpu, 0x1_0000, dt)]);
     fdt.propertyString('compatible', 'arm,cortex-a15-gic');
     fdt.propertyEmpty('ranges');
     fdt.propertyCells('#size-cells', [2]);

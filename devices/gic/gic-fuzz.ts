@@ -6,7 +6,7 @@
 // enabled in both frames (Arm IHI 0048B §3.3; the choices gic-cpu-interface.ts lists).
 import { DeviceHarness } from '../../src/testing/device-harness.js';
 import { levelMismatch, registerFuzzProfile } from '../../src/testing/fuzz/profile.js';
-import type { GicDevice } from './gic-device.js';
+import { GicDevice } from './gic-device.js';
 import type { GicInterruptState } from './gic-state.js';
 import type { MemoryOps } from '../../src/memory/region.js';
 
@@ -17,7 +17,7 @@ const GICC_HOT = [0x00, 0x04, 0x08, 0x0c, 0x0c, 0x0c, 0x10, 0x10, 0x10, 0x14, 0x
 const MAX_NOTIFIERS = 8;
 
 registerFuzzProfile('arm-gic', (typeName, rng, options) => {
-  const harness = DeviceHarness.create<GicDevice>(typeName, { ...options, properties: { 'num-spis': String(rng.pick(SPI_COUNTS)) } });
+  const harness = DeviceHarness.create(typeName, { ...options, properties: { 'num-spis': String(rng.pick(SPI_COUNTS)) } }).as(GicDevice);
   const gic = harness.device.model;
   let notifiers = 0;
   return {

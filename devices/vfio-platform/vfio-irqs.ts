@@ -15,6 +15,7 @@ import { DeviceError } from '../../src/qom/device-error.js';
 import type { MachineContext } from '../../src/qom/machine-context.js';
 import { defineTraceEvent } from '../../src/trace/index.js';
 import type { EventNotifier, IrqInfo, VfioDevice } from '../../src/vfio/host.js';
+import type { VfioSession } from '../../src/vfio/session.js';
 import { hostErrorText } from '../../src/vfio/session.js';
 import {
   VFIO_IRQ_INFO_AUTOMASKED, VFIO_IRQ_SET_ACTION_TRIGGER, VFIO_IRQ_SET_ACTION_UNMASK, VFIO_IRQ_SET_DATA_EVENTFD, VFIO_IRQ_SET_DATA_NONE,
@@ -56,6 +57,8 @@ export class VfioIntp {
 export interface VfioIrqOptions {
   name: string;
   device: VfioDevice;
+  /** The VFIO host the device is on: its eventfds. */
+  session: VfioSession;
   context: MachineContext;
   irqfdAllowed: boolean;
   mmapTimeoutMs: number;
@@ -75,7 +78,7 @@ export class VfioIrqs {
 
   /** Creates the IRQ object of index `info.index`: its trigger eventfd, and an unmask one if automasked. */
   add(info: IrqInfo, line: IrqLine): VfioIntp {
-    const backend = this.options.context.vfio!.backend;
+    const backend = this.options.session.backend;
     const trigger = backend.createEventNotifier();
     const unmask = info.flags & VFIO_IRQ_INFO_AUTOMASKED ? backend.createEventNotifier() : undefined;
     const intp = new VfioIntp(info.index, info.flags, line, trigger, unmask);

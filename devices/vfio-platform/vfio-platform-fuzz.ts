@@ -13,7 +13,9 @@ import { registerFuzzProfile } from '../../src/testing/fuzz/profile.js';
 import { FakeVfioHost } from '../../src/vfio/fake/fake-host.js';
 import { shippedHostDescriptions } from '../../src/vfio/fake/shipped-hosts.js';
 import { VfioSession } from '../../src/vfio/session.js';
-import type { VfioPlatform } from './vfio-platform.js';
+import { VfioPlatform } from './vfio-platform.js';
+import { VFIO_SESSION } from './machine-keys.js';
+import { ContextExtensions } from '../../src/qom/machine-context.js';
 
 const RAM_BASE = 0x4000_0000;
 
@@ -28,7 +30,7 @@ registerFuzzProfile('vfio-platform', (typeName, rng, options) => {
   const withNotifiers = irqfd && rng.chance(0.8);
   let harness: DeviceHarness<VfioPlatform>;
   try {
-    harness = DeviceHarness.create<VfioPlatform>(typeName, {
+    harness = DeviceHarness.create(typeName, {
       ...options,
       properties: {
         host: hostDevice.name,
@@ -36,19 +38,17 @@ registerFuzzProfile('vfio-platform', (typeName, rng, options) => {
         'x-irqfd': irqfd ? 'on' : 'off',
         'mmap-timeout-ms': String(rng.pick([0, 1, 1100])),
       },
-      context: {
-        vfio: session,
-        ...(withNotifiers
-          ? {
-              onEndOfInterrupt: (sink: IrqSink, callback: () => void) => {
-                const callbacks = eoiNotifiers.get(sink) ?? new Set();
-                eoiNotifiers.set(sink, callbacks.add(callback));
-                return () => void callbacks.delete(callback);
-              },
-            }
-          : {}),
-      },
-    });
+      extensions: new ContextExtensions().with(VFIO_SESSION, session),
+      ...(withNotifiers
+        ? {
+            onEndOfInterrupt: (sink: IrqSink, callback: () => void) => {
+              const callbacks = eoiNotifiers.get(sink) ?? new Set();
+              eoiNotifiers.set(sink, callbacks.add(callback));
+              return () => void callbacks.delete(callback);
+            },
+          }
+        : {}),
+    }).as(VfioPlatform);
   } catch (error) {
     session.close();
     throw error;

@@ -12,11 +12,13 @@ import { readDtDirectory } from '../../src/fdt/sysfs-dt.js';
 import { PathEscapeError, realPathWithin } from '../../src/files/contained-path.js';
 import { DeviceError } from '../../src/qom/device-error.js';
 import { prop, registerType } from '../../src/qom/index.js';
-import { SysBusDevice, type DeviceTreeContext } from '../../src/qom/sys-bus-device.js';
+import type { DeviceTreeContext } from '../../src/qom/device-tree.js';
+import { SysBusDevice } from '../../src/qom/sys-bus-device.js';
 import { GuestRootNodes, writeVfioPlatformNode } from './dt/index.js';
 import { defineTraceEvent } from '../../src/trace/index.js';
 import { errnoText, type Errno, type VfioDevice } from '../../src/vfio/host.js';
 import { hostCall, type VfioSession } from '../../src/vfio/session.js';
+import { PASSTHROUGH_POLICY, VFIO_SESSION, type PassthroughPolicy } from './machine-keys.js';
 import { VFIO_DEVICE_FLAGS_PLATFORM } from '../../src/vfio/uapi.js';
 import { VfioIrqs } from './vfio-irqs.js';
 import { VfioRegion } from './vfio-region.js';
@@ -55,7 +57,7 @@ export class VfioPlatform extends SysBusDevice {
   }
 
   protected override onRealize(): void {
-    const session = this.context.vfio;
+    const session = this.context.extension(VFIO_SESSION);
     const { name, sysfsPath } = this.hostName(session);
     traceRealize(sysfsPath, this.presetCompatibles?.join(' ') ?? '(from the host)');
     try {
@@ -93,16 +95,10 @@ export class VfioPlatform extends SysBusDevice {
         },
         {
           fdt,
-          allocPhandle: () => {
-            if (!dt.allocPhandle) throw new DeviceError('the machine hands out no phandles');
-            return dt.allocPhandle();
-          },
-          rootNodes: (() => {
-            if (!dt.rootNodes) throw new DeviceError('the machine writes no root nodes for devices (rebuilt host clocks)');
-            return dt.rootNodes('vfio-platform', () => new GuestRootNodes());
-          })(),
-          warn: (message) => (dt.warn ?? this.context.log)(`vfio ${host.name}: ${message}`),
-          ...(dt.passthroughPolicy ? { policy: dt.passthroughPolicy } : {}),
+          allocPhandle: () => dt.allocPhandle(),
+          rootNodes: dt.rootNodes('vfio-platform', () => new GuestRootNodes()),
+          warn: (message) => dt.warn(`vfio ${host.name}: ${message}`),
+          ...policy(this.context.extension(PASSTHROUGH_POLICY)),
         },
       );
     } catch (error) {
@@ -127,7 +123,7 @@ export class VfioPlatform extends SysBusDevice {
 
   /** The host node (`of_node`), its path and the whole host tree, as sysfs shows them. */
   private hostTree(host: VfioHostDevice): { hostNode: FdtNode; hostPath: string; hostRoot: FdtNode } {
-    const base = join(sysfsRootOf(this.context.vfio), 'sys/firmware/devicetree/base');
+    const base = join(sysfsRootOf(this.context.extension(VFIO_SESSION)), 'sys/firmware/devicetree/base');
     const ofNode = join(host.sysfsPath, 'of_node');
     const hostRoot = this.readHostRoot(base);
     if (!existsSync(ofNode)) {
@@ -171,7 +167,7 @@ export class VfioPlatform extends SysBusDevice {
     const info = hostCall('error getting device info', () => device.info());
     if (!(info.flags & VFIO_DEVICE_FLAGS_PLATFORM)) throw new DeviceError("this isn't a platform device");
     this.populateRegions(device, name, info.numRegions);
-    this.populateIrqs(device, name, info.numIrqs);
+    this.populateIrqs(session, device, name, info.numIrqs);
   }
 
   private populateRegions(device: VfioDevice, name: string, count: number): void {
@@ -192,10 +188,11 @@ export class VfioPlatform extends SysBusDevice {
     }
   }
 
-  private populateIrqs(device: VfioDevice, name: string, count: number): void {
+  private populateIrqs(session: VfioSession, device: VfioDevice, name: string, count: number): void {
     const irqs = new VfioIrqs({
       name,
       device,
+      session,
       context: this.context,
       irqfdAllowed: this.getBool('x-irqfd'),
       mmapTimeoutMs: this.getUint32('mmap-timeout-ms'),
@@ -218,9 +215,14 @@ export class VfioPlatform extends SysBusDevice {
     // What realize declared, so that a later realize declares it afresh (unrealize does the same).
     this.mmioRegions.length = 0;
     this.irqOutputs.length = 0;
-    if (this.host) this.context.vfio?.closeDevice(this.host.device, this.host.groupId);
+    if (this.host) this.context.extension(VFIO_SESSION)?.closeDevice(this.host.device, this.host.groupId);
     this.host = undefined;
   }
+}
+
+/** The policy for the node writer's options, when the machine has one. */
+function policy(value: PassthroughPolicy | undefined): { policy?: PassthroughPolicy } {
+  return value ? { policy: value } : {};
 }
 
 /** Where host paths are looked up: the VFIO host's sysfs root (a fake host's tree), `/` on a real host. */
@@ -286,6 +288,7 @@ registerType({
   cls: VfioPlatform,
   userCreatable: true,
   description: 'VFIO-based platform device assignment',
+  plug: { platformBus: ['virt'] },
   properties: VFIO_PROPERTIES,
 });
 
@@ -294,6 +297,7 @@ registerType<VfioPlatform>({
   parent: 'vfio-platform',
   userCreatable: true,
   description: 'VFIO Calxeda XGMAC (compatible calxeda,hb-xgmac)',
+  plug: { platformBus: ['virt'] },
   instanceInit: (device) => (device.presetCompatibles = ['calxeda,hb-xgmac']),
 });
 
@@ -302,6 +306,7 @@ registerType<VfioPlatform>({
   parent: 'vfio-platform',
   userCreatable: true,
   description: 'VFIO AMD XGBE (compatible amd,xgbe-seattle-v1a)',
+  plug: { platformBus: ['virt'] },
   instanceInit: (device) => (device.presetCompatibles = ['amd,xgbe-seattle-v1a']),
 });
 

@@ -12,6 +12,7 @@ export const VIRT_MEMMAP = {
   gicCpu: { base: 0x0801_0000, size: 0x0001_0000 },
   uart: { base: 0x0900_0000, size: 0x0000_1000 },
   rtc: { base: 0x0901_0000, size: 0x0000_1000 },
+  gpio: { base: 0x0903_0000, size: 0x0000_1000 },
   platformBus: { base: 0x0c00_0000, size: 0x0200_0000 },
   ram: { base: 0x4000_0000, size: 0 /* the machine's memory size */ },
 } as const satisfies Record<string, MapEntry>;
@@ -20,8 +21,16 @@ export const VIRT_MEMMAP = {
 export const VIRT_IRQMAP = {
   uart: 1,
   rtc: 2,
+  gpio: 7,
   platformBus: 112,
 } as const;
+
+/**
+ * The places of the memory map a device type may claim (registerType's `plug.fixed`: `{ virt: { place:
+ * 'rtc' } }`): the machine fills each claimed one, in this order (QEMU's order of creation), at its base
+ * with its IRQ output 0 on its SPI. A place no type claims stays empty.
+ */
+export const VIRT_DEVICE_PLACES = ['uart', 'rtc', 'gpio'] as const satisfies readonly (keyof typeof VIRT_MEMMAP & keyof typeof VIRT_IRQMAP)[];
 
 export const PLATFORM_BUS_NUM_IRQS = 64;
 

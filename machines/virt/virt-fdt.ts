@@ -2,17 +2,13 @@
 // (same names, properties, order and phandles), each device writing its own node.
 import { createHash, randomBytes } from 'node:crypto';
 import { FdtWriter } from '../../src/fdt/fdt-writer.js';
-import { toCells, type DeviceTreeContext, type RootNodeWriter, type SysBusDevice } from '../../src/qom/sys-bus-device.js';
+import { gicSpiCells } from '../../src/fdt/gic-cells.js';
+import { DeviceTreeBuilder, Phandles, toCells, writeFixedClock, type DevicePlacement } from '../../src/qom/device-tree.js';
+import { DeviceError } from '../../src/qom/device-error.js';
+import type { SysBusDevice } from '../../src/qom/sys-bus-device.js';
 import { writeDeviceTree as writeTimerNode } from '../../devices/generic-timer/index.js';
-import { gicSpiCells } from '../../devices/gic/gic-device.js';
-import { VIRT_IRQMAP, VIRT_MEMMAP } from './memory-map.js';
+import { VIRT_MEMMAP } from './memory-map.js';
 import type { VirtMachine } from './virt-machine.js';
-
-const PHANDLE_APB_PCLK = 0x8000;
-const PHANDLE_CPU0 = 0x8001;
-const PHANDLE_INTC = 0x8002;
-/** Phandles handed to devices (rebuilt host clocks) start after the machine's own. */
-const FIRST_DEVICE_PHANDLE = 0x8003;
 
 export interface BootInfo {
   bootargs?: string;
@@ -20,6 +16,9 @@ export interface BootInfo {
   warn?: (message: string) => void;
   initrd?: { start: number; end: number };
 }
+
+/** QEMU virt's APB clock, the machine's one clock: 24 MHz. */
+const APB_PCLK_HZ = 24_000_000;
 
 /**
  * /chosen/rng-seed, as QEMU's virt gives it: without one Linux's CRNG is not ready for a long while and
@@ -33,20 +32,19 @@ function rngSeed(clock: 'deterministic' | 'realtime'): Uint8Array {
   return new Uint8Array(createHash('sha256').update('armvirt deterministic rng-seed').digest());
 }
 
-function machineClock(name: string, device?: SysBusDevice): number {
-  if (name !== 'apb-pclk') throw new Error(`${device ? `${device.label()}: ` : ''}the virt machine has no clock '${name}'`);
-  return PHANDLE_APB_PCLK;
-}
-
-function contextFor(vm: VirtMachine, device: SysBusDevice): DeviceTreeContext {
+/** Where a fixed device sits: at its absolute address, its outputs on the GIC SPIs it is wired to. */
+function placementOf(vm: VirtMachine, device: SysBusDevice): DevicePlacement {
   return {
-    mmioAddress: (n) => device.mmioAddress(n)!,
+    mmioAddress: (n) => {
+      const address = device.mmioAddress(n);
+      if (address === undefined) throw new DeviceError(`${device.label()}: MMIO region ${n} is not mapped`);
+      return address;
+    },
     interruptCells: (n, trigger) => {
       const spi = vm.spiOf.get(device);
-      if (spi === undefined || n !== 0) throw new Error(`${device.label()}: IRQ output ${n} is not wired to a GIC SPI`);
-      return gicSpiCells(spi, trigger);
+      if (spi === undefined || !device.isIrqConnected(n)) throw new DeviceError(`${device.label()}: IRQ output ${n} is not wired to a GIC SPI`);
+      return gicSpiCells(spi + n, trigger);
     },
-    clockPhandle: (name) => machineClock(name, device),
     addressCells: 2,
     sizeCells: 2,
   };
@@ -67,9 +65,23 @@ function writeSerialAliases(fdt: FdtWriter, uartPath: string): void {
 }
 
 export function buildVirtDtb(vm: VirtMachine, boot: BootInfo = {}): Uint8Array {
+  // Phandles in QEMU's order: the APB clock, the CPU, then the machine's devices in the order they were made
+  // (a first pass writes their nodes into a scratch tree only to hand those out), then the bus's devices.
+  const phandles = new Phandles();
+  const apbPclk = { phandle: phandles.alloc(), hz: APB_PCLK_HZ };
+  const cpu0 = phandles.alloc();
+  const builderOptions = { phandles, clocks: { 'apb-pclk': apbPclk }, interruptParent: () => phandles.of(vm.gic) };
+  const handOut = new DeviceTreeBuilder({ ...builderOptions, warn: () => {} });
+  const scratch = new FdtWriter();
+  scratch.beginNode('');
+  for (const device of vm.fixedDevices) {
+    if (device !== vm.platformBus) device.writeDeviceTree?.(scratch, handOut.context(device, placementOf(vm, device)));
+  }
+  const builder = new DeviceTreeBuilder({ ...builderOptions, warn: boot.warn ?? (() => {}) });
+
   const fdt = new FdtWriter();
   fdt.beginNode('');
-  fdt.propertyCells('interrupt-parent', [PHANDLE_INTC]);
+  fdt.propertyCells('interrupt-parent', [phandles.of(vm.gic)]);
   fdt.propertyString('model', 'linux,dummy-virt');
   fdt.propertyCells('#size-cells', [2]);
   fdt.propertyCells('#address-cells', [2]);
@@ -90,33 +102,18 @@ export function buildVirtDtb(vm: VirtMachine, boot: BootInfo = {}): Uint8Array {
   fdt.propertyString('device_type', 'memory');
   fdt.endNode();
 
-  let nextPhandle = FIRST_DEVICE_PHANDLE;
-  const rootNodes = new Map<string, RootNodeWriter>();
-  vm.platformBus.writeBusNode(fdt, {
-    base: VIRT_MEMMAP.platformBus.base,
-    firstSpi: VIRT_IRQMAP.platformBus,
-    intcPhandle: PHANDLE_INTC,
-    nodeName: vm.platformBusNodeName,
-    clockPhandle: (name) => machineClock(name),
-    allocPhandle: () => nextPhandle++,
-    rootNodes: <T extends RootNodeWriter>(key: string, create: () => T): T => {
-      if (!rootNodes.has(key)) rootNodes.set(key, create());
-      return rootNodes.get(key) as T;
-    },
-    warn: boot.warn ?? (() => {}),
-    passthroughPolicy: vm.passthroughPolicy,
-  });
-  for (const nodes of rootNodes.values()) nodes.writeTo(fdt);
-  vm.rtc.writeDeviceTree?.(fdt, contextFor(vm, vm.rtc));
-  vm.uart.writeDeviceTree(fdt, contextFor(vm, vm.uart));
+  // The machine's devices, the last made first, as QEMU's tree has them; the root nodes each asks for after it.
+  for (const device of [...vm.fixedDevices].reverse()) {
+    device.writeDeviceTree?.(fdt, builder.context(device, placementOf(vm, device)));
+    builder.writeRootNodes(fdt);
+  }
   const uartPath = `/pl011@${VIRT_MEMMAP.uart.base.toString(16)}`;
-  vm.gic.writeIntcNode(fdt, contextFor(vm, vm.gic), PHANDLE_INTC);
 
   fdt.beginNode('cpus');
   fdt.propertyCells('#size-cells', [0]);
   fdt.propertyCells('#address-cells', [1]);
   fdt.beginNode('cpu@0');
-  fdt.propertyCells('phandle', [PHANDLE_CPU0]);
+  fdt.propertyCells('phandle', [cpu0]);
   fdt.propertyCells('reg', [0]);
   fdt.propertyString('compatible', 'arm,cortex-a72');
   fdt.propertyString('device_type', 'cpu');
@@ -125,13 +122,7 @@ export function buildVirtDtb(vm: VirtMachine, boot: BootInfo = {}): Uint8Array {
 
   writeTimerNode(fdt);
 
-  fdt.beginNode('apb-pclk');
-  fdt.propertyCells('phandle', [PHANDLE_APB_PCLK]);
-  fdt.propertyString('clock-output-names', 'clk24mhz');
-  fdt.propertyCells('clock-frequency', [24_000_000]);
-  fdt.propertyCells('#clock-cells', [0]);
-  fdt.propertyString('compatible', 'fixed-clock');
-  fdt.endNode();
+  writeFixedClock(fdt, { name: 'apb-pclk', phandle: apbPclk.phandle, hz: apbPclk.hz, outputName: 'clk24mhz' });
 
   writeSerialAliases(fdt, uartPath);
 

@@ -3,7 +3,7 @@
 // host that holds a device it can take, so that only the value under test is wrong.
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import '../../machines/virt/virt-machine.js'; // registers the device types virt takes
+import '../../devices/index.js'; // every device type
 import type { VfioPlatform } from '../../devices/vfio-platform/vfio-platform.js';
 import type { PropertyKind } from '../../src/qom/properties.js';
 import { defaultRegistry } from '../../src/qom/types.js';

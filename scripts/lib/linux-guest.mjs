@@ -17,8 +17,8 @@ export const LINUX_GUEST = {
   release: '6.1.0-50-arm64',
   kernel: { name: 'linux-image-6.1.0-50-arm64', version: '6.1.176-1' },
   busybox: { name: 'busybox-static', version: '1:1.35.0-4+deb12u1+b1' },
-  /** Modules the initramfs carries (the kernel's names), for drivers of passed-through devices. */
-  modules: ['sp805_wdt', 'amd_xgbe'],
+  /** Modules the initramfs carries (the kernel's names): drivers of passed-through and added devices, virt's power button's. */
+  modules: ['sp805_wdt', 'amd_xgbe', 'gpio_keys', 'evdev'],
 };
 
 /** What provideLinuxGuest unpacked: absolute paths in the cache. */

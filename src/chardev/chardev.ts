@@ -18,6 +18,8 @@ export interface Chardev {
   onInput: (() => void) | undefined;
   /** The person at the terminal asked to end the VMM (Ctrl-A X): the machine wires its run loop's stop here. */
   onQuit: ((reason: string) => void) | undefined;
+  /** The person at the terminal pressed the power button (Ctrl-A P): the machine wires its power-down request here. */
+  onPowerDown: (() => void) | undefined;
   /** Guest output. */
   write(bytes: Uint8Array): void;
   /** Connects the frontend and delivers input that arrived before it. */
@@ -32,6 +34,7 @@ export interface Chardev {
 export abstract class ChardevBase implements Chardev {
   onInput: (() => void) | undefined;
   onQuit: ((reason: string) => void) | undefined;
+  onPowerDown: (() => void) | undefined;
   private frontend: ChardevFrontend | undefined;
   private pending = new Uint8Array(0);
 

@@ -1,11 +1,13 @@
 // QEMU's multiplexed console keys (chardev/char-mux.c, `-nographic`): Ctrl-A starts an escape; the next
-// key picks the action. armvirt has no monitor, disks or timestamps, so it keeps the keys that apply.
+// key picks the action. armvirt has no monitor, disks or timestamps, so it keeps the keys that apply, and
+// adds one for what QEMU's monitor does with `system_powerdown`: Ctrl-A P presses the power button.
 
 const CTRL_A = 0x01;
 
 const HELP =
   '\r\nC-a h    print this help\r\n' +
   'C-a x    exit emulator\r\n' +
+  'C-a p    power down (press the power button, as the monitor\'s system_powerdown)\r\n' +
   'C-a C-a  sends C-a\r\n';
 
 export interface EscapeActions {
@@ -15,6 +17,8 @@ export interface EscapeActions {
   print(text: string): void;
   /** Ctrl-A X. */
   quit(): void;
+  /** Ctrl-A P. */
+  powerDown(): void;
 }
 
 export class EscapeKeys {
@@ -51,6 +55,9 @@ export class EscapeKeys {
         break;
       case 'x':
         this.actions.quit();
+        break;
+      case 'p':
+        this.actions.powerDown();
         break;
       default: // QEMU ignores a key it has no action for
     }

@@ -44,6 +44,7 @@ export class StdioChardev extends ChardevBase {
         send: (bytes) => this.deliver(bytes),
         print: (text) => this.output.write(text),
         quit: () => this.quit('Ctrl-A X'),
+        powerDown: () => this.onPowerDown?.(),
       });
     }
     if (this.raw) {

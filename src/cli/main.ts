@@ -80,11 +80,11 @@ function versionText(): string {
 }
 
 const INFO_VIEWS: Record<string, (machine: Machine) => string> = {
-  qtree: (m) => formatQtree(m.root),
+  qtree: (m) => formatQtree(m.tree.root),
   mtree: (m) => formatMtree(m.memory),
   'mtree-f': (m) => formatMtree(m.memory, { flat: true }),
-  irq: (m) => formatInfoIrq(m.root),
-  vfio: (m) => formatInfoVfio(m.root),
+  irq: (m) => formatInfoIrq(m.tree.root),
+  vfio: (m) => formatInfoVfio(m.tree.root),
 };
 
 export async function main(argv: string[]): Promise<number> {

@@ -1,4 +1,9 @@
 // Timers on the virtual clock. The run loop runs the vCPU until the earliest deadline, then fires what is due.
+// A timer fires a little after its deadline (the vCPU stops between blocks), so its callback is given both:
+// a periodic timer re-arms at `deadline + period`, never `now + period`, and keeps its rate.
+
+/** Runs when a timer fires: `now` is the virtual time, `deadline` the time it was armed for (<= now). */
+export type TimerCallback = (now: number, deadline: number) => void;
 
 export class Timer {
   /** Absolute virtual time in ns, or undefined when not armed. */
@@ -6,7 +11,7 @@ export class Timer {
 
   constructor(
     readonly label: string,
-    private readonly callback: (now: number) => void,
+    private readonly callback: TimerCallback,
     private readonly queue: TimerQueue,
   ) {}
 
@@ -25,9 +30,9 @@ export class Timer {
   }
 
   /** @internal */
-  fire(now: number): void {
+  fire(now: number, deadline: number): void {
     this.deadline = undefined;
-    this.callback(now);
+    this.callback(now, deadline);
   }
 }
 
@@ -35,7 +40,7 @@ export class TimerQueue {
   private readonly timers: Timer[] = [];
   private onChange: () => void = () => {};
 
-  create(label: string, callback: (now: number) => void): Timer {
+  create(label: string, callback: TimerCallback): Timer {
     const timer = new Timer(label, callback, this);
     this.timers.push(timer);
     return timer;
@@ -58,11 +63,12 @@ export class TimerQueue {
     let fired = 0;
     for (;;) {
       let due: Timer | undefined;
+      let dueAt = Infinity;
       for (const t of this.timers) {
-        if (t.deadline !== undefined && t.deadline <= now && (!due || t.deadline < due.deadline!)) due = t;
+        if (t.deadline !== undefined && t.deadline <= now && t.deadline < dueAt) [due, dueAt] = [t, t.deadline];
       }
       if (!due) return fired;
-      due.fire(now);
+      due.fire(now, dueAt);
       fired++;
     }
   }

@@ -17,7 +17,14 @@ export class BusError extends Error {
   }
 }
 
-export class AddressSpace {
+/** What a bus master (a DMA engine) reaches: guest physical memory, RAM and devices alike. */
+export interface DmaMemory {
+  /** Throws a BusError at the first address no region covers. */
+  read(address: number, length: number): Uint8Array;
+  write(address: number, bytes: Uint8Array): void;
+}
+
+export class AddressSpace implements DmaMemory {
   private flat: FlatRange[] = [];
   private readonly listeners: MemoryListener[] = [];
   private batchDepth = 0;

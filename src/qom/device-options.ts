@@ -1,11 +1,12 @@
 // `-device TYPE,prop=value,...` (QEMU's option syntax, `,,` for a literal comma): parsing, help requests,
 // and creating the device described. Every error starts with the option text, as QEMU reports them.
-import type { Device } from './device.js';
+import { Device } from './device.js';
 import { DeviceError } from './device-error.js';
 import { describeProperties, listDeviceTypes } from './device-help.js';
+import type { MachineContext } from './machine-context.js';
 import type { ArmObject } from './object.js';
 import type { TypeInfo } from './type-info.js';
-import { cast, defaultRegistry, type TypeRegistry } from './types.js';
+import { defaultRegistry, type TypeRegistry } from './types.js';
 
 export type DeviceOptions =
   /** `-device help` */
@@ -18,6 +19,8 @@ export interface DeviceCreationContext {
   /** The machine object (`/machine`): devices go under its `peripheral` (with an id) or `peripheral-anon`. */
   machine: ArmObject;
   registry?: TypeRegistry;
+  /** What the machine gives the device (MachineTree passes its own). */
+  context?: MachineContext;
 }
 
 export function parseDeviceOptions(text: string): DeviceOptions {
@@ -38,12 +41,13 @@ export function deviceHelp(text: string, registry: TypeRegistry = defaultRegistr
  * Creates, configures and realizes the device, placed at `/machine/peripheral/ID` or
  * `/machine/peripheral-anon/device[N]`. On failure nothing is left in the tree.
  */
-export function createDeviceFromOptions(text: string, context: DeviceCreationContext): Device {
-  const { machine, registry = defaultRegistry } = context;
+export function createDeviceFromOptions(text: string, where: DeviceCreationContext): Device {
+  const { machine, registry = defaultRegistry, context } = where;
   return withOptionText(text, () => {
     const options = parse(text);
     if (options.help !== undefined) throw new DeviceError('this asks for help, not for a device: use deviceHelp()');
-    const device = cast<Device>(userCreatableDeviceType(registry, options.type).instantiate(), 'device');
+    const device = userCreatableDeviceType(registry, options.type).instantiate(context);
+    if (!(device instanceof Device)) throw new DeviceError(`type '${options.type}' is not a device`);
     device.id = options.id;
     const container = childContainer(machine, options.id ? 'peripheral' : 'peripheral-anon', registry);
     container.addChild(options.id ?? 'device[*]', device);

@@ -1,8 +1,12 @@
 // The base of all devices (QEMU's DeviceState, type 'device'): properties configure a device while it is
 // unrealized; realize() is the single place it acquires resources and may fail, leaving it unrealized.
+// A device is made with its machine's context (clock, log, reset requests...), which it keeps.
+import type { LazyMessage } from '../core/guest-errors.js';
 import { DeviceError } from './device-error.js';
+import type { MachineContext } from './machine-context.js';
 import { ArmObject } from './object.js';
 import type { PropertyDefinition } from './properties.js';
+import type { TypeInfo } from './type-info.js';
 
 export type DeviceState = 'unrealized' | 'realized';
 
@@ -10,6 +14,27 @@ export class Device extends ArmObject {
   /** The user's name for the device (`-device ...,id=NAME`). */
   id: string | undefined;
   private stateNow: DeviceState = 'unrealized';
+  private readonly machineContext: MachineContext | undefined;
+  private guestErrorSource: string | undefined;
+
+  /** Made by a type registry; `context` is what the machine offers (MachineTree passes it). */
+  constructor(type: TypeInfo, context?: MachineContext) {
+    super(type);
+    this.machineContext = context;
+  }
+
+  /** The machine's clock, log and requests (throws for a device made outside a machine). */
+  get context(): MachineContext {
+    if (!this.machineContext) throw new DeviceError(`'${this.label()}' (type ${this.typeName}) was made outside a machine: it has no clock or log`);
+    return this.machineContext;
+  }
+
+  /** Reports a guest error of this device; `message` runs only when the line is logged (not rate-limited away). */
+  guestError(message: LazyMessage): void {
+    // The label is the rate limit's key, looked up on every guest error: built once, not per access.
+    this.guestErrorSource ??= this.label();
+    this.context.guestError(this.guestErrorSource, message);
+  }
 
   get state(): DeviceState {
     return this.stateNow;

@@ -1,6 +1,6 @@
 // Public API of the object model: types, properties, the object tree, devices and `-device` options.
 
-export { TypeRegistry, defaultRegistry, registerType, createObject, typeNames, isA, cast, type TypeFilter } from './types.js';
+export { TypeRegistry, defaultRegistry, registerType, createObject, typeNames, isA, cast, type TypeFilter, type RegisteredClass } from './types.js';
 export { TypeInfo, type TypeDefinition, type ObjectClass, type ArmObjectConstructor } from './type-info.js';
 export {
   prop,
@@ -23,3 +23,6 @@ export {
   type DeviceCreationContext,
 } from './device-options.js';
 export { listDeviceTypes, describeProperties } from './device-help.js';
+export { MachineTree, type MachineContextParts } from './machine-tree.js';
+export { ContextKey, ContextExtensions, type MachineContext } from './machine-context.js';
+export type { PlugRule, FixedPlace } from './type-info.js';

@@ -1,9 +1,14 @@
 // The type registry (QEMU's QOM type system): types registered by name under a parent, objects created
-// by type name, and checked casts. A default registry serves the program; tests make their own.
+// by type name or by class, and checked casts. A default registry serves the program (devices/index.ts
+// loads every device file into it); tests make their own.
 import { Device } from './device.js';
 import { DeviceError } from './device-error.js';
+import type { MachineContext } from './machine-context.js';
 import { ArmObject } from './object.js';
-import { TypeInfo, type TypeDefinition } from './type-info.js';
+import { TypeInfo, type FixedPlace, type TypeDefinition } from './type-info.js';
+
+/** A class registered for a type (`Pl031`): looking a type up by class gives a typed object. */
+export type RegisteredClass<T extends ArmObject> = abstract new (...args: never[]) => T;
 
 export interface TypeFilter {
   /** Only this type and its descendants. */
@@ -41,9 +46,36 @@ export class TypeRegistry {
     throw new DeviceError(`unknown type '${name}'; ${known}`);
   }
 
-  /** A new object of a concrete type, with defaults and instance inits applied; it has no parent yet. */
-  create(name: string): ArmObject {
-    return this.get(name).instantiate();
+  /** The type registered with class `cls` (the type that names it, not its subtypes that inherit it). */
+  typeOf(cls: RegisteredClass<ArmObject>): TypeInfo {
+    const types = [...this.types.values()].filter((type) => type.ownsClass && type.cls === cls);
+    if (types.length === 1 && types[0]) return types[0];
+    if (types.length === 0) throw new DeviceError(`class ${cls.name} is registered for no type`);
+    throw new DeviceError(`class ${cls.name} is registered for ${types.length} types (${types.map((t) => t.name).join(', ')}): name the type`);
+  }
+
+  /**
+   * A new object of a concrete type, named or given by its class (then typed as that class), with defaults
+   * and instance inits applied; it has no parent yet. A device gets its machine's `context`.
+   */
+  create<T extends ArmObject>(type: RegisteredClass<T>, context?: MachineContext): T;
+  create(type: string, context?: MachineContext): ArmObject;
+  create(type: string | RegisteredClass<ArmObject>, context?: MachineContext): ArmObject {
+    return (typeof type === 'string' ? this.get(type) : this.typeOf(type)).instantiate(context);
+  }
+
+  /** Types `-device` may put on the platform bus of machine `machine`, sorted. */
+  platformBusTypes(machine: string): string[] {
+    return this.typeNames().filter((name) => this.get(name).pluggableOnPlatformBus(machine));
+  }
+
+  /** Types machine `machine` builds one of, each with its place, sorted by type name. */
+  fixedTypes(machine: string): { type: TypeInfo; fixed: FixedPlace }[] {
+    return this.typeNames().flatMap((name) => {
+      const type = this.get(name);
+      const fixed = type.plug.fixed?.[machine];
+      return fixed ? [{ type, fixed }] : [];
+    });
   }
 
   /** Sorted type names matching `filter`; user-creatable types are never abstract. */

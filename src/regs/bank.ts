@@ -1,6 +1,7 @@
-// A device's register bank (Renode's register DSL, our own TS shape): registers declared once, then the bank
-// is the device's MMIO handler (guest side: access modes, masks, hooks, traces) and its typed register file
-// (device side: `get`/`set` by name, no access modes).
+// A device's register bank (Renode's register DSL, our own TS shape): registers declared once, each with
+// its hooks, then the bank is the device's MMIO handler (guest side: access modes, masks, hooks, traces)
+// and its typed register file (device side: `get`/`set` by name, no access modes). The device owns it: its
+// label names the bank in logs and traces, and refused accesses are its guest errors.
 // MMIO accesses are 1, 2 or 4 bytes, naturally aligned, inside one register (the vCPU splits 8-byte guest
 // accesses in two). Anything else, and any offset without a register, reads as zero, ignores writes and is
 // reported, never thrown: a guest must not be able to stop the VMM.
@@ -14,32 +15,34 @@ import { bytes, hex } from './text.js';
 const traceRead = defineTraceEvent('regbank_read', '%s: %u-byte read of %s at %#x -> %#x');
 const traceWrite = defineTraceEvent('regbank_write', '%s: %u-byte write of %#x to %s at %#x');
 
-export interface RegisterBankOptions {
-  /** Accesses that match no register (unknown offset, bad size or alignment). Default: stderr. */
-  onUnknownAccess?: (message: LazyMessage) => void;
-  /** Accesses the register's mode refuses (write to RO/RC, read of WO). Default: stderr. */
-  onIgnoredAccess?: (message: LazyMessage) => void;
+/** The device a bank belongs to (a Device is one). */
+export interface RegisterBankOwner {
+  /** How logs and traces name the device: its id or canonical path. */
+  label(): string;
+  /** A guest error: an access that matches no register, or that the register's mode refuses. */
+  guestError(message: LazyMessage): void;
 }
 
-const toStderr = (message: LazyMessage) => void process.stderr.write(`${message()}\n`);
-
-export class RegisterBank<S extends RegisterSpecs> {
+export class RegisterBank<const S extends RegisterSpecs> {
   private readonly layout: RegisterLayout;
   private readonly words: Uint32Array;
   private readonly resetWords: Uint32Array;
-  private readonly onUnknownAccess: (message: LazyMessage) => void;
-  private readonly onIgnoredAccess: (message: LazyMessage) => void;
+  private labelNow: string | undefined;
 
+  /** Declares the registers of `owner`; hooks that read the bank back need their return type written out. */
   constructor(
-    readonly label: string,
+    private readonly owner: RegisterBankOwner,
     specs: S,
-    options: RegisterBankOptions = {},
   ) {
-    this.layout = new RegisterLayout(label, specs);
+    this.layout = new RegisterLayout(() => owner.label(), specs);
     this.resetWords = this.layout.resetWords();
     this.words = this.resetWords.slice();
-    this.onUnknownAccess = options.onUnknownAccess ?? toStderr;
-    this.onIgnoredAccess = options.onIgnoredAccess ?? toStderr;
+  }
+
+  /** The owner's label, taken at the first access (the device is in its machine by then) and kept: traces cost no lookup. */
+  get label(): string {
+    this.labelNow ??= this.owner.label();
+    return this.labelNow;
   }
 
   /** MMIO read (guest side). */
@@ -47,7 +50,7 @@ export class RegisterBank<S extends RegisterSpecs> {
     const register = this.accessed(offset, size);
     if (!register) return 0;
     if (register.access === 'WO') {
-      this.onIgnoredAccess(() => `${this.label}: read of write-only register ${register.name} at offset ${hex(offset)} (${bytes(size)}) reads as zero`);
+      this.owner.guestError(() => `${this.label}: read of write-only register ${register.name} at offset ${hex(offset)} (${bytes(size)}) reads as zero`);
       return 0;
     }
     const relative = offset - register.offset;
@@ -65,7 +68,7 @@ export class RegisterBank<S extends RegisterSpecs> {
     const register = this.accessed(offset, size, value);
     if (!register) return;
     if (register.access === 'RO' || register.access === 'RC') {
-      this.onIgnoredAccess(() => `${this.label}: write of ${hex(value)} to ${register.access === 'RO' ? 'read-only' : 'read-to-clear'} register ${register.name} at offset ${hex(offset)} (${bytes(size)}) ignored`);
+      this.owner.guestError(() => `${this.label}: write of ${hex(value)} to ${register.access === 'RO' ? 'read-only' : 'read-to-clear'} register ${register.name} at offset ${hex(offset)} (${bytes(size)}) ignored`);
       return;
     }
     traceWrite(this.label, size, value, register.name, offset);
@@ -73,10 +76,20 @@ export class RegisterBank<S extends RegisterSpecs> {
     const word = register.word + (relative >> 2);
     const mask = accessMask(size, relative) & register.writeMask[relative >> 2];
     const bits = (value << ((relative & 3) * 8)) & mask;
-    const before = register.onWrite && this.value(register);
     const old = this.words[word];
-    this.words[word] = register.access === 'W1C' ? old & ~bits : register.access === 'W1S' ? old | bits : (old & ~mask) | bits;
-    if (register.onWrite) register.onWrite(this.value(register), before!, register.index);
+    const written = register.access === 'W1C' ? old & ~bits : register.access === 'W1S' ? old | bits : (old & ~mask) | bits;
+    if (!register.beforeWrite && !register.onWrite) {
+      this.words[word] = written;
+      return;
+    }
+    const before = this.value(register);
+    this.words[word] = written;
+    if (register.beforeWrite) {
+      const stored = register.beforeWrite(this.value(register), before, register.index);
+      this.store(register, stored ?? before);
+      if (stored === undefined) return;
+    }
+    register.onWrite?.(this.value(register), before, register.index);
   }
 
   /** Device side: the stored value, whatever the access mode. */
@@ -92,17 +105,7 @@ export class RegisterBank<S extends RegisterSpecs> {
   set<K extends keyof S & string>(name: K, ...args: SetArgs<S[K]>): void;
   set(name: string, first: number | bigint, second?: number | bigint): void {
     const register = second === undefined ? this.layout.element(name, undefined) : this.layout.element(name, Number(first));
-    const value = second ?? first;
-    const invalid = () => new RangeError(`${this.label}: value ${String(value)} does not fit register ${register.name} (${bytes(register.size)})`);
-    if (register.size === 8) {
-      if (typeof value !== 'bigint' || value < 0n || value >= 1n << 64n) throw invalid();
-      this.words[register.word] = Number(value & 0xffff_ffffn);
-      this.words[register.word + 1] = Number(value >> 32n);
-    } else {
-      const limit = 2 ** (register.size * 8);
-      if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x8000_0000 || value >= limit || value >>> 0 >= limit) throw invalid();
-      this.words[register.word] = value;
-    }
+    this.store(register, second ?? first);
   }
 
   /** Restores every register's reset value (no hooks run). */
@@ -122,6 +125,20 @@ export class RegisterBank<S extends RegisterSpecs> {
     return describeRegister(register, this.value(register));
   }
 
+  /** Stores a value that fits the register (a negative number is taken as 32 bits); throws when it does not. */
+  private store(register: Register, value: number | bigint): void {
+    const invalid = () => new RangeError(`${this.label}: value ${String(value)} does not fit register ${register.name} (${bytes(register.size)})`);
+    if (register.size === 8) {
+      if (typeof value !== 'bigint' || value < 0n || value >= 1n << 64n) throw invalid();
+      this.words[register.word] = Number(value & 0xffff_ffffn);
+      this.words[register.word + 1] = Number(value >> 32n);
+    } else {
+      const limit = 2 ** (register.size * 8);
+      if (typeof value !== 'number' || !Number.isInteger(value) || value < -0x8000_0000 || value >= limit || value >>> 0 >= limit) throw invalid();
+      this.words[register.word] = value;
+    }
+  }
+
   private value(register: Register): number | bigint {
     if (register.size !== 8) return this.words[register.word];
     return (BigInt(this.words[register.word + 1]) << 32n) | BigInt(this.words[register.word]);
@@ -139,7 +156,7 @@ export class RegisterBank<S extends RegisterSpecs> {
     const fits = register && (size === 1 || size === 2 || size === 4) && (offset - register.offset) % size === 0 && offset + size <= register.offset + register.size;
     if (fits) return register;
     const access = writtenValue === undefined ? 'read' : `write of ${hex(writtenValue)}`;
-    this.onUnknownAccess(() =>
+    this.owner.guestError(() =>
       register
         ? `${this.label}: ${access} at offset ${hex(offset)} (${bytes(size)}) is not an aligned 1, 2 or 4-byte access within register ${register.name} (offset ${hex(register.offset)}, ${bytes(register.size)})`
         : `${this.label}: ${access} ${writtenValue === undefined ? 'of' : 'to'} unknown register at offset ${hex(offset)} (${bytes(size)})`,

@@ -1,5 +1,5 @@
 // Public API of register banks: declare a device's registers once, use the bank as its MMIO handler and
 // register file.
 
-export { RegisterBank, type RegisterBankOptions } from './bank.js';
+export { RegisterBank, type RegisterBankOwner } from './bank.js';
 export type { AccessMode, FieldSpec, IndexArgs, NarrowRegisterSpec, RegisterSpec, RegisterSpecs, RegisterValue, SetArgs, WideRegisterSpec } from './spec.js';

@@ -19,6 +19,7 @@ export interface Register {
   readonly fields: Readonly<Record<string, FieldSpec>>;
   /** The declared hooks, typed for either width: bigints for 8-byte registers, numbers otherwise. */
   readonly onRead?: (value: number | bigint, index: number) => number | bigint;
+  readonly beforeWrite?: (value: number | bigint, oldValue: number | bigint, index: number) => number | bigint | undefined;
   readonly onWrite?: (newValue: number | bigint, oldValue: number | bigint, index: number) => void;
 }
 
@@ -34,8 +35,9 @@ export class RegisterLayout {
   private readonly byByte = new Map<number, Register>();
   private readonly reset: number[] = [];
 
+  /** `label` names the bank in errors (its device's label, asked for only when an error is thrown). */
   constructor(
-    readonly label: string,
+    private readonly label: () => string,
     specs: RegisterSpecs,
   ) {
     for (const [name, spec] of Object.entries(specs)) this.declare(name, spec);
@@ -49,13 +51,13 @@ export class RegisterLayout {
   /** Register `name`, or element `index` of array `name`. */
   element(name: string, index: number | undefined): Register {
     const declared = this.declared.get(name);
-    if (!declared) throw new Error(`${this.label}: no register named '${name}' (registers: ${[...this.declared.keys()].join(', ')})`);
+    if (!declared) throw new Error(`${this.label()}: no register named '${name}' (registers: ${[...this.declared.keys()].join(', ')})`);
     if (!declared.isArray) {
-      if (index !== undefined) throw new Error(`${this.label}: register ${name} is not an array: it takes no index (given ${index})`);
+      if (index !== undefined) throw new Error(`${this.label()}: register ${name} is not an array: it takes no index (given ${index})`);
       return declared.elements[0];
     }
     const element = index === undefined ? undefined : declared.elements[index];
-    if (!element) throw new RangeError(`${this.label}: index ${index} of register array ${name} is not an integer from 0 to ${declared.elements.length - 1}`);
+    if (!element) throw new RangeError(`${this.label()}: index ${index} of register array ${name} is not an integer from 0 to ${declared.elements.length - 1}`);
     return element;
   }
 
@@ -65,7 +67,7 @@ export class RegisterLayout {
   }
 
   private declare(name: string, spec: RegisterSpec): void {
-    const fail = (problem: string, register = name) => new RangeError(`${this.label}: register ${register}: ${problem}`);
+    const fail = (problem: string, register = name) => new RangeError(`${this.label()}: register ${register}: ${problem}`);
     const size = spec.size ?? 4;
     if (!SIZES.includes(size)) throw fail(`size ${size} is not accepted (1, 2, 4 or 8 bytes)`);
     const count = spec.count ?? 1;
@@ -99,6 +101,7 @@ export class RegisterLayout {
         writeMask,
         fields,
         onRead: spec.onRead as Register['onRead'],
+        beforeWrite: spec.beforeWrite as Register['beforeWrite'],
         onWrite: spec.onWrite as Register['onWrite'],
       };
       this.reset.push(...reset);

@@ -1,5 +1,5 @@
-// How a device declares its registers: one object keyed by register name (the datasheet mnemonic), so
-// names are checked by the compiler wherever device code reads or sets a register.
+// How a device declares its registers: one object keyed by register name (the datasheet mnemonic), each
+// register with its hooks, so names are checked by the compiler wherever device code reads or sets a register.
 // Values are numbers for registers of 1, 2 and 4 bytes and bigints for 8-byte ones, which the guest reaches
 // as two 4-byte halves (little-endian: the low half at the lower offset).
 
@@ -40,7 +40,13 @@ interface RegisterKind<V, S> {
   readMask?: V;
   /** Computes what the guest reads from the stored value (`index`: array element, 0 otherwise). */
   onRead?: (value: V, index: number) => V;
-  /** Runs after an MMIO write has stored its result (access mode and masks applied), for side effects. */
+  /**
+   * Decides what an MMIO write stores: given the value the write would leave (access mode and masks
+   * applied) and the value before, returns the value to store, or undefined to refuse the write (a locked
+   * register: nothing is stored and onWrite does not run).
+   */
+  beforeWrite?: (value: V, oldValue: V, index: number) => V | undefined;
+  /** Runs after an MMIO write has stored its result, for side effects. */
   onWrite?: (newValue: V, oldValue: V, index: number) => void;
 }
 

@@ -7,7 +7,7 @@ import { checkJson, JsonCheckError, loadSchemaFile, type JsonSchema } from '../c
 import { parseJsonText } from '../config/json-text.js';
 import { InputFileError, readInputFile } from '../files/input-file.js';
 import { parseSize } from '../qom/number-text.js';
-import type { PassthroughPolicy } from '../qom/sys-bus-device.js';
+import type { PassthroughPolicy } from '../../devices/vfio-platform/machine-keys.js';
 import { VIRT_MEMMAP } from '../../machines/virt/memory-map.js';
 import { parseGdbListen, type GdbListenAddress } from '../gdb/listen-address.js';
 import { projectPath } from '../project-paths.js';

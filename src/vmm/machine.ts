@@ -1,6 +1,6 @@
 // What every machine has: one vCPU and its run loop, the physical address space the vCPU's map follows,
-// RAM, the object tree its devices live in (/machine/NAME, with the clock and log as their context), and
-// PSCI answered on HVC. Machine types add and wire their devices on top.
+// RAM, the object tree its devices live in (/machine/NAME, each made with the machine's context: clock, log,
+// DMA, reset and power requests), and PSCI answered on HVC. Machine types add and wire their devices on top.
 import { Vcpu, type VcpuOptions } from '../cpu/vcpu.js';
 import { GuestErrorLog } from '../core/guest-errors.js';
 import { RunLoop, type ExitReason } from '../core/run-loop.js';
@@ -8,13 +8,15 @@ import { AddressSpace } from '../memory/address-space.js';
 import { CpuMemoryMap } from '../memory/cpu-map.js';
 import { GuestRam } from '../memory/guest-ram.js';
 import { MemoryRegion } from '../memory/region.js';
-import { provideMachineContext, type MachineContext } from '../qom/machine-context.js';
+import type { IrqSink } from '../core/irq.js';
+import { ContextExtensions } from '../qom/machine-context.js';
+import { MachineTree } from '../qom/machine-tree.js';
+import type { ArmObject } from '../qom/object.js';
+import type { SysBusDevice } from '../qom/sys-bus-device.js';
+import type { RegisteredClass } from '../qom/types.js';
 import type { VfioBackend } from '../vfio/host.js';
 import { VfioSession } from '../vfio/session.js';
-import type { ArmObject } from '../qom/object.js';
-import { Device } from '../qom/device.js';
-import type { SysBusDevice } from '../qom/sys-bus-device.js';
-import { cast, defaultRegistry } from '../qom/types.js';
+import { VFIO_SESSION } from '../../devices/vfio-platform/machine-keys.js';
 import { EXIT_GUEST_RESET } from './exit-codes.js';
 import { Psci } from './psci.js';
 
@@ -34,12 +36,12 @@ export class Machine {
   /** The physical address space's root region; the vCPU's map follows it. */
   readonly system = MemoryRegion.container('system', PHYSICAL_SPACE);
   readonly memory: AddressSpace;
-  /** The root of the object tree; devices are under `machine` (/machine). */
-  readonly root: ArmObject;
-  readonly machine: ArmObject;
+  /** The object tree: devices are under `tree.machine` (/machine), made with the machine's context. */
+  readonly tree: MachineTree;
   protected readonly log: (message: string) => void;
-  /** What devices find through the tree (clock, log, VFIO host, EOI notifiers); machine types add to it. */
-  protected readonly context: MachineContext;
+  /** What the machine offers device families by key (the VFIO host); machine types add to it. */
+  protected readonly extensions = new ContextExtensions();
+  private readonly vfio: VfioSession | undefined;
   private readonly ownGuestErrors: GuestErrorLog | undefined;
   private closed = false;
 
@@ -55,33 +57,50 @@ export class Machine {
     this.ram = new GuestRam(options.ram.name, options.ram.size);
     this.system.addSubregion(options.ram.base, this.ram.region);
 
-    this.root = defaultRegistry.create('container');
-    this.context = { clock: this.loop, log: this.log, guestError };
     if (options.vfio) {
-      const session = new VfioSession(
+      this.vfio = new VfioSession(
         options.vfio,
         this.ram.banks.map((bank) => ({ memory: bank.memory, base: options.ram.base + bank.offset })),
         (left) => this.log(`VMM error: the VFIO host still had ${left.join(', ')} open when the machine closed (closed now)`),
       );
-      options.vfio.attach(this.loop.addHostEventSource(session));
-      this.context.vfio = session;
+      options.vfio.attach(this.loop.addHostEventSource(this.vfio));
+      this.extensions.with(VFIO_SESSION, this.vfio);
     }
-    provideMachineContext(this.root, this.context);
-    this.machine = defaultRegistry.create('container');
-    this.root.addChild('machine', this.machine);
+    this.tree = new MachineTree({
+      clock: this.loop,
+      log: this.log,
+      guestError,
+      dma: this.memory,
+      requestReset: (reason) => this.loop.stop(reason, EXIT_GUEST_RESET),
+      requestPowerOff: (reason) => this.loop.stop(reason, 0),
+      onEndOfInterrupt: (sink, callback) => this.endOfInterruptNotifier(sink, callback),
+      extension: (key) => this.extensions.get(key),
+    });
 
     const psci = new Psci({ powerOff: (reason, argument) => this.loop.stop(reason, this.powerOffExitCode(argument)), reset: (reason) => this.loop.stop(reason, EXIT_GUEST_RESET) });
     this.vcpu.onHypercall((cpu, call) => psci.handle(cpu, call));
   }
 
-  /** Creates a device at /machine/NAME, sets its properties, realizes it and maps region n at mmioAt[n]. */
-  protected addDevice<T extends SysBusDevice>(type: string, name: string, props: Record<string, string>, mmioAt: number[]): T {
-    const device = cast<T>(defaultRegistry.create(type), 'sys-bus-device');
-    this.machine.addChild(name, device);
-    for (const [prop, text] of Object.entries(props)) device.setPropertyText(prop, text);
-    device.realize();
+  /** `/machine`, where the devices are. */
+  get machine(): ArmObject {
+    return this.tree.machine;
+  }
+
+  /** Asks the guest to power down, as QEMU's `system_powerdown` does (virt: its power button). */
+  requestPowerDown(): void {
+    this.tree.requestPowerDown();
+  }
+
+  /** Creates a device of class `type` at /machine/NAME, sets its properties, realizes it and maps region n at mmioAt[n]. */
+  protected addDevice<T extends SysBusDevice>(type: RegisteredClass<T>, name: string, props: Readonly<Record<string, string>>, mmioAt: readonly number[]): T {
+    const device = this.tree.add(type, name, props);
     mmioAt.forEach((address, n) => this.system.addSubregion(address, device.mmio(n)));
     return device;
+  }
+
+  /** The interrupt controller's end-of-interrupt notifier for `sink` (MachineContext.onEndOfInterrupt); none by default. */
+  protected endOfInterruptNotifier(_sink: IrqSink, _callback: () => void): (() => void) | undefined {
+    return undefined;
   }
 
   /**
@@ -104,20 +123,9 @@ export class Machine {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    for (const device of realizedDevices(this.machine).reverse()) {
-      try {
-        device.unrealize();
-      } catch (error) {
-        this.log(`${device.label()}: not given back at close: ${error instanceof Error ? error.message : String(error)}`);
-      }
-    }
-    this.context.vfio?.close();
+    this.tree.unrealizeAll((device, error) => this.log(`${device.label()}: not given back at close: ${error instanceof Error ? error.message : String(error)}`));
+    this.vfio?.close();
     this.vcpu.close();
     this.ownGuestErrors?.flush();
   }
-}
-
-/** The realized devices under `object`, depth first, in creation order. */
-function realizedDevices(object: ArmObject): Device[] {
-  return [...object.children.values()].flatMap((child) => [...realizedDevices(child), ...(child instanceof Device && child.realized ? [child] : [])]);
 }

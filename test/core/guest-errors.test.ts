@@ -82,7 +82,7 @@ describe('guest error logging', () => {
 
     it('unknown and refused registers of a register bank', () => {
       const messages: (() => string)[] = [];
-      const bank = new RegisterBank('dev', { ID: { offset: 0, access: 'RO' } }, { onUnknownAccess: (m) => messages.push(m), onIgnoredAccess: (m) => messages.push(m) });
+      const bank = new RegisterBank({ label: () => 'dev', guestError: (m) => void messages.push(m) }, { ID: { offset: 0, access: 'RO' } });
       bank.read(0x40, 4);
       bank.write(0, 4, 7);
       expect(messages.map((m) => m())).to.deep.equal([

@@ -1,13 +1,11 @@
 import { expect } from 'chai';
-import '../../devices/pl011.js';
-import type { Pl011 } from '../../devices/pl011.js';
+import { Pl011 } from '../../devices/pl011.js';
 import { MemoryChardev, NullChardev } from '../../src/chardev/index.js';
 import { printDts } from '../../src/fdt/dts-printer.js';
 import { DeviceError } from '../../src/qom/index.js';
 import { DeviceHarness } from '../../src/testing/device-harness.js';
 import { MemoryTraceSink, traceRegistry } from '../../src/trace/index.js';
 import { dtcWarnings } from '../support/dtc.js';
-import { treeWith, virtDtContext } from '../support/device-tree.js';
 
 const UART = 0x0900_0000;
 const UARTDR = UART + 0x000;
@@ -33,7 +31,7 @@ const TX = 0x20;
 
 /** A PL011 on a memory backend, enabled as a driver leaves it (FIFOs on unless `fifo` is false). */
 function uart({ fifo = true } = {}) {
-  const t = DeviceHarness.create<Pl011>('pl011', { properties: { chardev: 'memory' }, mmioAt: [UART] });
+  const t = DeviceHarness.create(Pl011, { properties: { chardev: 'memory' }, mmioAt: [UART] });
   t.write32(UARTCR, ENABLED);
   if (fifo) t.write32(UARTLCR_H, FEN | 0x60); // 8 bits, FIFOs on
   return { t, serial: t.device.chardev as MemoryChardev };
@@ -54,13 +52,13 @@ describe('PL011 UART', () => {
   });
 
   it('resets as QEMU does: both FIFOs empty, TXE and RXE set, trigger levels at half, no interrupt raised', () => {
-    const t = DeviceHarness.create<Pl011>('pl011', { mmioAt: [UART] });
+    const t = DeviceHarness.create(Pl011, { mmioAt: [UART] });
     expect(t.device.chardev).to.be.instanceOf(NullChardev);
     expect([UARTFR, UARTCR, UARTIFLS, UARTRIS].map((a) => t.read32(a))).to.deep.equal([TXFE | RXFE, 0x300, 0x12, 0]);
   });
 
   it('reports once per reset that the guest transmits on a disabled UART, and sends anyway', () => {
-    const t = DeviceHarness.create<Pl011>('pl011', { properties: { chardev: 'memory' }, mmioAt: [UART] });
+    const t = DeviceHarness.create(Pl011, { properties: { chardev: 'memory' }, mmioAt: [UART] });
     t.write32(UARTDR, 0x41);
     t.write32(UARTDR, 0x42);
     expect((t.device.chardev as MemoryChardev).output).to.equal('AB');
@@ -155,9 +153,9 @@ describe('PL011 UART', () => {
     t.write32(UARTFR, 0);
     t.write32(UART + 0x4c, 1);
     expect(t.log).to.have.length(3);
-    expect(t.log[0]).to.equal('pl011: read of unknown register at offset 0x8 (4 bytes)');
-    expect(t.log[1]).to.match(/^pl011: .*UARTFR/);
-    expect(t.log[2]).to.equal('pl011: write of 0x1 to unknown register at offset 0x4c (4 bytes)');
+    expect(t.log[0]).to.equal('/machine/device-under-test: read of unknown register at offset 0x8 (4 bytes)');
+    expect(t.log[1]).to.match(/^\/machine\/device-under-test: .*UARTFR/);
+    expect(t.log[2]).to.equal('/machine/device-under-test: write of 0x1 to unknown register at offset 0x4c (4 bytes)');
   });
 
   it('fails to realize on a bad chardev spec, naming the property and the accepted specs', () => {
@@ -191,7 +189,7 @@ describe('PL011 UART', () => {
 
   it('writes QEMU virt’s device-tree node, which dtc accepts', () => {
     const { t } = uart();
-    const dtb = treeWith((fdt) => t.device.writeDeviceTree(fdt, virtDtContext(UART, 1)));
+    const dtb = t.deviceTree({ spis: [1] });
     expect(dtcWarnings(dtb)).to.equal('');
     expect(printDts(dtb)).to.contain(
       '\tpl011@9000000 {\n' +

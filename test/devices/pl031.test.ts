@@ -1,11 +1,10 @@
 import { expect } from 'chai';
-import '../../devices/pl031.js';
-import type { Pl031 } from '../../devices/pl031.js';
+import { Pl031 } from '../../devices/pl031.js';
+import { VirtMachine } from '../../machines/virt/virt-machine.js';
 import { printDts } from '../../src/fdt/dts-printer.js';
 import { DeviceHarness } from '../../src/testing/device-harness.js';
 import { MemoryTraceSink, traceRegistry } from '../../src/trace/index.js';
 import { dtcWarnings } from '../support/dtc.js';
-import { treeWith, virtDtContext } from '../support/device-tree.js';
 
 const RTC = 0x0901_0000;
 const RTCDR = RTC + 0x00;
@@ -19,7 +18,7 @@ const RTCICR = RTC + 0x1c;
 const S = 1e9;
 
 function rtc(startTime = '1700000000') {
-  return DeviceHarness.create<Pl031>('pl031', { properties: { 'start-time': startTime }, mmioAt: [RTC] });
+  return DeviceHarness.create(Pl031, { properties: { 'start-time': startTime }, mmioAt: [RTC] });
 }
 
 describe('PL031 real-time clock', () => {
@@ -74,8 +73,24 @@ describe('PL031 real-time clock', () => {
     t.write32(RTCDR, 5);
     expect(t.read32(RTC + 0x40)).to.equal(0);
     expect(t.log).to.have.length(2);
-    expect(t.log[0]).to.match(/^pl031: .*RTCDR/);
-    expect(t.log[1]).to.equal('pl031: read of unknown register at offset 0x40 (4 bytes)');
+    expect(t.log[0]).to.equal('/machine/device-under-test: write of 0x5 to read-only register RTCDR at offset 0x0 (4 bytes) ignored');
+    expect(t.log[1]).to.equal('/machine/device-under-test: read of unknown register at offset 0x40 (4 bytes)');
+  });
+
+  it('names itself in the machine\'s log, so that two PL031s give two sources of guest errors', () => {
+    const log: string[] = [];
+    const vm = new VirtMachine({ clock: 'deterministic', log: (m) => log.push(m) });
+    try {
+      const added = vm.addDynamicDevice('pl031,id=rtc1');
+      vm.memory.write(RTC + 0x40, new Uint8Array(4));
+      vm.memory.write((added as Pl031).mmioAddress(0)! + 0x40, new Uint8Array(4));
+    } finally {
+      vm.close();
+    }
+    expect(log).to.deep.equal([
+      '/machine/pl031: write of 0x0 to unknown register at offset 0x40 (4 bytes)',
+      'rtc1: write of 0x0 to unknown register at offset 0x40 (4 bytes)',
+    ]);
   });
 
   it('fires its trace events when enabled', () => {
@@ -99,7 +114,7 @@ describe('PL031 real-time clock', () => {
 
   it('writes its device-tree node, which dtc accepts', () => {
     const t = rtc();
-    const dtb = treeWith((fdt) => t.device.writeDeviceTree(fdt, virtDtContext(RTC, 2)));
+    const dtb = t.deviceTree({ spis: [2] });
     expect(dtcWarnings(dtb)).to.equal('');
     expect(printDts(dtb)).to.contain(
       '\tpl031@9010000 {\n' +

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { VirtMachine } from '../../machines/virt/virt-machine.js';
+import { VIRT, VirtMachine } from '../../machines/virt/virt-machine.js';
 import { buildVirtDtb } from '../../machines/virt/virt-fdt.js';
 import { findNode, getCells, parseDtb } from '../../src/fdt/fdt-reader.js';
 import { SysBusDevice as SysBusDeviceBase, type SysBusDevice } from '../../src/qom/sys-bus-device.js';
@@ -64,8 +64,10 @@ describe('platform bus on virt', () => {
     }
   });
 
-  it("refuses a device type the machine does not take with QEMU's message", () => {
-    expect(() => vm.addDynamicDevice('arm-gic')).to.throw("Option '-device arm-gic' cannot be handled by this machine (it takes: pl011, pl031, vfio-platform)");
+  it("refuses a device type the machine does not take with QEMU's message, listing those whose plug rule names it", () => {
+    const takes = defaultRegistry.platformBusTypes(VIRT);
+    expect(takes).to.include.members(['pl011', 'pl031', 'vfio-platform', 'vfio-amd-xgbe']).and.not.include('arm-gic');
+    expect(() => vm.addDynamicDevice('arm-gic')).to.throw(`Option '-device arm-gic' cannot be handled by this machine (it takes: ${takes.join(', ')})`);
     expect(() => vm.addDynamicDevice('no-such-thing')).to.throw("-device no-such-thing: unknown type 'no-such-thing'");
   });
 

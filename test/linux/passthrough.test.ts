@@ -35,7 +35,7 @@ describe('Linux with passed-through devices (the fake VFIO host, deterministic)'
         {
           after: PROMPT,
           run: (vm) => {
-            info = formatInfoVfio(vm.root);
+            info = formatInfoVfio(vm.tree.root);
             scratch1 = model.read(0, 0x14, 4); // before power-off: closing the device resets it
           },
           type: 'poweroff\n',

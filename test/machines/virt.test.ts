@@ -149,4 +149,32 @@ describe('virt machine', () => {
     expect(logs).to.deep.equal([]);
     vm.close();
   });
+
+  it('ends the run when a device asks for a reset (exit code 3, as PSCI SYSTEM_RESET) or a power-off (0)', async () => {
+    for (const [request, exitCode] of [['requestReset', 3], ['requestPowerOff', 0]] as const) {
+      const vm = new VirtMachine({ clock: 'deterministic', log: () => {} });
+      try {
+        vm.ram.write(0, assemble('b .'));
+        vm.vcpu.pc = 0x4000_0000;
+        vm.loop.timers.create('device', () => vm.uart.context[request]('asked by a device')).arm(1e6);
+        expect(await vm.run({ untilNs: 1e9 })).to.deep.equal({ kind: 'stopped', reason: 'asked by a device', exitCode });
+        expect(vm.loop.now()).to.be.within(1e6, 1.1e6);
+      } finally {
+        vm.close();
+      }
+    }
+  });
+
+  it("passes the console's power-down key (Ctrl-A P) to the devices listening for a power-down request", () => {
+    const vm = new VirtMachine({ log: () => {} });
+    try {
+      let presses = 0;
+      vm.uart.context.onPowerDownRequest(() => presses++);
+      vm.uart.chardev.onPowerDown?.();
+      vm.requestPowerDown();
+      expect(presses).to.equal(2);
+    } finally {
+      vm.close();
+    }
+  });
 });

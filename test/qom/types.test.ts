@@ -170,4 +170,42 @@ describe('type registry', () => {
       expectError(() => cast(uart, 'vfio-platform'), "object '/machine/foo' (type pl011) is not a vfio-platform");
     });
   });
+
+  describe('lookup by class and plug rules', () => {
+    class Rtc extends SampleUart {}
+
+    it('finds the type a class was registered for, and makes objects typed by it', () => {
+      const registry = sampleRegistry();
+      registry.register({ name: 'uart-subtype', parent: 'pl011' }); // inherits the class: not found by it
+      expect(registry.typeOf(SampleUart).name).to.equal('pl011');
+      const uart: SampleUart = registry.create(SampleUart);
+      expect(uart.typeName).to.equal('pl011');
+      expectError(() => registry.typeOf(Rtc), 'class Rtc is registered for no type');
+      registry.register({ name: 'rtc-a', parent: 'pl011', cls: Rtc });
+      registry.register({ name: 'rtc-b', parent: 'pl011', cls: Rtc });
+      expectError(() => registry.typeOf(Rtc), 'class Rtc is registered for 2 types (rtc-a, rtc-b): name the type');
+    });
+
+    it('lists the types a machine takes on its platform bus and those it builds at its places', () => {
+      const registry = sampleRegistry();
+      registry.register({ name: 'rtc', parent: 'sys-bus-device', cls: Rtc, userCreatable: true, plug: { platformBus: ['virt'], fixed: { virt: { place: 'rtc' } } } });
+      registry.register({ name: 'board-only', parent: 'sys-bus-device', plug: { fixed: { board: { place: 'misc', properties: { trace: 'on' } } } } });
+      expect(registry.platformBusTypes('virt')).to.deep.equal(['rtc']);
+      expect(registry.platformBusTypes('board')).to.deep.equal([]);
+      expect(registry.fixedTypes('virt').map(({ type, fixed }) => [type.name, fixed])).to.deep.equal([['rtc', { place: 'rtc' }]]);
+      expect(registry.fixedTypes('board').map(({ type, fixed }) => [type.name, fixed])).to.deep.equal([['board-only', { place: 'misc', properties: { trace: 'on' } }]]);
+    });
+
+    it('refuses plug rules that cannot hold', () => {
+      const registry = sampleRegistry();
+      expectError(
+        () => registry.register({ name: 'hidden', parent: 'sys-bus-device', plug: { platformBus: ['virt'] } }),
+        "type 'hidden' may go on a platform bus (-device) but is not user-creatable",
+      );
+      expectError(
+        () => registry.register({ name: 'loose', parent: 'device', userCreatable: true, plug: { platformBus: ['virt'] } }),
+        "type 'loose' has a plug rule but is not a sys-bus-device: only memory-mapped devices are plugged",
+      );
+    });
+  });
 });

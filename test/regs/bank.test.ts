@@ -4,10 +4,10 @@ import type { MemoryOps } from '../../src/memory/region.js';
 import { RegisterBank, type RegisterSpecs } from '../../src/regs/index.js';
 import { MemoryTraceSink, traceRegistry } from '../../src/trace/index.js';
 
-/** A bank of `specs` whose unknown and ignored accesses are collected in `reports`. */
-function bankOf<S extends RegisterSpecs>(specs: S, label = 'dev') {
+/** A bank of `specs` whose guest errors (unknown and refused accesses) are collected in `reports`. */
+function bankOf<const S extends RegisterSpecs>(specs: S, label = 'dev') {
   const reports: string[] = [];
-  const bank = new RegisterBank(label, specs, { onUnknownAccess: (m) => reports.push(`unknown: ${m()}`), onIgnoredAccess: (m) => reports.push(`ignored: ${m()}`) });
+  const bank = new RegisterBank({ label: () => label, guestError: (m) => void reports.push(m()) }, specs);
   return { bank, reports };
 }
 
@@ -116,12 +116,12 @@ describe('register banks', () => {
       expect(bank.read(0x0, 3)).to.equal(0);
       expect(bank.get('UARTDR')).to.equal(0x41);
       expect(reports).to.deep.equal([
-        'unknown: pl011: read of unknown register at offset 0xffc (4 bytes)',
-        'unknown: pl011: write of 0x5 to unknown register at offset 0x8 (1 byte)',
-        'unknown: pl011: read at offset 0x2 (4 bytes) is not an aligned 1, 2 or 4-byte access within register UARTDR (offset 0x0, 4 bytes)',
-        'unknown: pl011: write of 0x301 at offset 0x30 (4 bytes) is not an aligned 1, 2 or 4-byte access within register UARTCR (offset 0x30, 2 bytes)',
-        'unknown: pl011: read at offset 0x1 (2 bytes) is not an aligned 1, 2 or 4-byte access within register UARTDR (offset 0x0, 4 bytes)',
-        'unknown: pl011: read at offset 0x0 (3 bytes) is not an aligned 1, 2 or 4-byte access within register UARTDR (offset 0x0, 4 bytes)',
+        'pl011: read of unknown register at offset 0xffc (4 bytes)',
+        'pl011: write of 0x5 to unknown register at offset 0x8 (1 byte)',
+        'pl011: read at offset 0x2 (4 bytes) is not an aligned 1, 2 or 4-byte access within register UARTDR (offset 0x0, 4 bytes)',
+        'pl011: write of 0x301 at offset 0x30 (4 bytes) is not an aligned 1, 2 or 4-byte access within register UARTCR (offset 0x30, 2 bytes)',
+        'pl011: read at offset 0x1 (2 bytes) is not an aligned 1, 2 or 4-byte access within register UARTDR (offset 0x0, 4 bytes)',
+        'pl011: read at offset 0x0 (3 bytes) is not an aligned 1, 2 or 4-byte access within register UARTDR (offset 0x0, 4 bytes)',
       ]);
     });
   });

@@ -1,11 +1,12 @@
 import { expect } from 'chai';
 import { RegisterBank, type RegisterSpecs } from '../../src/regs/index.js';
 
-const declare = (specs: RegisterSpecs) => () => new RegisterBank('gicd', specs);
+const owner = { label: () => 'gicd', guestError: () => {} };
+const declare = (specs: RegisterSpecs) => () => new RegisterBank(owner, specs);
 
 describe('register declarations', () => {
   it('default to 4-byte RW registers resetting to zero', () => {
-    const bank = new RegisterBank('gicd', { GICD_CTLR: { offset: 0x0 } });
+    const bank = new RegisterBank(owner, { GICD_CTLR: { offset: 0x0 } });
     bank.write(0x0, 4, 0xffff_ffff);
     expect(bank.get('GICD_CTLR')).to.equal(0xffff_ffff);
     bank.reset();

@@ -3,7 +3,7 @@
 // can be tested without VFIO or a guest.
 import type { FdtNode } from '../../../src/fdt/fdt-node.js';
 import type { FdtWriter } from '../../../src/fdt/fdt-writer.js';
-import type { PassthroughPolicy, PassthroughPolicyEntry } from '../../../src/qom/sys-bus-device.js';
+import type { PassthroughPolicy, PassthroughPolicyEntry } from '../machine-keys.js';
 import type { GuestRootNodes } from './guest-root-nodes.js';
 
 /** One MMIO region of the device, where the platform bus placed it. */

@@ -3,11 +3,11 @@ import { writeDeviceTree } from '../../../devices/generic-timer/index.js';
 import { printDts } from '../../../src/fdt/dts-printer.js';
 import { FdtWriter } from '../../../src/fdt/fdt-writer.js';
 import { dtcWarnings } from '../../support/dtc.js';
-import { treeWith } from '../../support/device-tree.js';
+import { minimalTree } from '../../../src/testing/minimal-tree.js';
 
 describe('generic timer: device tree', () => {
   it("writes QEMU virt's timer node for one CPU on GICv2, which dtc accepts without warnings", () => {
-    const dtb = treeWith((fdt) => writeDeviceTree(fdt));
+    const dtb = minimalTree((fdt) => writeDeviceTree(fdt));
     expect(dtcWarnings(dtb)).to.equal('');
     expect(printDts(dtb)).to.contain(
       '\ttimer {\n' +
@@ -20,7 +20,7 @@ describe('generic timer: device tree', () => {
 
   it('puts a mask of the CPUs in the flags on GICv2 only', () => {
     const cells = (options: Parameters<typeof writeDeviceTree>[1]) => {
-      const dts = printDts(treeWith((fdt) => writeDeviceTree(fdt, options)));
+      const dts = printDts(minimalTree((fdt) => writeDeviceTree(fdt, options)));
       return /interrupts = <0x01 0x0d (0x[0-9a-f]+) /.exec(dts.slice(dts.indexOf('timer {')))![1];
     };
     expect(cells({ cpus: 4 })).to.equal('0xf04');

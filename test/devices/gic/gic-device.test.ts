@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import '../../../devices/gic/gic-device.js';
-import type { GicDevice } from '../../../devices/gic/gic-device.js';
-import { FdtWriter } from '../../../src/fdt/fdt-writer.js';
+import { GicDevice } from '../../../devices/gic/gic-device.js';
 import { printDts } from '../../../src/fdt/dts-printer.js';
 import { DeviceHarness } from '../../../src/testing/device-harness.js';
 import { dtcWarnings } from '../../support/dtc.js';
@@ -11,7 +9,7 @@ const GICC = 0x0801_0000;
 
 describe('arm-gic device', () => {
   function gic() {
-    return DeviceHarness.create<GicDevice>('arm-gic', { mmioAt: [GICD, GICC] });
+    return DeviceHarness.create(GicDevice, { mmioAt: [GICD, GICC] });
   }
 
   it('delivers an enabled SPI to its CPU output and takes it back on EOI, running the line notifier', () => {
@@ -41,18 +39,7 @@ describe('arm-gic device', () => {
 
   it("writes QEMU virt's /intc node, which dtc accepts", () => {
     const t = gic();
-    const fdt = new FdtWriter();
-    fdt.beginNode('');
-    fdt.propertyCells('#address-cells', [2]);
-    fdt.propertyCells('#size-cells', [2]);
-    fdt.propertyCells('interrupt-parent', [0x8001]);
-    t.device.writeIntcNode(
-      fdt,
-      { mmioAddress: (n) => [GICD, GICC][n]!, interruptCells: () => [], clockPhandle: () => 0, addressCells: 2, sizeCells: 2 },
-      0x8001,
-    );
-    fdt.endNode();
-    const dtb = fdt.finish();
+    const dtb = t.deviceTree({ interruptController: 'self' });
     expect(dtcWarnings(dtb)).to.equal('');
     expect(printDts(dtb)).to.contain(
       '\tintc@8000000 {\n' +

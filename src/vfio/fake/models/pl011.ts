@@ -60,8 +60,7 @@ export class Pl011HostModel extends DeviceModel {
       PeriphID: { offset: 0xfe0, size: 4, access: 'RO', count: 4, onRead: (_v: number, i: number): number => PERIPH_ID[i]! },
       PCellID: { offset: 0xff0, size: 4, access: 'RO', count: 4, onRead: (_v: number, i: number): number => PCELL_ID[i]! },
     } satisfies RegisterSpecs;
-    const report = (message: () => string) => host.log(message());
-    this.regs = new RegisterBank(`${host.label} pl011`, specs, { onUnknownAccess: report, onIgnoredAccess: report });
+    this.regs = new RegisterBank({ label: () => `${host.label} pl011`, guestError: (message) => host.log(message()) }, specs);
   }
 
   override read(_region: number, offset: number, size: 1 | 2 | 4): number {

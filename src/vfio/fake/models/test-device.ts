@@ -37,8 +37,7 @@ export class TestDeviceModel extends DeviceModel {
       DMA_FAULT_IOVA_LO: { offset: R.VFIO_TEST_DMA_FAULT_IOVA_LO, size: 4, access: 'RO' },
       DMA_FAULT_IOVA_HI: { offset: R.VFIO_TEST_DMA_FAULT_IOVA_HI, size: 4, access: 'RO' },
     } satisfies RegisterSpecs;
-    const report = (message: () => string) => host.log(message());
-    this.control = new RegisterBank(`${host.label} control`, specs, { onUnknownAccess: report, onIgnoredAccess: report });
+    this.control = new RegisterBank({ label: () => `${host.label} control`, guestError: (message) => host.log(message()) }, specs);
     this.reset();
   }
 

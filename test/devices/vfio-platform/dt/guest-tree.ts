@@ -10,11 +10,13 @@ import { findNode } from '../../../../src/fdt/fdt-query.js';
 import type { FdtWriter } from '../../../../src/fdt/fdt-writer.js';
 import { MemoryRegion } from '../../../../src/memory/region.js';
 import { cast, defaultRegistry, registerType } from '../../../../src/qom/index.js';
-import { SysBusDevice, type DeviceTreeContext } from '../../../../src/qom/sys-bus-device.js';
+import type { DeviceTreeContext } from '../../../../src/qom/device-tree.js';
+import { SysBusDevice } from '../../../../src/qom/sys-bus-device.js';
+import { gicSpiCells } from '../../../../src/fdt/gic-cells.js';
+import { minimalTree } from '../../../../src/testing/minimal-tree.js';
 import type { PlatformBus } from '../../../../devices/platform-bus.js';
 import '../../../../devices/platform-bus.js';
 import { GuestRootNodes, writeVfioPlatformNode, type VfioDtPolicy } from '../../../../devices/vfio-platform/dt/index.js';
-import { APB_PCLK_PHANDLE, INTC_PHANDLE, treeWith } from '../../../support/device-tree.js';
 
 // ---- host trees ----
 
@@ -138,10 +140,9 @@ export function guestTree(devices: TestDevice[], options: GuestTreeOptions = {})
     bus.link(device);
     return device;
   });
-  const dtb = treeWith((fdt) => {
-    bus.writeBusNode(fdt, {
-      base: 0x0c00_0000, firstSpi: 112, intcPhandle: INTC_PHANDLE, nodeName: 'platform', clockPhandle: () => APB_PCLK_PHANDLE,
-    });
+  const busPlacement = { mmioAddress: () => 0x0c00_0000, interruptCells: (line: number, trigger: 'level' | 'edge') => gicSpiCells(112 + line, trigger), addressCells: 2, sizeCells: 2 };
+  const dtb = minimalTree((fdt, builder) => {
+    bus.writeDeviceTree(fdt, builder.context(bus, busPlacement));
     rootNodes.writeTo(fdt);
   });
   const root = parseDtb(dtb);

@@ -1,0 +1,28 @@
+#!/usr/bin/env node
+// `npm test` after the build: mocha on every test, or on the files named (`npm test -- test/devices/pl031.test.ts`,
+// as source or as built `dist/...js`), with any mocha flag passed on (`--grep`). The spec list lives here and
+// not in .mocharc.json, where mocha would add it to the files named and run everything.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const ALL_TESTS = 'dist/test/**/*.test.js';
+
+/** A test named by its source (`test/x.test.ts`) runs from its build (`dist/test/x.test.js`). */
+function built(arg) {
+  if (!/\.(ts|js)$/.test(arg) || arg.startsWith('-')) return arg;
+  const path = arg.endsWith('.ts') ? join('dist', arg.replace(/\.ts$/, '.js')) : arg;
+  if (!existsSync(join(root, path))) {
+    process.stderr.write(`npm test: no test ${arg} (looked for ${path}; test files are test/**/*.test.ts)\n`);
+    process.exit(2);
+  }
+  return path;
+}
+
+const args = process.argv.slice(2).map(built);
+const named = args.some((arg) => arg.endsWith('.test.js'));
+const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');
+const run = spawnSync(process.execPath, [mocha, ...(named ? [] : [ALL_TESTS]), ...args], { cwd: root, stdio: 'inherit' });
+process.exit(run.status ?? 1);
