@@ -3,7 +3,7 @@
 // size rounded up to a power of two, its IRQ outputs take the first free lines; wiring a line calls the
 // device's onIrqConnected, which is when a vfio-platform interrupt starts. The bus writes its own
 // device-tree node and asks each device on it for its node, with bus-relative addresses.
-import { MemoryRegion } from '../src/memory/region.js';
+import { MemoryRegion, type ContainerRegion } from '../src/memory/region.js';
 import { prop, registerType } from '../src/qom/index.js';
 import { DeviceError } from '../src/qom/device-error.js';
 import { toCells, type DevicePlacement, type DeviceTreeContext } from '../src/qom/device-tree.js';
@@ -12,7 +12,7 @@ import type { IrqLine } from '../src/core/irq.js';
 import type { FdtWriter } from '../src/fdt/fdt-writer.js';
 
 export class PlatformBus extends SysBusDevice {
-  private windowRegion: MemoryRegion | undefined;
+  private windowRegion: ContainerRegion | undefined;
   private lines: IrqLine[] = [];
   /** The device whose IRQ output is on each bus line. */
   private lineUsers: (SysBusDevice | undefined)[] = [];
@@ -20,7 +20,7 @@ export class PlatformBus extends SysBusDevice {
   private readonly linesOf = new Map<SysBusDevice, Map<number, number>>();
   readonly devices: SysBusDevice[] = [];
 
-  get window(): MemoryRegion {
+  get window(): ContainerRegion {
     if (!this.windowRegion) throw new DeviceError(`${this.label()}: not realized`);
     return this.windowRegion;
   }

@@ -4,7 +4,7 @@
 // the user-side IRQ path sees the guest's first access after an interrupt.
 import type { LazyMessage } from '../../src/core/guest-errors.js';
 import type { HostMemory } from '../../src/cpu/host-memory.js';
-import { MemoryRegion, type MemoryOps } from '../../src/memory/region.js';
+import { MemoryRegion, type ContainerRegion, type MemoryOps } from '../../src/memory/region.js';
 import type { RegionInfo, VfioDevice } from '../../src/vfio/host.js';
 import { hostErrorText } from '../../src/vfio/session.js';
 import { VFIO_REGION_INFO_FLAG_MMAP } from '../../src/vfio/uapi.js';
@@ -28,7 +28,7 @@ export interface VfioRegionOptions {
 
 export class VfioRegion {
   /** What the device exposes as its MMIO region. */
-  readonly region: MemoryRegion;
+  readonly region: ContainerRegion;
   readonly name: string;
   private readonly fastPath: MemoryRegion | undefined;
   private readonly mapped: HostMemory | undefined;

@@ -82,14 +82,14 @@ export class AddressSpace implements DmaMemory {
     const out = new Uint8Array(length);
     this.each(address, length, false, (r, regionOffset, pos, len) => {
       const region = r.region;
-      if (region.memory) {
+      if (region.kind !== 'io') {
         const at = region.memoryOffset + regionOffset;
         out.set(region.memory.bytes.subarray(at, at + len), pos);
         return;
       }
       for (let i = 0; i < len; ) {
         const size = accessSize(regionOffset + i, len - i);
-        const v = ioRead(region.ops!, regionOffset + i, size, (m) => this.log(m()), () => `'${region.name}'`);
+        const v = ioRead(region.ops, regionOffset + i, size, (m) => this.log(m()), () => `'${region.name}'`);
         for (let b = 0; b < size; b++) out[pos + i + b] = Math.floor(v / 2 ** (8 * b)) & 0xff;
         i += size;
       }
@@ -101,7 +101,7 @@ export class AddressSpace implements DmaMemory {
   write(address: number, bytes: Uint8Array): void {
     this.each(address, bytes.length, true, (r, regionOffset, pos, len) => {
       const region = r.region;
-      if (region.memory) {
+      if (region.kind !== 'io') {
         region.memory.bytes.set(bytes.subarray(pos, pos + len), region.memoryOffset + regionOffset);
         return;
       }
@@ -109,7 +109,7 @@ export class AddressSpace implements DmaMemory {
         const size = accessSize(regionOffset + i, len - i);
         let v = 0;
         for (let b = 0; b < size; b++) v += bytes[pos + i + b]! * 2 ** (8 * b);
-        ioWrite(region.ops!, regionOffset + i, size, v, (m) => this.log(m()), () => `'${region.name}'`);
+        ioWrite(region.ops, regionOffset + i, size, v, (m) => this.log(m()), () => `'${region.name}'`);
         i += size;
       }
     });

@@ -24,11 +24,13 @@ export class GuestRam {
     const banks: RamBank[] = [];
     for (let offset = 0; offset < size; offset += RAM_BANK_BYTES) banks.push({ offset, memory: new HostMemory(Math.min(RAM_BANK_BYTES, size - offset)) });
     this.banks = banks;
-    if (banks.length === 1) {
-      this.region = MemoryRegion.ram(name, banks[0]!.memory);
+    const [first] = banks;
+    if (first && banks.length === 1) {
+      this.region = MemoryRegion.ram(name, first.memory);
     } else {
-      this.region = MemoryRegion.container(name, size);
-      banks.forEach((bank, i) => this.region.addSubregion(bank.offset, MemoryRegion.ram(`${name}[${i}]`, bank.memory)));
+      const container = MemoryRegion.container(name, size);
+      banks.forEach((bank, i) => container.addSubregion(bank.offset, MemoryRegion.ram(`${name}[${i}]`, bank.memory)));
+      this.region = container;
     }
   }
 
