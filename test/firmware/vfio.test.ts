@@ -7,7 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { VfioPlatform } from '../../devices/vfio-platform/vfio-platform.js';
+import { VfioPlatform } from '../../devices/vfio-platform/vfio-platform.js';
+import { cast } from '../../src/qom/types.js';
 import { bootVirt } from '../../machines/virt/boot.js';
 import { VirtMachine } from '../../machines/virt/virt-machine.js';
 import type { MemoryChardev } from '../../src/chardev/index.js';
@@ -76,7 +77,7 @@ describe('virt_vfio.elf: a passthrough device driven by guest firmware', functio
       const hostLog: string[] = [];
       const vm = new VirtMachine({ vfio: FakeVfioHost.load(`${root}${HOST}`, { log: (m) => hostLog.push(m) }), clock: 'deterministic', serial: 'memory', log: () => {} });
       try {
-        const device = vm.addDynamicDevice(DEVICE + mode.options) as VfioPlatform;
+        const device = cast(vm.addDynamicDevice(DEVICE + mode.options), VfioPlatform);
         expect(device.vfioIrqs!.intps.map((intp) => intp.path)).to.deep.equal([mode.path, mode.path]);
         const uart = vm.uart.chardev as MemoryChardev;
         const fastPath: Record<string, boolean> = {};

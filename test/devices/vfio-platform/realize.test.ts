@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { VirtMachine } from '../../../machines/virt/virt-machine.js';
 import { buildVirtDtb } from '../../../machines/virt/virt-fdt.js';
 import { printDts } from '../../../src/fdt/dts-printer.js';
-import type { VfioPlatform } from '../../../devices/vfio-platform/vfio-platform.js';
+import { VfioPlatform } from '../../../devices/vfio-platform/vfio-platform.js';
+import { cast } from '../../../src/qom/types.js';
 import { DeviceError } from '../../../src/qom/device-error.js';
 import { VfioHostError, type VfioBackend, type VfioContainer, type VfioDevice, type VfioGroup } from '../../../src/vfio/host.js';
 import type { FakeVfioHost } from '../../../src/vfio/fake/index.js';
@@ -104,7 +105,7 @@ describe('vfio-platform realize', () => {
   it('sysfsdev wins over host; its basename is the device name', () => {
     const { vm } = machineWithHost();
     try {
-      const device = vm.addDynamicDevice(`vfio-platform,host=wrong,sysfsdev=/sys/bus/platform/devices/${TEST_DEVICE}`) as VfioPlatform;
+      const device = cast(vm.addDynamicDevice(`vfio-platform,host=wrong,sysfsdev=/sys/bus/platform/devices/${TEST_DEVICE}`), VfioPlatform);
       expect(device.hostDevice?.name).to.equal(TEST_DEVICE);
     } finally {
       vm.close();
@@ -114,7 +115,7 @@ describe('vfio-platform realize', () => {
   it('the subtypes preset the compatible instead of reading it', () => {
     const { vm } = machineWithHost();
     try {
-      const device = vm.addDynamicDevice(`vfio-calxeda-xgmac,host=${TEST_DEVICE}`) as VfioPlatform;
+      const device = cast(vm.addDynamicDevice(`vfio-calxeda-xgmac,host=${TEST_DEVICE}`), VfioPlatform);
       expect(device.hostDevice?.compatibles).to.deep.equal(['calxeda,hb-xgmac']);
     } finally {
       vm.close();
@@ -256,7 +257,7 @@ describe('vfio-platform realize', () => {
       }));
       const { vm, logs } = build();
       try {
-        const device = vm.addDynamicDevice(`vfio-platform,host=${TEST_DEVICE}`) as VfioPlatform;
+        const device = cast(vm.addDynamicDevice(`vfio-platform,host=${TEST_DEVICE}`), VfioPlatform);
         expect(device.vfioRegions.map((r) => r.hasFastPath)).to.deep.equal([false, false]);
         expect(logs).to.include(`vfio ${TEST_DEVICE}: warning: VFIO ${TEST_DEVICE} region 0 mmap unsupported, performance may be slow (Invalid argument)`);
         expect(new DataView(vm.memory.read(REGION0, 4).buffer).getUint32(0, true)).to.equal(0xffff_ffff);
