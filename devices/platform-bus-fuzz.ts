@@ -10,6 +10,7 @@ import { registerOffsets } from '../src/testing/fuzz/device-target.js';
 import { PlatformBus } from './platform-bus.js';
 import { Pl011 } from './pl011.js';
 import { Pl031 } from './pl031.js';
+import { at } from '../src/util/at.js';
 
 const WINDOW_SIZES = ['0x10000', '0x100000', '0x2000000'];
 
@@ -44,7 +45,7 @@ registerFuzzProfile('platform-bus-device', (typeName, rng, options) => {
           const uart = rng.below(uarts.length);
           const text = String.fromCharCode(rng.below(0x80));
           record?.(`host sends ${JSON.stringify(text)} to UART ${uart}`);
-          uarts[uart]!.inject(text);
+          at(uarts, uart).inject(text);
           return 0;
         },
       },

@@ -3,6 +3,7 @@
 import { findRange, flatten, type FlatRange } from './flat-view.js';
 import { ioRead, ioWrite } from './access.js';
 import type { MemoryRegion } from './region.js';
+import { at } from '../util/at.js';
 
 export interface MemoryListener {
   /** The new flat view after a commit. */
@@ -108,7 +109,7 @@ export class AddressSpace implements DmaMemory {
       for (let i = 0; i < len; ) {
         const size = accessSize(regionOffset + i, len - i);
         let v = 0;
-        for (let b = 0; b < size; b++) v += bytes[pos + i + b]! * 2 ** (8 * b);
+        for (let b = 0; b < size; b++) v += at(bytes, pos + i + b) * 2 ** (8 * b);
         ioWrite(region.ops, regionOffset + i, size, v, (m) => this.log(m()), () => `'${region.name}'`);
         i += size;
       }

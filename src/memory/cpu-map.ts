@@ -7,6 +7,7 @@ import { ioRead, ioWrite, type InvalidAccessReporter } from './access.js';
 import type { MemoryListener } from './address-space.js';
 import { findRange, type FlatRange } from './flat-view.js';
 import type { RamRegion } from './region.js';
+import { at } from '../util/at.js';
 
 interface CpuMapping {
   start: number;
@@ -89,7 +90,7 @@ export class CpuMemoryMap implements MemoryListener {
 
   /** The handler for one trapped span. A span that is exactly one I/O range skips the lookup. */
   private dispatcher(start: number, size: number, ranges: FlatRange[]): MmioHandler {
-    const only = ranges.length === 1 ? ranges[0]! : undefined;
+    const only = ranges.length === 1 ? at(ranges, 0) : undefined;
     if (only?.region.kind === 'io' && only.start === start && only.size === size) {
       const ops = only.region.ops;
       const base = only.regionOffset;

@@ -1,6 +1,7 @@
 // Flattening a region tree into the ranges the guest sees: for every address, the enabled leaf region
 // (RAM, RAM-device or I/O) that wins by priority, with the offset into that region.
 import type { LeafRegion, MemoryRegion } from './region.js';
+import { at } from '../util/at.js';
 
 export interface FlatRange {
   start: number;
@@ -58,7 +59,7 @@ function firstEndingAfter(ranges: readonly FlatRange[], address: number): number
   let hi = ranges.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const r = ranges[mid]!;
+    const r = at(ranges, mid);
     if (r.start + r.size <= address) lo = mid + 1;
     else hi = mid;
   }
@@ -71,7 +72,7 @@ export function findRange(view: readonly FlatRange[], address: number): FlatRang
   let hi = view.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const r = view[mid]!;
+    const r = at(view, mid);
     if (address < r.start) hi = mid - 1;
     else if (address >= r.start + r.size) lo = mid + 1;
     else return r;
