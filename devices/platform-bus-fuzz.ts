@@ -33,7 +33,10 @@ registerFuzzProfile('platform-bus-device', (typeName, rng, options) => {
     linked.push(device);
     if (device instanceof Pl011) uarts.push(device.chardev as MemoryChardev);
   }
-  const hot = linked.flatMap((device) => registerOffsets(device.mmio(0)).map((offset) => bus.mmioOffset(device, 0)! + offset));
+  const hot = linked.flatMap((device) => {
+    const base = bus.mmioOffset(device, 0);
+    return base === undefined ? [] : registerOffsets(device.mmio(0)).map((offset) => base + offset);
+  });
   return {
     harness,
     invariant: 'each bus line = the output of the device linked to it; linked devices lie inside the window',
@@ -52,11 +55,13 @@ registerFuzzProfile('platform-bus-device', (typeName, rng, options) => {
     ],
     check: () => {
       for (const device of linked) {
-        const line = bus.irqLine(device, 0)!;
+        const line = bus.irqLine(device, 0);
+        if (line === undefined) return `${device.label()} has no bus line`;
         if (harness.irq(line).level !== device.irq(0).level) {
           return `bus line ${line} is ${harness.irq(line).level ? 'high' : 'low'} but ${device.label()}'s output is ${device.irq(0).level ? 'high' : 'low'}`;
         }
-        const offset = bus.mmioOffset(device, 0)!;
+        const offset = bus.mmioOffset(device, 0);
+        if (offset === undefined) return `${device.label()} is not in the window`;
         if (offset + device.mmio(0).size > bus.mmioSize) return `${device.label()} at 0x${offset.toString(16)} does not fit the 0x${bus.mmioSize.toString(16)}-byte window`;
       }
       return undefined;

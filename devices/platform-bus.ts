@@ -10,6 +10,7 @@ import { toCells, type DevicePlacement, type DeviceTreeContext } from '../src/qo
 import { SysBusDevice } from '../src/qom/sys-bus-device.js';
 import type { IrqLine } from '../src/core/irq.js';
 import type { FdtWriter } from '../src/fdt/fdt-writer.js';
+import { at } from '../src/util/at.js';
 
 export class PlatformBus extends SysBusDevice {
   private windowRegion: ContainerRegion | undefined;
@@ -58,18 +59,21 @@ export class PlatformBus extends SysBusDevice {
     if (outputs.length > freeLines.length) throw new DeviceError('Platform Bus: Can not fit IRQ line');
 
     const added = device.mmioRegions.filter((_, n) => offsets[n] !== undefined);
-    device.mmioRegions.forEach((region, n) => offsets[n] !== undefined && this.window.addSubregion(offsets[n]!, region));
+    device.mmioRegions.forEach((region, n) => {
+      const offset = offsets[n];
+      if (offset !== undefined) this.window.addSubregion(offset, region);
+    });
     const lines = new Map<number, number>();
     this.linesOf.set(device, lines);
     try {
       outputs.forEach((n, i) => {
-        const line = freeLines[i]!;
+        const line = at(freeLines, i);
         this.lineUsers[line] = device;
         lines.set(n, line);
         // The device gets the bus line's destination itself (QEMU hands it the GIC's qemu_irq), so a device
         // that looks up its line's interrupt controller input (vfio-platform's EOI notifier) finds it. A bus
         // whose lines are not wired yet records the level on its own line instead.
-        const busLine = this.lines[line]!;
+        const busLine = at(this.lines, line);
         device.connectIrq(n, busLine.destination ?? ((level) => busLine.set(level)));
       });
     } catch (error) {

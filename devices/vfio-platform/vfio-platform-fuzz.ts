@@ -55,7 +55,9 @@ registerFuzzProfile('vfio-platform', (typeName, rng, options) => {
     throw error;
   }
   const device = harness.device;
-  const intps = device.vfioIrqs!.intps;
+  const irqs = device.vfioIrqs;
+  if (!irqs) throw new Error(`${device.label()}: realized without its IRQ objects`);
+  const intps = irqs.intps;
   const hostIrqs = host.device(hostDevice.name).irqs;
   return {
     harness,
@@ -84,7 +86,8 @@ registerFuzzProfile('vfio-platform', (typeName, rng, options) => {
           const line = device.irqOutputs[n];
           if (!line?.level) return 0;
           record?.(`guest EOI of IRQ ${n}`);
-          for (const callback of [...(eoiNotifiers.get(line.destination!) ?? [])]) callback();
+          const notifiers = line.destination ? eoiNotifiers.get(line.destination) : undefined;
+          for (const callback of [...(notifiers ?? [])]) callback();
           return 0;
         },
       },
@@ -92,7 +95,7 @@ registerFuzzProfile('vfio-platform', (typeName, rng, options) => {
     check: () => {
       const active = intps.filter((intp) => intp.state === 'active');
       if (active.length > 1) return `IRQs ${active.map((i) => i.pin).join(', ')} are ACTIVE together`;
-      const queue = device.vfioIrqs!.pendingQueue;
+      const queue = irqs.pendingQueue;
       const pending = intps.filter((intp) => intp.state === 'pending');
       if (queue.length !== pending.length || !pending.every((intp) => queue.includes(intp))) {
         return `the pending queue holds IRQs ${queue.map((i) => i.pin).join(', ') || 'none'}, but IRQs ${pending.map((i) => i.pin).join(', ') || 'none'} are PENDING`;

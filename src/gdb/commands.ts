@@ -137,7 +137,7 @@ function changePoint(points: DebugPoints, text: string): string {
   const [typeText, addressText, kindText] = text.slice(1).split(',');
   const type = Number(typeText);
   const address = parseHexNumber(addressText ?? '');
-  const length = parseHexNumber((kindText ?? '').split(';')[0]!);
+  const length = parseHexNumber(at((kindText ?? '').split(';'), 0));
   if (!/^[0-4]$/.test(typeText ?? '') || address === undefined || length === undefined || length === 0n || length > 0x10000n) return ERROR_INVALID;
   if (text[0] === 'z') {
     points.remove(type as PointType, address, Number(length));

@@ -34,7 +34,7 @@ export class RspReader {
       if (this.checksumDigits !== undefined) {
         this.checksumDigits += String.fromCharCode(byte);
         if (this.checksumDigits.length === 2) {
-          const body = Buffer.from(this.body!);
+          const body = Buffer.from(this.body ?? []);
           const ok = parseInt(this.checksumDigits, 16) === checksum(body);
           events.push(ok ? { kind: 'packet', body } : { kind: 'bad-checksum' });
           this.body = undefined;

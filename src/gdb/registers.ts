@@ -94,7 +94,8 @@ export function writeGeneralRegisters(vcpu: Vcpu, bytes: Buffer): boolean {
   if (bytes.length !== core.reduce((n, r) => n + r.bits / 8, 0)) return false;
   let at = 0;
   for (const r of core) {
-    r.write!(vcpu, bytes.subarray(at, at + r.bits / 8));
+    if (!r.write) return false;
+    r.write(vcpu, bytes.subarray(at, at + r.bits / 8));
     at += r.bits / 8;
   }
   return true;

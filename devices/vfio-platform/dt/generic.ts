@@ -60,7 +60,8 @@ function apply(node: GuestNode, name: string, value: Uint8Array, action: Generic
  * and a warning naming the others (clock-names indexes the list, so it is all or nothing).
  */
 function rebuildFixedClocks(device: VfioDtDevice, context: VfioDtContext): number[] | undefined {
-  const cells = getCells(device.hostNode, 'clocks')!;
+  const cells = getCells(device.hostNode, 'clocks');
+  if (cells === undefined) return undefined; // no clocks: nothing to rebuild
   const fixed: FdtNode[] = [];
   const others: string[] = [];
   for (let i = 0; i < cells.length;) {

@@ -116,7 +116,11 @@ export class Pl011HostModel extends DeviceModel {
   /** Moves bytes from the line into the receive FIFO as far as it has room. */
   private fill(): void {
     const depth = this.regs.get('UARTLCR_H') & LCR_H_FEN ? FIFO_DEPTH : 1;
-    while (this.line.length > 0 && this.rxFifo.length < depth) this.rxFifo.push(this.line.shift()!);
+    while (this.rxFifo.length < depth) {
+      const byte = this.line.shift();
+      if (byte === undefined) break;
+      this.rxFifo.push(byte);
+    }
     if (this.rxFifo.length > 0) this.setRaw(PL011_INT_RX, true);
   }
 
