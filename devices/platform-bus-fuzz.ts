@@ -2,7 +2,7 @@
 // linked into it as -device would, and guest accesses across the window (to the devices or to nothing),
 // host bytes to the UARTs and time steps. Invariant: each bus line follows the output of the device linked
 // to it, and every linked device sits wholly inside the window.
-import type { MemoryChardev } from '../src/chardev/memory.js';
+import { MemoryChardev } from '../src/chardev/memory.js';
 import type { SysBusDevice } from '../src/qom/sys-bus-device.js';
 import { DeviceHarness } from '../src/testing/device-harness.js';
 import { registerFuzzProfile } from '../src/testing/fuzz/profile.js';
@@ -31,7 +31,7 @@ registerFuzzProfile('platform-bus-device', (typeName, rng, options) => {
       continue;
     }
     linked.push(device);
-    if (device instanceof Pl011) uarts.push(device.chardev as MemoryChardev);
+    if (device instanceof Pl011 && device.chardev instanceof MemoryChardev) uarts.push(device.chardev);
   }
   const hot = linked.flatMap((device) => {
     const base = bus.mmioOffset(device, 0);

@@ -98,7 +98,7 @@ export class VfioPlatform extends SysBusDevice {
         {
           fdt,
           allocPhandle: () => dt.allocPhandle(),
-          rootNodes: dt.rootNodes('vfio-platform', () => new GuestRootNodes()),
+          rootNodes: dt.rootNodes(GuestRootNodes),
           warn: (message) => dt.warn(`vfio ${host.name}: ${message}`),
           ...policy(this.context.extension(PASSTHROUGH_POLICY)),
         },
