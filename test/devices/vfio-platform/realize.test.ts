@@ -12,6 +12,7 @@ import { VfioHostError, type VfioBackend, type VfioContainer, type VfioDevice, t
 import type { FakeVfioHost } from '../../../src/vfio/fake/index.js';
 import { VFIO_DEVICE_FLAGS_PLATFORM } from '../../../src/vfio/uapi.js';
 import { HOSTS_DIR, machineWithHost, passthrough, REGION0, REGION1, TEST_DEVICE } from './passthrough.js';
+import { at } from '../../../src/util/at.js';
 
 /** The error adding `-device OPTIONS` gives, with the machine built by `build`. */
 function realizeError(options: string, build = () => machineWithHost()): DeviceError {
@@ -242,7 +243,7 @@ describe('vfio-platform realize', () => {
         [withHost({ group: { getDevice: fail('ENODEV', 'VFIO_GROUP_GET_DEVICE_FD') } }), `${prefix}error getting device from group 5: No such device`],
       ];
       for (const [build, message] of cases) expect(realizeError(`vfio-platform,host=${TEST_DEVICE}`, build).message).to.equal(message);
-      const noDevice = realizeError(`vfio-platform,host=${TEST_DEVICE}`, cases[4]![0]);
+      const noDevice = realizeError(`vfio-platform,host=${TEST_DEVICE}`, at(cases, 4)[0]);
       expect(noDevice.hint).to.equal('Verify all devices in group 5 are bound to vfio-platform or pci-stub and not already in use');
     });
 

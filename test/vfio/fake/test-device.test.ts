@@ -11,6 +11,7 @@ import {
   VFIO_IRQ_SET_DATA_NONE, regionOffset,
 } from '../../../src/vfio/uapi.js';
 import { TEST_DEVICE, openDevice, readU32, u32 } from './fake-host-fixture.js';
+import { at } from '../../../src/util/at.js';
 
 const CONTROL = regionOffset(1);
 
@@ -34,7 +35,7 @@ describe('fake VFIO host: the test device model', () => {
     deliveries = [0, 0];
     for (const index of [0, 1]) {
       const trigger = host.createEventNotifier();
-      trigger.setHandler(() => deliveries[index]!++);
+      trigger.setHandler(() => void (deliveries[index] = at(deliveries, index) + 1));
       device.setIrqs({ flags: VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, index, start: 0, count: 1, data: [trigger] });
     }
   });

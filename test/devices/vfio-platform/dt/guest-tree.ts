@@ -17,6 +17,7 @@ import { minimalTree } from '../../../../src/testing/minimal-tree.js';
 import { PlatformBus } from '../../../../devices/platform-bus.js';
 import '../../../../devices/platform-bus.js';
 import { GuestRootNodes, writeVfioPlatformNode, type VfioDtPolicy } from '../../../../devices/vfio-platform/dt/index.js';
+import { at } from '../../../../src/util/at.js';
 
 // ---- host trees ----
 
@@ -153,5 +154,5 @@ export function guestTree(devices: TestDevice[], options: GuestTreeOptions = {})
 /** The guest tree of one device, and its node. */
 export function guestNodeOf(device: TestDevice, options: GuestTreeOptions = {}): GuestTree & { node: FdtNode } {
   const tree = guestTree([device], options);
-  return { ...tree, node: tree.nodes[0]! };
+  return { ...tree, node: at(tree.nodes, 0) };
 }
