@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "args.h"
 #include "errno_error.h"
 
 namespace armvirt {
@@ -22,11 +23,8 @@ constexpr uint64_t kMaxBufferBytes = uint64_t(1) << 32;
 // allocateHostMemory(size): ArrayBuffer backed by an anonymous shared mapping, unmapped when collected.
 Napi::Value AllocateHostMemory(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsNumber()) {
-    Napi::TypeError::New(env, "allocateHostMemory(size): size must be a number").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  double requested = info[0].As<Napi::Number>().DoubleValue();
+  double requested;
+  if (!Args(info, "allocateHostMemory").Number(0, "size", requested)) return env.Undefined();
   if (requested <= 0 || requested > double(kMaxBufferBytes) || requested != double(uint64_t(requested)) ||
       (uint64_t(requested) & 0xfff) != 0) {
     Napi::RangeError::New(env, "allocateHostMemory: size " + std::to_string(requested) +
@@ -73,8 +71,10 @@ Napi::Value MapSharedFile(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fd;
   int64_t offset, size;
-  if (!ArgFd(info, 0, "mapSharedFile", fd) || !ArgInt(info, 1, "mapSharedFile", offset) ||
-      !ArgInt(info, 2, "mapSharedFile", size)) {
+  bool writable;
+  Args args(info, "mapSharedFile");
+  if (!args.Fd(0, "fd", fd) || !args.Int(1, "offset", offset) || !args.Int(2, "size", size) ||
+      !args.Bool(3, "writable", writable)) {
     return env.Undefined();
   }
   if (offset < 0 || (offset & 0xfff) != 0 || size <= 0 || (size & 0xfff) != 0 || uint64_t(size) > kMaxBufferBytes) {
@@ -83,7 +83,6 @@ Napi::Value MapSharedFile(const Napi::CallbackInfo& info) {
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  bool writable = info.Length() > 3 && info[3].ToBoolean().Value();
   int prot = PROT_READ | (writable ? PROT_WRITE : 0);
   void* ptr = mmap(nullptr, size_t(size), prot, MAP_SHARED, fd, off_t(offset));
   if (ptr == MAP_FAILED) {
@@ -107,11 +106,8 @@ Napi::Value MapSharedFile(const Napi::CallbackInfo& info) {
 
 Napi::Value UnmapSharedFile(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsArrayBuffer()) {
-    Napi::TypeError::New(env, "unmapSharedFile(buffer): buffer must be an ArrayBuffer").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  Napi::ArrayBuffer buffer = info[0].As<Napi::ArrayBuffer>();
+  Napi::ArrayBuffer buffer;
+  if (!Args(info, "unmapSharedFile").ArrayBuffer(0, "buffer", buffer)) return env.Undefined();
   if (buffer.IsDetached()) return Napi::Boolean::New(env, false);
   SharedMapping* mapping = nullptr;
   {
@@ -131,11 +127,14 @@ Napi::Value UnmapSharedFile(const Napi::CallbackInfo& info) {
 
 Napi::Value HostAddress(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsArrayBuffer() || info[0].As<Napi::ArrayBuffer>().IsDetached()) {
-    Napi::TypeError::New(env, "hostAddress(buffer): buffer must be an attached ArrayBuffer").ThrowAsJavaScriptException();
+  Napi::ArrayBuffer buffer;
+  Args args(info, "hostAddress");
+  if (!args.ArrayBuffer(0, "buffer", buffer)) return env.Undefined();
+  if (buffer.IsDetached()) {
+    args.Range(0, "buffer", "is detached (its memory was given back)");
     return env.Undefined();
   }
-  return Napi::BigInt::New(env, uint64_t(reinterpret_cast<uintptr_t>(info[0].As<Napi::ArrayBuffer>().Data())));
+  return Napi::BigInt::New(env, uint64_t(reinterpret_cast<uintptr_t>(buffer.Data())));
 }
 
 }  // namespace armvirt
