@@ -56,6 +56,25 @@ struct SharedMapping {
 std::mutex liveLock;
 std::unordered_map<void*, SharedMapping*> live;
 
+// Who maps which block into a guest (GuestMapping), by the block's start; under liveLock.
+struct GuestUser {
+  uint32_t vcpuId;
+  uint64_t guestAddress;
+};
+std::unordered_multimap<const void*, GuestUser> guestUsers;
+
+// Why `block` may not be unmapped now, or "" when no vCPU maps it. Called under liveLock.
+std::string GuestUseOf(const void* block, size_t size) {
+  auto it = guestUsers.find(block);
+  if (it == guestUsers.end()) return "";
+  char text[200];
+  snprintf(text, sizeof text,
+           "the host memory block at %p (%#zx bytes) is still mapped by vCPU %u at guest physical address %#llx: "
+           "unmap it from the guest (or close the vCPU) first",
+           block, size, it->second.vcpuId, static_cast<unsigned long long>(it->second.guestAddress));
+  return text;
+}
+
 void Release(SharedMapping* m) {
   std::lock_guard<std::mutex> guard(liveLock);
   if (!m->mapped) return;
@@ -110,13 +129,19 @@ Napi::Value UnmapSharedFile(const Napi::CallbackInfo& info) {
   if (!Args(info, "unmapSharedFile").ArrayBuffer(0, "buffer", buffer)) return env.Undefined();
   if (buffer.IsDetached()) return Napi::Boolean::New(env, false);
   SharedMapping* mapping = nullptr;
+  std::string inUse;
   {
     std::lock_guard<std::mutex> guard(liveLock);
     auto it = live.find(buffer.Data());
     if (it != live.end()) mapping = it->second;
+    inUse = GuestUseOf(buffer.Data(), buffer.ByteLength());
   }
   if (mapping == nullptr || mapping->size != buffer.ByteLength()) {
     Napi::TypeError::New(env, "unmapSharedFile: the buffer was not made by mapSharedFile").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (!inUse.empty()) {
+    Napi::Error::New(env, "unmapSharedFile: " + inUse).ThrowAsJavaScriptException();
     return env.Undefined();
   }
   // No JS runs between the two, and the finalizer (which frees `mapping`) may run inside Detach.
@@ -135,6 +160,23 @@ Napi::Value HostAddress(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   return Napi::BigInt::New(env, uint64_t(reinterpret_cast<uintptr_t>(buffer.Data())));
+}
+
+GuestMapping::GuestMapping(const void* block, uint32_t vcpuId, uint64_t guestAddress)
+    : block_(block), vcpuId_(vcpuId), guestAddress_(guestAddress) {
+  std::lock_guard<std::mutex> guard(liveLock);
+  guestUsers.emplace(block, GuestUser{vcpuId, guestAddress});
+}
+
+GuestMapping::~GuestMapping() {
+  std::lock_guard<std::mutex> guard(liveLock);
+  auto [first, last] = guestUsers.equal_range(block_);
+  for (auto it = first; it != last; ++it) {
+    if (it->second.vcpuId == vcpuId_ && it->second.guestAddress == guestAddress_) {
+      guestUsers.erase(it);
+      return;
+    }
+  }
 }
 
 }  // namespace armvirt

@@ -18,6 +18,8 @@ constexpr uint64_t kNoUntilAddress = 1;
 
 bool IsFetchError(uc_err err) { return err == UC_ERR_FETCH_UNMAPPED || err == UC_ERR_FETCH_PROT; }
 
+std::atomic<uint32_t> lastVcpuId{0};
+
 // new Vcpu's options, each optional: model (a uc_cpu_arm64), deterministic, nsPerInstruction (above 0).
 bool VcpuOptions(const Args& args, Napi::Object opts, int& model, bool& deterministic, double& nsPerInstruction) {
   Napi::Value m = opts.Get("model"), d = opts.Get("deterministic"), ns = opts.Get("nsPerInstruction");
@@ -78,7 +80,7 @@ Napi::Function Vcpu::Init(Napi::Env env) {
 
 // new Vcpu({ model, deterministic, nsPerInstruction }), each optional
 Vcpu::Vcpu(const Napi::CallbackInfo& info)
-    : Napi::ObjectWrap<Vcpu>(info), sysregActions_(1 << 16, 0) {
+    : Napi::ObjectWrap<Vcpu>(info), id_(++lastVcpuId), sysregActions_(1 << 16, 0) {
   Napi::Env env = info.Env();
   Args args(info, "new Vcpu");
   Napi::Object opts = Napi::Object::New(env);

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "deadline_timer.h"
+#include "host_memory.h"
 #include "vcpu_debug.h"
 #include "vcpu_hooks.h"
 
@@ -51,6 +52,7 @@ struct Mapping {
   bool isShadow;
   std::unique_ptr<MmioSlot> slot;   // MMIO only
   Napi::Reference<Napi::ArrayBuffer> backing;  // pointer mappings only: keeps host memory alive
+  std::unique_ptr<GuestMapping> guestMapping;  // pointer mappings only: keeps unmapSharedFile away from it
 };
 
 class Vcpu : public Napi::ObjectWrap<Vcpu> {
@@ -155,6 +157,7 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   uint64_t ReadCpReg(uint32_t op0, uint32_t op1, uint32_t crn, uint32_t crm, uint32_t op2);
   bool EnsureOpen(Napi::Env env);
 
+  const uint32_t id_;  // names this vCPU in errors about host memory it maps
   uc_engine* uc_ = nullptr;
   std::map<uint64_t, Mapping> mappings_;  // by guest physical base; user and shadow regions
   std::vector<uc_hook> hooks_;

@@ -55,7 +55,7 @@ bool Vcpu::LayShadow(uint64_t address) {
   if (start >= end) return false;
   auto slot = std::make_unique<MmioSlot>(MmioSlot{this, 0, start});
   if (uc_mmio_map(uc_, start, end - start, OnShadowRead, slot.get(), OnShadowWrite, slot.get()) != UC_ERR_OK) return false;
-  mappings_[start] = Mapping{end - start, true, std::move(slot), {}};
+  mappings_[start] = Mapping{end - start, true, std::move(slot), {}, nullptr};
   return true;
 }
 
@@ -131,7 +131,7 @@ Napi::Value Vcpu::MapPointer(const Napi::CallbackInfo& info) {
     args.Range(1, "backing", "range " + Hex(offset) + "+" + Hex(size) + " is out of bounds or not page aligned (use host memory)");
     return env.Undefined();
   }
-  Mapping m{size, false, nullptr, Napi::Persistent(buffer)};
+  Mapping m{size, false, nullptr, Napi::Persistent(buffer), std::make_unique<GuestMapping>(data, id_, addr)};
   MapRange(env, addr, size, std::move(m), data + offset);
   return env.Undefined();
 }
@@ -150,7 +150,7 @@ Napi::Value Vcpu::MapMmio(const Napi::CallbackInfo& info) {
     args.Range(2, "regionId", "0 is reserved for unmapped space");
     return env.Undefined();
   }
-  Mapping m{size, false, std::make_unique<MmioSlot>(MmioSlot{this, regionId, 0}), {}};
+  Mapping m{size, false, std::make_unique<MmioSlot>(MmioSlot{this, regionId, 0}), {}, nullptr};
   MapRange(env, addr, size, std::move(m), nullptr);
   return env.Undefined();
 }
