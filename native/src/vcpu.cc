@@ -137,9 +137,9 @@ uint64_t Vcpu::VirtualNs() const {
 Napi::Value Vcpu::SetHandlers(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Args args(info, "setHandlers");
-  Napi::Function read, write, sysreg, exception;
+  Napi::Function mmioRead, mmioWrite, sysreg, exception;
   Napi::Uint32Array shared;
-  if (!args.Function(0, "read", read) || !args.Function(1, "write", write) || !args.Function(2, "sysreg", sysreg) ||
+  if (!args.Function(0, "mmioRead", mmioRead) || !args.Function(1, "mmioWrite", mmioWrite) || !args.Function(2, "sysreg", sysreg) ||
       !args.Function(3, "exception", exception) || !args.Uint32Array(4, "args", shared)) {
     return env.Undefined();
   }
@@ -147,8 +147,8 @@ Napi::Value Vcpu::SetHandlers(const Napi::CallbackInfo& info) {
     args.Range(4, "args", "needs 8 elements");
     return env.Undefined();
   }
-  mmioRead_ = Napi::Persistent(read);
-  mmioWrite_ = Napi::Persistent(write);
+  mmioRead_ = Napi::Persistent(mmioRead);
+  mmioWrite_ = Napi::Persistent(mmioWrite);
   sysregHandler_ = Napi::Persistent(sysreg);
   exceptionHandler_ = Napi::Persistent(exception);
   argsRef_ = Napi::Persistent(shared);
@@ -242,7 +242,7 @@ Napi::Value Vcpu::TrapSysreg(const Napi::CallbackInfo& info) {
   return env.Undefined();
 }
 
-// run(deadlineNs): runs until virtual time `deadlineNs` (either clock).
+// run(deadline): runs until virtual time `deadline`, in ns (either clock).
 // Returns a StopCause; an exception thrown by a JS handler during the run is left pending (rethrown).
 Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();

@@ -31,8 +31,9 @@ inline uint64_t BigIntToU64(Napi::Value v) {
 enum class StopCause : int32_t {
   Deadline = 0,   // the instruction-count or host-time deadline was reached
   Idle = 1,       // the guest executed WFI/WFE
-  Exception = 2,  // a synchronous exception Unicorn reported but did not deliver (SVC/HVC/SMC/UDF/...)
-  Error = 3,      // uc_emu_start failed (unmapped fetch, ...)
+  Exception = 2,  // a synchronous exception the guest cannot take (vcpu_exceptions.cc), or an HVC/SMC left
+                  // unanswered under strict hypercalls
+  Error = 3,      // uc_emu_start failed
   Requested = 4,  // requestStop() from JS between or during runs
   Debug = 5,      // a breakpoint, watchpoint or single step (vcpu_debug.cc)
 };

@@ -115,7 +115,7 @@ bool Vcpu::UnmapRange(Napi::Env env, uint64_t addr, uint64_t size) {
   return true;
 }
 
-// mapPointer(addr, arrayBuffer, byteOffset, size): guest accesses go straight to the host bytes.
+// mapPointer(addr, backing: ArrayBuffer, byteOffset, size): guest accesses go straight to the host bytes.
 Napi::Value Vcpu::MapPointer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   uint64_t addr, offset, size;

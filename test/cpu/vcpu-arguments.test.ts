@@ -36,7 +36,7 @@ describe('vCPU binding arguments', () => {
     expect(() => call(cpu, 'mapMmio')).to.throw(TypeError, 'mapMmio: argument 1 (addr) must be a number or bigint, not undefined (missing?)');
     expect(() => call(cpu, 'cpRegWrite', 3, 0, 1, 0, 0)).to.throw(TypeError, 'cpRegWrite: argument 6 (value) must be a number or bigint, not undefined');
     expect(() => call(cpu, 'run')).to.throw(TypeError, 'run: argument 1 (deadline) must be a number, not undefined');
-    expect(() => call(cpu, 'setHandlers', () => 0)).to.throw(TypeError, 'setHandlers: argument 2 (write) must be a function');
+    expect(() => call(cpu, 'setHandlers', () => 0)).to.throw(TypeError, 'setHandlers: argument 2 (mmioWrite) must be a function');
   });
 
   it('refuses values of the right type but out of range, and takes none of them', () => {
