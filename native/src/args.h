@@ -30,12 +30,7 @@ class Args {
 
   // A safe integer in [0, 2^32).
   bool U32(size_t i, const char* name, uint32_t& out) const {
-    out = {};
-    int64_t v;
-    if (!Int(i, name, v)) return false;
-    if (v < 0 || v > int64_t(UINT32_MAX)) return Range(i, name, "(" + std::to_string(v) + ") is not a 32-bit unsigned integer");
-    out = uint32_t(v);
-    return true;
+    return IntIn(i, name, 0, UINT32_MAX, "a 32-bit unsigned integer", out);
   }
 
   // A non-negative integer Number or a BigInt that fits in 64 bits (guest addresses, register values).
@@ -57,14 +52,7 @@ class Args {
   }
 
   // A file descriptor: a safe integer in [0, INT32_MAX].
-  bool Fd(size_t i, const char* name, int& out) const {
-    out = {};
-    int64_t v;
-    if (!Int(i, name, v)) return false;
-    if (v < 0 || v > INT32_MAX) return Range(i, name, "(" + std::to_string(v) + ") is not a file descriptor");
-    out = int(v);
-    return true;
-  }
+  bool Fd(size_t i, const char* name, int& out) const { return IntIn(i, name, 0, INT32_MAX, "a file descriptor", out); }
 
   // Any Number but NaN (deadlines may be Infinity).
   bool Number(size_t i, const char* name, double& out) const {
@@ -89,38 +77,23 @@ class Args {
   }
 
   bool Function(size_t i, const char* name, Napi::Function& out) const {
-    out = {};
-    if (!info_[i].IsFunction()) return Mistyped(i, name, "a function", info_[i]);
-    out = info_[i].As<Napi::Function>();
-    return true;
+    return Take(i, name, info_[i].IsFunction(), "a function", out);
   }
 
   bool Object(size_t i, const char* name, Napi::Object& out) const {
-    out = {};
-    if (!info_[i].IsObject() || info_[i].IsFunction()) return Mistyped(i, name, "an object", info_[i]);
-    out = info_[i].As<Napi::Object>();
-    return true;
+    return Take(i, name, info_[i].IsObject() && !info_[i].IsFunction(), "an object", out);
   }
 
   bool ArrayBuffer(size_t i, const char* name, Napi::ArrayBuffer& out) const {
-    out = {};
-    if (!info_[i].IsArrayBuffer()) return Mistyped(i, name, "an ArrayBuffer", info_[i]);
-    out = info_[i].As<Napi::ArrayBuffer>();
-    return true;
+    return Take(i, name, info_[i].IsArrayBuffer(), "an ArrayBuffer", out);
   }
 
   bool Uint8Array(size_t i, const char* name, Napi::Uint8Array& out) const {
-    out = {};
-    if (!IsTypedArrayOf(info_[i], napi_uint8_array)) return Mistyped(i, name, "a Uint8Array", info_[i]);
-    out = info_[i].As<Napi::Uint8Array>();
-    return true;
+    return Take(i, name, IsTypedArrayOf(info_[i], napi_uint8_array), "a Uint8Array", out);
   }
 
   bool Uint32Array(size_t i, const char* name, Napi::Uint32Array& out) const {
-    out = {};
-    if (!IsTypedArrayOf(info_[i], napi_uint32_array)) return Mistyped(i, name, "a Uint32Array", info_[i]);
-    out = info_[i].As<Napi::Uint32Array>();
-    return true;
+    return Take(i, name, IsTypedArrayOf(info_[i], napi_uint32_array), "a Uint32Array", out);
   }
 
   // A value of the right type but out of range: a RangeError, named the same way.
@@ -137,6 +110,24 @@ class Args {
   }
 
  private:
+  template <typename T>
+  bool IntIn(size_t i, const char* name, int64_t low, int64_t high, const char* what, T& out) const {
+    out = {};
+    int64_t v;
+    if (!Int(i, name, v)) return false;
+    if (v < low || v > high) return Range(i, name, "(" + std::to_string(v) + ") is not " + what);
+    out = T(v);
+    return true;
+  }
+
+  template <typename T>
+  bool Take(size_t i, const char* name, bool ok, const char* expected, T& out) const {
+    out = {};
+    if (!ok) return Mistyped(i, name, expected, info_[i]);
+    out = info_[i].As<T>();
+    return true;
+  }
+
   static bool IsTypedArrayOf(Napi::Value v, napi_typedarray_type type) {
     return v.IsTypedArray() && v.As<Napi::TypedArray>().TypedArrayType() == type;
   }
