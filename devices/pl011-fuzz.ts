@@ -1,6 +1,6 @@
 // How `npm run fuzz` drives the PL011: guest accesses, bytes arriving from the host (a memory backend) and
 // resets; the invariant is UARTINTR = (UARTRIS & UARTIMSC) != 0, and UARTMIS reading the same.
-import type { MemoryChardev } from '../src/chardev/memory.js';
+import { MemoryChardev } from '../src/chardev/memory.js';
 import { hex } from '../src/regs/text.js';
 import { DeviceHarness } from '../src/testing/device-harness.js';
 import { levelMismatch, registerFuzzProfile } from '../src/testing/fuzz/profile.js';
@@ -9,7 +9,8 @@ import { Pl011 } from './pl011.js';
 registerFuzzProfile('pl011', (typeName, _rng, options) => {
   const harness = DeviceHarness.create(typeName, { ...options, properties: { chardev: 'memory' } }).as(Pl011);
   const uart = harness.device;
-  const input = uart.chardev as MemoryChardev;
+  const input = uart.chardev;
+  if (!(input instanceof MemoryChardev)) throw new Error(`${uart.label()}: chardev=memory gave no memory backend`);
   return {
     harness,
     invariant: 'UARTINTR = (UARTRIS & UARTIMSC) != 0; UARTMIS = UARTRIS & UARTIMSC',

@@ -72,7 +72,9 @@ export class Pl011 extends SysBusDevice {
 
   protected override onRealize(): void {
     try {
-      this.backend = createChardev(this.getString('chardev')!);
+      const spec = this.getString('chardev');
+      if (spec === undefined) throw new DeviceError('not set');
+      this.backend = createChardev(spec);
     } catch (error) {
       throw DeviceError.from(error).prepend(`${this.label()}: property 'chardev': `);
     }

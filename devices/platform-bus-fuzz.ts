@@ -2,7 +2,7 @@
 // linked into it as -device would, and guest accesses across the window (to the devices or to nothing),
 // host bytes to the UARTs and time steps. Invariant: each bus line follows the output of the device linked
 // to it, and every linked device sits wholly inside the window.
-import type { MemoryChardev } from '../src/chardev/memory.js';
+import { MemoryChardev } from '../src/chardev/memory.js';
 import type { SysBusDevice } from '../src/qom/sys-bus-device.js';
 import { DeviceHarness } from '../src/testing/device-harness.js';
 import { registerFuzzProfile } from '../src/testing/fuzz/profile.js';
@@ -10,6 +10,7 @@ import { registerOffsets } from '../src/testing/fuzz/device-target.js';
 import { PlatformBus } from './platform-bus.js';
 import { Pl011 } from './pl011.js';
 import { Pl031 } from './pl031.js';
+import { at } from '../src/util/at.js';
 
 const WINDOW_SIZES = ['0x10000', '0x100000', '0x2000000'];
 
@@ -30,9 +31,12 @@ registerFuzzProfile('platform-bus-device', (typeName, rng, options) => {
       continue;
     }
     linked.push(device);
-    if (device instanceof Pl011) uarts.push(device.chardev as MemoryChardev);
+    if (device instanceof Pl011 && device.chardev instanceof MemoryChardev) uarts.push(device.chardev);
   }
-  const hot = linked.flatMap((device) => registerOffsets(device.mmio(0)).map((offset) => bus.mmioOffset(device, 0)! + offset));
+  const hot = linked.flatMap((device) => {
+    const base = bus.mmioOffset(device, 0);
+    return base === undefined ? [] : registerOffsets(device.mmio(0)).map((offset) => base + offset);
+  });
   return {
     harness,
     invariant: 'each bus line = the output of the device linked to it; linked devices lie inside the window',
@@ -44,18 +48,20 @@ registerFuzzProfile('platform-bus-device', (typeName, rng, options) => {
           const uart = rng.below(uarts.length);
           const text = String.fromCharCode(rng.below(0x80));
           record?.(`host sends ${JSON.stringify(text)} to UART ${uart}`);
-          uarts[uart]!.inject(text);
+          at(uarts, uart).inject(text);
           return 0;
         },
       },
     ],
     check: () => {
       for (const device of linked) {
-        const line = bus.irqLine(device, 0)!;
+        const line = bus.irqLine(device, 0);
+        if (line === undefined) return `${device.label()} has no bus line`;
         if (harness.irq(line).level !== device.irq(0).level) {
           return `bus line ${line} is ${harness.irq(line).level ? 'high' : 'low'} but ${device.label()}'s output is ${device.irq(0).level ? 'high' : 'low'}`;
         }
-        const offset = bus.mmioOffset(device, 0)!;
+        const offset = bus.mmioOffset(device, 0);
+        if (offset === undefined) return `${device.label()} is not in the window`;
         if (offset + device.mmio(0).size > bus.mmioSize) return `${device.label()} at 0x${offset.toString(16)} does not fit the 0x${bus.mmioSize.toString(16)}-byte window`;
       }
       return undefined;

@@ -3,16 +3,17 @@
 // size rounded up to a power of two, its IRQ outputs take the first free lines; wiring a line calls the
 // device's onIrqConnected, which is when a vfio-platform interrupt starts. The bus writes its own
 // device-tree node and asks each device on it for its node, with bus-relative addresses.
-import { MemoryRegion } from '../src/memory/region.js';
+import { MemoryRegion, type ContainerRegion } from '../src/memory/region.js';
 import { prop, registerType } from '../src/qom/index.js';
 import { DeviceError } from '../src/qom/device-error.js';
 import { toCells, type DevicePlacement, type DeviceTreeContext } from '../src/qom/device-tree.js';
 import { SysBusDevice } from '../src/qom/sys-bus-device.js';
 import type { IrqLine } from '../src/core/irq.js';
 import type { FdtWriter } from '../src/fdt/fdt-writer.js';
+import { at } from '../src/util/at.js';
 
 export class PlatformBus extends SysBusDevice {
-  private windowRegion: MemoryRegion | undefined;
+  private windowRegion: ContainerRegion | undefined;
   private lines: IrqLine[] = [];
   /** The device whose IRQ output is on each bus line. */
   private lineUsers: (SysBusDevice | undefined)[] = [];
@@ -20,7 +21,7 @@ export class PlatformBus extends SysBusDevice {
   private readonly linesOf = new Map<SysBusDevice, Map<number, number>>();
   readonly devices: SysBusDevice[] = [];
 
-  get window(): MemoryRegion {
+  get window(): ContainerRegion {
     if (!this.windowRegion) throw new DeviceError(`${this.label()}: not realized`);
     return this.windowRegion;
   }
@@ -58,18 +59,21 @@ export class PlatformBus extends SysBusDevice {
     if (outputs.length > freeLines.length) throw new DeviceError('Platform Bus: Can not fit IRQ line');
 
     const added = device.mmioRegions.filter((_, n) => offsets[n] !== undefined);
-    device.mmioRegions.forEach((region, n) => offsets[n] !== undefined && this.window.addSubregion(offsets[n]!, region));
+    device.mmioRegions.forEach((region, n) => {
+      const offset = offsets[n];
+      if (offset !== undefined) this.window.addSubregion(offset, region);
+    });
     const lines = new Map<number, number>();
     this.linesOf.set(device, lines);
     try {
       outputs.forEach((n, i) => {
-        const line = freeLines[i]!;
+        const line = at(freeLines, i);
         this.lineUsers[line] = device;
         lines.set(n, line);
         // The device gets the bus line's destination itself (QEMU hands it the GIC's qemu_irq), so a device
         // that looks up its line's interrupt controller input (vfio-platform's EOI notifier) finds it. A bus
         // whose lines are not wired yet records the level on its own line instead.
-        const busLine = this.lines[line]!;
+        const busLine = at(this.lines, line);
         device.connectIrq(n, busLine.destination ?? ((level) => busLine.set(level)));
       });
     } catch (error) {

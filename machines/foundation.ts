@@ -22,8 +22,8 @@ export class FoundationBoard extends Machine {
     super({ ...options, ram: { name: 'foundation.ram', base: FOUNDATION_RAM_BASE, size: options.ramSize ?? 16 * 1024 * 1024 } });
     this.harness = this.addDevice(HarnessDevice, 'harness', {}, [HARNESS_BASE]);
     this.harness.connectIrq(0, (level) => this.vcpu.setIrq(level));
-    this.vcpu.trapSysreg(SYSTEM_REGISTERS.CNTVCT_EL0!, 'counter');
-    this.vcpu.trapSysreg(SYSTEM_REGISTERS.CNTPCT_EL0!, 'counter');
+    this.vcpu.trapSysreg(SYSTEM_REGISTERS.CNTVCT_EL0, 'counter');
+    this.vcpu.trapSysreg(SYSTEM_REGISTERS.CNTPCT_EL0, 'counter');
   }
 
   /**

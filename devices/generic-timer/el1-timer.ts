@@ -4,7 +4,7 @@
 import { IrqLine } from '../../src/core/irq.js';
 import type { VirtualClock } from '../../src/core/clock.js';
 import type { Timer } from '../../src/core/timers.js';
-import type { SysregHandler } from '../../src/cpu/vcpu.js';
+import type { SystemRegisterName } from '../../src/cpu/registers.js';
 import { defineTraceEvent } from '../../src/trace/index.js';
 import { counterAt, nsWhenCounterReaches } from './system-counter.js';
 
@@ -18,11 +18,20 @@ const ISTATUS = 4n;
 
 export type El1TimerKind = 'virtual' | 'physical';
 
+/** The registers of one EL1 timer, by the part of their name after CNTV_ or CNTP_. */
+export type El1TimerRegister = 'CTL' | 'CVAL' | 'TVAL';
+
+/** A timer register as a trapped system register: its Arm ARM name and its accessors. */
+export interface El1TimerSysreg {
+  name: SystemRegisterName;
+  handler: { read(): bigint; write(value: bigint): void };
+}
+
 export class El1Timer {
   /** High while ENABLE && ISTATUS && !IMASK: the timer's interrupt request. */
   readonly irq: IrqLine;
   /** The trapped system registers, by Arm ARM name (CNTV_* or CNTP_*), each write traced. */
-  readonly sysregs: Readonly<Record<string, SysregHandler>>;
+  readonly sysregs: Readonly<Record<El1TimerRegister, El1TimerSysreg>>;
   /** ENABLE and IMASK as written; ISTATUS is worked out on every read, from the count at that moment. */
   private ctl = 0n;
   private cval = 0n;
@@ -38,15 +47,15 @@ export class El1Timer {
     this.irq = new IrqLine(name);
     this.deadline = clock.timers.create(name, () => this.reached());
     const prefix = kind === 'virtual' ? 'CNTV' : 'CNTP';
-    const register = (suffix: string, read: () => bigint, write: (v: bigint) => void): [string, SysregHandler] => {
-      const reg = `${prefix}_${suffix}_EL0`;
-      return [reg, { read, write: (v) => (traceWrite(name, reg, v), write(v)) }];
+    const register = (suffix: El1TimerRegister, read: () => bigint, write: (v: bigint) => void): El1TimerSysreg => {
+      const reg = `${prefix}_${suffix}_EL0` as const;
+      return { name: reg, handler: { read, write: (v) => (traceWrite(name, reg, v), write(v)) } };
     };
-    this.sysregs = Object.fromEntries([
-      register('CTL', () => this.readCtl(), (v) => this.writeCtl(v)),
-      register('CVAL', () => this.readCval(), (v) => this.writeCval(v)),
-      register('TVAL', () => this.readTval(), (v) => this.writeTval(v)),
-    ]);
+    this.sysregs = {
+      CTL: register('CTL', () => this.readCtl(), (v) => this.writeCtl(v)),
+      CVAL: register('CVAL', () => this.readCval(), (v) => this.writeCval(v)),
+      TVAL: register('TVAL', () => this.readTval(), (v) => this.writeTval(v)),
+    };
   }
 
   readCtl(): bigint {

@@ -29,12 +29,12 @@ export class GenericTimer {
     this.physical = new El1Timer('physical', label, clock);
     // Stated here rather than taken from the engine, because the native count assumes this rate. Writes
     // are ignored: only the highest EL may write CNTFRQ_EL0.
-    vcpu.trapSysreg(SYSTEM_REGISTERS.CNTFRQ_EL0!, { read: () => CNTFRQ });
+    vcpu.trapSysreg(SYSTEM_REGISTERS.CNTFRQ_EL0, { read: () => CNTFRQ });
     // CNTVOFF_EL2 is 0: the virtual count is the physical count.
-    vcpu.trapSysreg(SYSTEM_REGISTERS.CNTVCT_EL0!, 'counter');
-    vcpu.trapSysreg(SYSTEM_REGISTERS.CNTPCT_EL0!, 'counter');
+    vcpu.trapSysreg(SYSTEM_REGISTERS.CNTVCT_EL0, 'counter');
+    vcpu.trapSysreg(SYSTEM_REGISTERS.CNTPCT_EL0, 'counter');
     for (const timer of [this.virtual, this.physical]) {
-      for (const [name, handler] of Object.entries(timer.sysregs)) vcpu.trapSysreg(SYSTEM_REGISTERS[name]!, handler);
+      for (const { name, handler } of Object.values(timer.sysregs)) vcpu.trapSysreg(SYSTEM_REGISTERS[name], handler);
     }
   }
 

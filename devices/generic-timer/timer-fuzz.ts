@@ -61,14 +61,14 @@ class TimerFuzzTarget implements FuzzTarget {
     const register = rng.pick(REGISTERS);
     const value = this.valueFor(register, rng);
     record?.(`msr ${prefix}_${register}_EL0, 0x${value.toString(16)}`);
-    timer.sysregs[`${prefix}_${register}_EL0`]!.write!(value);
+    timer.sysregs[register].handler.write(value);
     return 1;
   }
 
   private read(rng: Rng, record: Recorder): number {
     const { timer, prefix } = rng.pick(this.timers);
     const register = rng.pick(REGISTERS);
-    const value = timer.sysregs[`${prefix}_${register}_EL0`]!.read!();
+    const value = timer.sysregs[register].handler.read();
     record?.(`mrs ${prefix}_${register}_EL0 -> 0x${value.toString(16)}`);
     return 1;
   }

@@ -2,6 +2,7 @@
 // §3.3.3 preemption, §4.4.12 GICC_APRn). Each acknowledge sets the bit of the interrupt's group priority and
 // each priority drop (GICC_EOIR) clears the highest one, so nested interrupts unwind in order without the
 // GIC remembering which INTID preempted which.
+import { at } from '../../src/util/at.js';
 
 /** Running priority when nothing is active: lower than any interrupt priority, so any of them preempts. */
 export const IDLE_PRIORITY = 0x100;
@@ -19,7 +20,7 @@ export class ActivePriorities {
   /** The group priority of the highest-priority active interrupt, or IDLE_PRIORITY. */
   get running(): number {
     for (let word = 0; word < APR_COUNT; word++) {
-      const bits = this.words[word]!;
+      const bits = at(this.words, word);
       if (bits !== 0) return (word * 32 + lowestSetBit(bits)) << LEVEL_SHIFT;
     }
     return IDLE_PRIORITY;
@@ -27,14 +28,14 @@ export class ActivePriorities {
 
   activate(groupPriority: number): void {
     const level = groupPriority >> LEVEL_SHIFT;
-    this.words[level >> 5]! |= 1 << (level & 31);
+    this.words[level >> 5] = at(this.words, level >> 5) | (1 << (level & 31));
   }
 
   /** Priority drop; false when nothing was active. */
   drop(): boolean {
     const word = this.words.findIndex((bits) => bits !== 0);
     if (word < 0) return false;
-    const bits = this.words[word]!;
+    const bits = at(this.words, word);
     this.words[word] = bits & (bits - 1);
     return true;
   }

@@ -17,6 +17,7 @@ import { defineTraceEvent } from '../../src/trace/index.js';
 import { ActivePriorities, APR_COUNT, IDLE_PRIORITY } from './gic-active-priorities.js';
 import { accessAllowed, type GicHooks, type GicRegister } from './gic-access.js';
 import { INTID_SPURIOUS, type GicInterruptState } from './gic-state.js';
+import { at } from '../../src/util/at.js';
 
 const traceAcknowledge = defineTraceEvent('gic_acknowledge', 'GICC_IAR: INTID %u, running priority now %#x');
 const traceEoi = defineTraceEvent('gic_eoi', 'GICC_EOIR: INTID %u, running priority now %#x');
@@ -113,7 +114,7 @@ export class GicCpuInterface implements MemoryOps {
         return GICC_IIDR;
       default:
         // GICC_APRn, GICC_NSAPRn
-        return this.priorities[offset >= GICC_NSAPR0 ? 1 : 0].words[(offset & 0xf) >> 2]!;
+        return at(this.priorities[offset >= GICC_NSAPR0 ? 1 : 0].words, (offset & 0xf) >> 2);
     }
   }
 
@@ -163,7 +164,7 @@ export class GicCpuInterface implements MemoryOps {
   private candidate(): number | undefined {
     if (!(this.ctlr & (GICC_CTLR_ENABLE_GRP0 | GICC_CTLR_ENABLE_GRP1)) || !this.distributor.anyGroupEnabled) return undefined;
     const intid = this.state.highestPending();
-    return intid !== undefined && this.state.priority[intid] < this.pmr ? intid : undefined;
+    return intid !== undefined && at(this.state.priority, intid) < this.pmr ? intid : undefined;
   }
 
   /**
@@ -173,9 +174,14 @@ export class GicCpuInterface implements MemoryOps {
   signalled(): 'irq' | 'fiq' | undefined {
     const intid = this.candidate();
     if (intid === undefined || !this.canPreempt(intid)) return undefined;
-    const group = this.state.group[intid]!;
+    const group = at(this.state.group, intid);
     if (!this.distributor.groupEnabled(group) || !(this.ctlr & (GICC_CTLR_ENABLE_GRP0 << group))) return undefined;
     return group === 0 && this.ctlr & GICC_CTLR_FIQEN ? 'fiq' : 'irq';
+  }
+
+  /** The active priorities of the group `intid` is in. */
+  private activePriorities(intid: number): ActivePriorities {
+    return this.priorities[at(this.state.group, intid) ? 1 : 0];
   }
 
   /** Preempts whatever is active by group priority (§3.3.3). */
@@ -186,7 +192,7 @@ export class GicCpuInterface implements MemoryOps {
   /** The priority bits above the binary point (GICC_ABPR's for Group 1 unless CBPR): subpriority never preempts. */
   private groupPriority(intid: number): number {
     const binaryPoint = this.state.group[intid] && !(this.ctlr & GICC_CTLR_CBPR) ? this.abpr - 1 : this.bpr;
-    return this.state.priority[intid]! & (0xff << (binaryPoint + 1)) & 0xff;
+    return at(this.state.priority, intid) & (0xff << (binaryPoint + 1)) & 0xff;
   }
 
   /** The candidate as GICC_IAR and GICC_HPPIR see it: a Group 1 interrupt is 1022 without AckCtl (§4.4.4). */
@@ -201,7 +207,7 @@ export class GicCpuInterface implements MemoryOps {
     const intid = this.visible();
     if (intid === undefined || intid === INTID_GROUP1_PENDING) return intid ?? INTID_SPURIOUS;
     if (!this.canPreempt(intid)) return INTID_SPURIOUS;
-    this.priorities[this.state.group[intid]!].activate(this.groupPriority(intid));
+    this.activePriorities(intid).activate(this.groupPriority(intid));
     const iar = this.state.acknowledge(intid);
     traceAcknowledge(intid, this.running);
     this.hooks.update();
@@ -216,8 +222,8 @@ export class GicCpuInterface implements MemoryOps {
     const intid = value & INTID_MASK;
     if (intid === INTID_SPURIOUS) return;
     if (!this.implemented(intid, 'GICC_EOIR', 0x10, value)) return;
-    const group = this.state.group[intid]!;
-    if (!this.priorities[group].drop()) {
+    const group = at(this.state.group, intid);
+    if (!this.activePriorities(intid).drop()) {
       this.hooks.guestError(() => `GICC: write of ${hex(value)} to GICC_EOIR (offset 0x10): no Group ${group} interrupt is active at any priority; ignored`);
       return;
     }

@@ -2,6 +2,7 @@
 // pending, active or enabled, with what decides whether it reaches the CPU.
 import { hex } from '../../src/regs/text.js';
 import { GIC_INTERNAL, GIC_NR_SGIS, type GicInterruptState } from './gic-state.js';
+import { at } from '../../src/util/at.js';
 
 export function describeInterrupts(state: GicInterruptState): string[] {
   const lines: string[] = [];
@@ -12,7 +13,7 @@ export function describeInterrupts(state: GicInterruptState): string[] {
     if (!pending && !state.active[intid] && (sgi || !state.enabled[intid])) continue;
     const kind = sgi ? 'SGI' : intid < GIC_INTERNAL ? 'PPI' : 'SPI';
     const states = [state.enabled[intid] ? 'enabled' : 'disabled', pending && 'pending', state.active[intid] && 'active'].filter(Boolean).join(' ');
-    const details = [`Group ${state.group[intid]}`, `priority ${hex(state.priority[intid])}`, state.edge[intid] ? 'edge' : 'level'];
+    const details = [`Group ${state.group[intid]}`, `priority ${hex(at(state.priority, intid))}`, state.edge[intid] ? 'edge' : 'level'];
     if (!sgi) details.push(`line ${state.line[intid] ? 'high' : 'low'}`);
     lines.push(`INTID ${intid} (${kind}): ${states}; ${details.join(', ')}`);
   }

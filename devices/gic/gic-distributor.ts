@@ -11,6 +11,7 @@ import { hex } from '../../src/regs/text.js';
 import { accessAllowed, type GicHooks, type GicRegister } from './gic-access.js';
 import { containsOffset, elementAt, readFields, writeFields, type FieldArray } from './gic-field-array.js';
 import { CPU0, GIC_NR_SGIS, type GicInterruptState } from './gic-state.js';
+import { at } from '../../src/util/at.js';
 
 const GICD_CTLR_ENABLE_GRP0 = 1 << 0;
 const GICD_CTLR_ENABLE_GRP1 = 1 << 1;
@@ -84,7 +85,7 @@ export class GicDistributor implements MemoryOps {
       case 0x008:
         return GICD_IIDR;
       default:
-        return ID_REGISTERS[(offset - ID_BASE) >> 2][1];
+        return at(ID_REGISTERS, (offset - ID_BASE) >> 2)[1];
     }
   }
 
@@ -96,8 +97,8 @@ export class GicDistributor implements MemoryOps {
     }
     // Filter 0: the CPUTargetList; 1: every CPU but the writer (nobody, with one CPU); 2: the writer;
     // 3 (reserved): every CPU, QEMU's choice.
-    const targets = [(value >>> 16) & 0xff, 0, CPU0, CPU0][filter];
-    if (targets & CPU0) this.state.sgiSources[value & 0xf] |= CPU0;
+    const targets = at([(value >>> 16) & 0xff, 0, CPU0, CPU0], filter);
+    if (targets & CPU0) this.state.sgiSources[value & 0xf] = at(this.state.sgiSources, value & 0xf) | CPU0;
   }
 
   private fieldArrays(): FieldArray[] {
@@ -106,7 +107,7 @@ export class GicDistributor implements MemoryOps {
       name, base, bits, span: 1024, implemented: s.count, byteAccess: bits === 8, get, set,
     });
     const perSgi = (name: string, base: number, set: FieldArray['set']): FieldArray => ({
-      name, base, bits: 8, span: GIC_NR_SGIS, implemented: GIC_NR_SGIS, byteAccess: true, get: (i) => s.sgiSources[i], set,
+      name, base, bits: 8, span: GIC_NR_SGIS, implemented: GIC_NR_SGIS, byteAccess: true, get: (i) => at(s.sgiSources, i), set,
     });
     const pending = (i: number) => (s.isPending(i) ? 1 : 0);
     // SGI bits of the enable and pending registers are WI: SGIs stay enabled, and pend through GICD_SGIR and
@@ -114,13 +115,13 @@ export class GicDistributor implements MemoryOps {
     const notSgi = (i: number, bit: number) => bit !== 0 && i >= GIC_NR_SGIS;
     const razWi = () => 0;
     return [
-      perIrq('GICD_IGROUPR', 0x080, 1, (i) => s.group[i]!, (i, bit) => {
+      perIrq('GICD_IGROUPR', 0x080, 1, (i) => at(s.group, i), (i, bit) => {
         s.group[i] = bit;
       }),
-      perIrq('GICD_ISENABLER', 0x100, 1, (i) => s.enabled[i], (i, bit) => {
+      perIrq('GICD_ISENABLER', 0x100, 1, (i) => at(s.enabled, i), (i, bit) => {
         if (notSgi(i, bit)) s.setEnabled(i, true);
       }),
-      perIrq('GICD_ICENABLER', 0x180, 1, (i) => s.enabled[i], (i, bit) => {
+      perIrq('GICD_ICENABLER', 0x180, 1, (i) => at(s.enabled, i), (i, bit) => {
         if (notSgi(i, bit)) s.setEnabled(i, false);
       }),
       perIrq('GICD_ISPENDR', 0x200, 1, pending, (i, bit) => {
@@ -130,29 +131,29 @@ export class GicDistributor implements MemoryOps {
       perIrq('GICD_ICPENDR', 0x280, 1, pending, (i, bit) => {
         if (notSgi(i, bit)) s.latch[i] = 0;
       }),
-      perIrq('GICD_ISACTIVER', 0x300, 1, (i) => s.active[i], (i, bit) => {
+      perIrq('GICD_ISACTIVER', 0x300, 1, (i) => at(s.active, i), (i, bit) => {
         if (bit) s.active[i] = 1;
       }),
       // Deactivation here runs the notifiers too: a source waiting for the end of its interrupt (VFIO
       // resampling) must not wait forever because the guest chose this register over GICC_EOIR.
-      perIrq('GICD_ICACTIVER', 0x380, 1, (i) => s.active[i], (i, bit) => {
+      perIrq('GICD_ICACTIVER', 0x380, 1, (i) => at(s.active, i), (i, bit) => {
         if (bit && s.active[i]) this.hooks.deactivate(i);
       }),
-      perIrq('GICD_IPRIORITYR', 0x400, 8, (i) => s.priority[i], (i, field) => {
+      perIrq('GICD_IPRIORITYR', 0x400, 8, (i) => at(s.priority, i), (i, field) => {
         s.priority[i] = field;
       }),
       perIrq('GICD_ITARGETSR', 0x800, 8, razWi, razWi),
       // Int_config[1]: edge (1) or level (0); Int_config[0] is reserved in GICv2.
-      perIrq('GICD_ICFGR', 0xc00, 2, (i) => s.edge[i] << 1, (i, field) => {
+      perIrq('GICD_ICFGR', 0xc00, 2, (i) => at(s.edge, i) << 1, (i, field) => {
         if (i >= GIC_NR_SGIS) s.edge[i] = field >> 1;
       }),
       // Non-secure access control exists only with Security Extensions.
       perIrq('GICD_NSACR', 0xe00, 2, razWi, razWi),
       perSgi('GICD_CPENDSGIR', 0xf10, (i, field) => {
-        s.sgiSources[i] &= ~field;
+        s.sgiSources[i] = at(s.sgiSources, i) & ~field;
       }),
       perSgi('GICD_SPENDSGIR', 0xf20, (i, field) => {
-        s.sgiSources[i] |= field & CPU0;
+        s.sgiSources[i] = at(s.sgiSources, i) | (field & CPU0);
       }),
     ];
   }

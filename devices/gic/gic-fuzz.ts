@@ -9,6 +9,7 @@ import { levelMismatch, registerFuzzProfile } from '../../src/testing/fuzz/profi
 import { GicDevice } from './gic-device.js';
 import type { GicInterruptState } from './gic-state.js';
 import type { MemoryOps } from '../../src/memory/region.js';
+import { at } from '../../src/util/at.js';
 
 const SPI_COUNTS = [0, 32, 64, 96, 256, 960];
 const GICD_HOT = [0x000, 0x004, 0x080, 0x100, 0x104, 0x180, 0x184, 0x200, 0x204, 0x280, 0x300, 0x380, 0x400, 0x41c, 0xc00, 0xc04, 0xc08, 0xf00, 0xf10, 0xf20];
@@ -83,13 +84,13 @@ function expectedOutput(s: GicInterruptState, gicd: MemoryOps, gicc: MemoryOps):
   for (let intid = 0; intid < s.count; intid++) {
     if (!s.enabled[intid] || s.active[intid]) continue;
     const pending = intid < 16 ? s.sgiSources[intid] !== 0 : s.latch[intid] !== 0 || (s.edge[intid] === 0 && s.line[intid] !== 0);
-    if (pending && (best < 0 || s.priority[intid]! < s.priority[best]!)) best = intid;
+    if (pending && (best < 0 || at(s.priority, intid) < at(s.priority, best))) best = intid;
   }
-  if (best < 0 || s.priority[best]! >= gicc.read(0x04, 4)) return undefined;
-  const group = s.group[best]!;
+  if (best < 0 || at(s.priority, best) >= gicc.read(0x04, 4)) return undefined;
+  const group = at(s.group, best);
   // Group priority: the bits above the binary point (GICC_ABPR's, one lower, for Group 1 unless CBPR).
   const binaryPoint = group === 1 && !(cctlr & 0x10) ? gicc.read(0x1c, 4) - 1 : gicc.read(0x08, 4);
-  const groupPriority = s.priority[best]! & (0xff << (binaryPoint + 1)) & 0xff;
+  const groupPriority = at(s.priority, best) & (0xff << (binaryPoint + 1)) & 0xff;
   if (groupPriority >= runningPriority(gicc)) return undefined;
   if (!(dctlr & (1 << group)) || !(cctlr & (1 << group))) return undefined;
   return group === 0 && cctlr & 0x8 ? 'fiq' : 'irq';

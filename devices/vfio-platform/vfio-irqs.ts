@@ -109,10 +109,11 @@ export class VfioIrqs {
     if (!this.options.irqfdAllowed) return 'x-irqfd is off';
     const destination = intp.line.destination;
     if (!destination) return 'the line is not wired';
-    if (!intp.automasked) return undefined;
+    const { unmask } = intp; // an automasked IRQ's
+    if (!unmask) return undefined;
     const onEoi = this.options.context.onEndOfInterrupt;
     if (!onEoi) return 'the machine has no end-of-interrupt notifiers';
-    intp.stopResample = onEoi(destination, () => this.resample(intp));
+    intp.stopResample = onEoi(destination, () => this.resample(intp, unmask));
     return intp.stopResample ? undefined : 'the line does not end at an interrupt controller input';
   }
 
@@ -156,19 +157,19 @@ export class VfioIrqs {
     // Only drives the GIC input, as KVM's irqfd does in the kernel: safe to run as soon as the host signals.
     intp.trigger.setHandler(intp.automasked ? () => intp.line.raise() : () => intp.line.pulse(), { immediate: true });
     this.setIrqSignaling(intp, VFIO_IRQ_SET_ACTION_TRIGGER, intp.trigger);
-    if (intp.automasked) {
-      this.setIrqSignaling(intp, VFIO_IRQ_SET_ACTION_UNMASK, intp.unmask!);
-      traceLevelIrqfd(intp.pin, intp.trigger.fd, intp.unmask!.fd);
+    if (intp.unmask) {
+      this.setIrqSignaling(intp, VFIO_IRQ_SET_ACTION_UNMASK, intp.unmask);
+      traceLevelIrqfd(intp.pin, intp.trigger.fd, intp.unmask.fd);
     } else {
       traceEdgeIrqfd(intp.pin, intp.trigger.fd);
     }
   }
 
   /** The guest ended a level resample-path interrupt: lower the input, let the host unmask (it refires if still asserted). */
-  private resample(intp: VfioIntp): void {
+  private resample(intp: VfioIntp, unmask: EventNotifier): void {
     traceResample(intp.pin);
     intp.line.lower();
-    intp.unmask!.signal();
+    unmask.signal();
   }
 
   private startEventfd(intp: VfioIntp): void {

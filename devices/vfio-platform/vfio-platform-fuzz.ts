@@ -16,6 +16,7 @@ import { VfioSession } from '../../src/vfio/session.js';
 import { VfioPlatform } from './vfio-platform.js';
 import { VFIO_SESSION } from './machine-keys.js';
 import { ContextExtensions } from '../../src/qom/machine-context.js';
+import { at } from '../../src/util/at.js';
 
 const RAM_BASE = 0x4000_0000;
 
@@ -54,7 +55,9 @@ registerFuzzProfile('vfio-platform', (typeName, rng, options) => {
     throw error;
   }
   const device = harness.device;
-  const intps = device.vfioIrqs!.intps;
+  const irqs = device.vfioIrqs;
+  if (!irqs) throw new Error(`${device.label()}: realized without its IRQ objects`);
+  const intps = irqs.intps;
   const hostIrqs = host.device(hostDevice.name).irqs;
   return {
     harness,
@@ -66,7 +69,7 @@ registerFuzzProfile('vfio-platform', (typeName, rng, options) => {
         weight: hostIrqs.length ? 6 : 0,
         run: (rng, record) => {
           const index = rng.below(hostIrqs.length);
-          const irq = hostIrqs[index]!;
+          const irq = at(hostIrqs, index);
           const level = irq.isLevel ? rng.chance(0.6) : true;
           record?.(`host IRQ ${index} ${irq.isLevel ? (level ? 'asserted' : 'deasserted') : 'pulsed'}`);
           if (irq.isLevel) irq.setLevel(level);
@@ -83,7 +86,8 @@ registerFuzzProfile('vfio-platform', (typeName, rng, options) => {
           const line = device.irqOutputs[n];
           if (!line?.level) return 0;
           record?.(`guest EOI of IRQ ${n}`);
-          for (const callback of [...(eoiNotifiers.get(line.destination!) ?? [])]) callback();
+          const notifiers = line.destination ? eoiNotifiers.get(line.destination) : undefined;
+          for (const callback of [...(notifiers ?? [])]) callback();
           return 0;
         },
       },
@@ -91,7 +95,7 @@ registerFuzzProfile('vfio-platform', (typeName, rng, options) => {
     check: () => {
       const active = intps.filter((intp) => intp.state === 'active');
       if (active.length > 1) return `IRQs ${active.map((i) => i.pin).join(', ')} are ACTIVE together`;
-      const queue = device.vfioIrqs!.pendingQueue;
+      const queue = irqs.pendingQueue;
       const pending = intps.filter((intp) => intp.state === 'pending');
       if (queue.length !== pending.length || !pending.every((intp) => queue.includes(intp))) {
         return `the pending queue holds IRQs ${queue.map((i) => i.pin).join(', ') || 'none'}, but IRQs ${pending.map((i) => i.pin).join(', ') || 'none'} are PENDING`;
@@ -99,12 +103,12 @@ registerFuzzProfile('vfio-platform', (typeName, rng, options) => {
       for (const intp of intps) {
         const level = intp.line.level;
         if (intp.path === 'eventfd' && level !== (intp.state === 'active')) return `eventfd path: IRQ ${intp.pin} is ${intp.state.toUpperCase()} with its output ${level ? 'high' : 'low'}`;
-        if (intp.path === 'resample' && intp.automasked && level !== hostIrqs[intp.pin]!.isMasked) {
-          return `resample path: level IRQ ${intp.pin} output is ${level ? 'high' : 'low'} while the host has it ${hostIrqs[intp.pin]!.isMasked ? 'masked' : 'unmasked'}`;
+        if (intp.path === 'resample' && intp.automasked && level !== at(hostIrqs, intp.pin).isMasked) {
+          return `resample path: level IRQ ${intp.pin} output is ${level ? 'high' : 'low'} while the host has it ${at(hostIrqs, intp.pin).isMasked ? 'masked' : 'unmasked'}`;
         }
         if (intp.path === 'resample' && !intp.automasked && level) return `resample path: edge IRQ ${intp.pin} output stays high`;
       }
-      if (active.length && device.vfioRegions.some((region) => region.fastPathEnabled)) return `IRQ ${active[0]!.pin} is ACTIVE with a region on the fast path`;
+      if (active.length && device.vfioRegions.some((region) => region.fastPathEnabled)) return `IRQ ${at(active, 0).pin} is ACTIVE with a region on the fast path`;
       return undefined;
     },
     close: () => {

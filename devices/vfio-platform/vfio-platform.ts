@@ -22,6 +22,7 @@ import { PASSTHROUGH_POLICY, VFIO_SESSION, type PassthroughPolicy } from './mach
 import { VFIO_DEVICE_FLAGS_PLATFORM } from '../../src/vfio/uapi.js';
 import { VfioIrqs } from './vfio-irqs.js';
 import { VfioRegion } from './vfio-region.js';
+import { at } from '../../src/util/at.js';
 
 const traceRealize = defineTraceEvent('vfio_platform_realize', 'vfio device %s, compat = %s');
 const tracePopulateInterrupts = defineTraceEvent('vfio_platform_populate_interrupts', '- IRQ index %d: count %d, flags=0x%x');
@@ -60,16 +61,17 @@ export class VfioPlatform extends SysBusDevice {
     const session = this.context.extension(VFIO_SESSION);
     const { name, sysfsPath } = this.hostName(session);
     traceRealize(sysfsPath, this.presetCompatibles?.join(' ') ?? '(from the host)');
+    let host: VfioHostDevice;
     try {
       if (!session) throw new DeviceError('the machine has no VFIO host (give --vfio-host linux or fake:FILE.json)');
-      this.attach(session, name, sysfsPath);
+      host = this.attach(session, name, sysfsPath);
     } catch (error) {
       this.release();
       throw DeviceError.from(error).prepend(`vfio ${name}: `);
     }
     // As QEMU, a compatible file that cannot be read is reported as it is, without the device prefix.
     try {
-      this.host!.compatibles = this.presetCompatibles ?? readCompatibles(sysfsPath, sysfsRootOf(session));
+      host.compatibles = this.presetCompatibles ?? readCompatibles(sysfsPath, sysfsRootOf(session));
     } catch (error) {
       this.release();
       throw error;
@@ -91,12 +93,12 @@ export class VfioPlatform extends SysBusDevice {
           compatible: host.compatibles,
           ...this.hostTree(host),
           regions: this.mmioRegions.map((region, n) => ({ busOffset: dt.mmioAddress(n), size: region.size })),
-          irqs: (this.irqs?.intps ?? []).map((intp, n) => ({ spi: dt.interruptCells(n, 'level')[1]!, level: intp.automasked })),
+          irqs: (this.irqs?.intps ?? []).map((intp, n) => ({ spi: at(dt.interruptCells(n, 'level'), 1), level: intp.automasked })),
         },
         {
           fdt,
           allocPhandle: () => dt.allocPhandle(),
-          rootNodes: dt.rootNodes('vfio-platform', () => new GuestRootNodes()),
+          rootNodes: dt.rootNodes(GuestRootNodes),
           warn: (message) => dt.warn(`vfio ${host.name}: ${message}`),
           ...policy(this.context.extension(PASSTHROUGH_POLICY)),
         },
@@ -137,8 +139,9 @@ export class VfioPlatform extends SysBusDevice {
   }
 
   protected override onIrqConnected(n: number): void {
-    const intp = this.irqs?.intps[n];
-    if (intp) this.irqs!.start(intp);
+    const { irqs } = this;
+    const intp = irqs?.intps[n];
+    if (irqs && intp) irqs.start(intp);
   }
 
   /** `host` names a device under the host's sysfs; `sysfsdev` (a path) wins and its basename is the name. */
@@ -152,7 +155,7 @@ export class VfioPlatform extends SysBusDevice {
     return { name: host, sysfsPath: join(root, 'sys/bus/platform/devices', host) };
   }
 
-  private attach(session: VfioSession, name: string, sysfsPath: string): void {
+  private attach(session: VfioSession, name: string, sysfsPath: string): VfioHostDevice {
     try {
       statSync(sysfsPath);
     } catch (error) {
@@ -163,11 +166,13 @@ export class VfioPlatform extends SysBusDevice {
     const groupId = readGroupId(sysfsPath);
     traceBaseDeviceInit(name, groupId);
     const device = session.openDevice(name, groupId);
-    this.host = { name, sysfsPath, groupId, device, compatibles: [] };
+    const host: VfioHostDevice = { name, sysfsPath, groupId, device, compatibles: [] };
+    this.host = host;
     const info = hostCall('error getting device info', () => device.info());
     if (!(info.flags & VFIO_DEVICE_FLAGS_PLATFORM)) throw new DeviceError("this isn't a platform device");
     this.populateRegions(device, name, info.numRegions);
     this.populateIrqs(session, device, name, info.numIrqs);
+    return host;
   }
 
   private populateRegions(device: VfioDevice, name: string, count: number): void {

@@ -4,10 +4,11 @@
 // the user-side IRQ path sees the guest's first access after an interrupt.
 import type { LazyMessage } from '../../src/core/guest-errors.js';
 import type { HostMemory } from '../../src/cpu/host-memory.js';
-import { MemoryRegion, type MemoryOps } from '../../src/memory/region.js';
+import { MemoryRegion, type ContainerRegion, type MemoryOps } from '../../src/memory/region.js';
 import type { RegionInfo, VfioDevice } from '../../src/vfio/host.js';
 import { hostErrorText } from '../../src/vfio/session.js';
 import { VFIO_REGION_INFO_FLAG_MMAP } from '../../src/vfio/uapi.js';
+import { at } from '../../src/util/at.js';
 
 /** What a failed slow-path read returns, by access size (QEMU returns (uint64_t)-1). */
 const ALL_ONES = [0, 0xff, 0xffff, 0, 0xffff_ffff];
@@ -28,7 +29,7 @@ export interface VfioRegionOptions {
 
 export class VfioRegion {
   /** What the device exposes as its MMIO region. */
-  readonly region: MemoryRegion;
+  readonly region: ContainerRegion;
   readonly name: string;
   private readonly fastPath: MemoryRegion | undefined;
   private readonly mapped: HostMemory | undefined;
@@ -84,7 +85,7 @@ export class VfioRegion {
           value = littleEndian(bytes);
         } catch (error) {
           this.options.guestError(() => `vfio_region_read(${this.options.deviceName}:region${info.index}+0x${offset.toString(16)}, ${size}) failed: ${hostErrorText(error)}`);
-          value = ALL_ONES[size]!;
+          value = at(ALL_ONES, size);
         }
         this.options.onTrappedAccess();
         return value;
@@ -106,7 +107,7 @@ export class VfioRegion {
 
 function littleEndian(bytes: Uint8Array): number {
   let value = 0;
-  for (let i = bytes.length - 1; i >= 0; i--) value = value * 256 + bytes[i]!;
+  for (let i = bytes.length - 1; i >= 0; i--) value = value * 256 + at(bytes, i);
   return value;
 }
 
@@ -114,7 +115,7 @@ function littleEndian(bytes: Uint8Array): number {
 const WRITE_BUFFERS = [new Uint8Array(0), new Uint8Array(1), new Uint8Array(2), new Uint8Array(3), new Uint8Array(4)];
 
 function toLittleEndian(value: number, size: number): Uint8Array {
-  const bytes = WRITE_BUFFERS[size]!;
+  const bytes = at(WRITE_BUFFERS, size);
   let rest = value;
   for (let i = 0; i < size; i++) {
     bytes[i] = rest % 256;

@@ -4,9 +4,9 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import '../../devices/index.js'; // every device type
-import type { VfioPlatform } from '../../devices/vfio-platform/vfio-platform.js';
+import { VfioPlatform } from '../../devices/vfio-platform/vfio-platform.js';
 import type { PropertyKind } from '../../src/qom/properties.js';
-import { defaultRegistry } from '../../src/qom/types.js';
+import { cast, defaultRegistry } from '../../src/qom/types.js';
 import { PROTOTYPE_NAMES, sampled, type CaseContext, type CrashCase } from './crash-case.js';
 
 const LONG = 'x'.repeat(64 * 1024);
@@ -29,7 +29,7 @@ const BAD_TYPES = ['nosuch', '', ',', 'device', 'sys-bus-device', 'container', .
 /** `-device` arguments that make `type` realize when nothing else is wrong: a host for vfio devices. */
 function baseArgs(type: string, context: CaseContext): { args: string[]; options: string } {
   if (!defaultRegistry.get(type).isA('vfio-platform')) return { args: [], options: type };
-  const preset = (defaultRegistry.create(type) as VfioPlatform).presetCompatibles;
+  const preset = cast(defaultRegistry.create(type), VfioPlatform).presetCompatibles;
   for (const file of readdirSync(context.hostsDir).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort()) {
     const host = JSON.parse(readFileSync(join(context.hostsDir, file), 'utf8')) as { devices: { name: string; model: { name: string }; node: { properties: { compatible?: string | string[] } } }[] };
     const device = host.devices.find((d) => (preset ? [d.node.properties.compatible ?? []].flat().some((c) => preset.includes(c)) : d.model.name === 'test-device'));

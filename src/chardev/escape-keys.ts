@@ -1,6 +1,7 @@
 // QEMU's multiplexed console keys (chardev/char-mux.c, `-nographic`): Ctrl-A starts an escape; the next
 // key picks the action. armvirt has no monitor, disks or timestamps, so it keeps the keys that apply, and
 // adds one for what QEMU's monitor does with `system_powerdown`: Ctrl-A P presses the power button.
+import { at } from '../util/at.js';
 
 const CTRL_A = 0x01;
 
@@ -30,7 +31,7 @@ export class EscapeKeys {
   feed(data: Uint8Array): void {
     let start = 0;
     for (let i = 0; i < data.length; i++) {
-      const byte = data[i]!;
+      const byte = at(data, i);
       if (!this.escaping && byte !== CTRL_A) continue;
       this.actions.send(data.subarray(start, i));
       start = i + 1;

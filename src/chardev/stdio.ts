@@ -27,7 +27,8 @@ export class StdioChardev extends ChardevBase {
   private readonly input: StdioInput;
   private readonly output: Writable;
   private readonly onInterrupt: () => void;
-  private readonly raw: boolean;
+  /** Sets a terminal's raw mode: only a TTY has it, and only a TTY is put in raw mode. */
+  private readonly setRawMode: ((raw: boolean) => unknown) | undefined;
   private readonly escapes: EscapeKeys | undefined;
   private readonly onData = (data: Buffer | string) => this.received(typeof data === 'string' ? Buffer.from(data) : data);
   /** A process that ends without close() (an uncaught error, process.exit) still restores the terminal. */
@@ -38,7 +39,8 @@ export class StdioChardev extends ChardevBase {
     this.input = options.input ?? process.stdin;
     this.output = options.output ?? process.stdout;
     this.onInterrupt = options.onInterrupt ?? (() => process.kill(process.pid, 'SIGINT'));
-    this.raw = this.input.isTTY === true && this.input.setRawMode !== undefined;
+    const { input } = this;
+    this.setRawMode = input.isTTY === true && input.setRawMode ? input.setRawMode.bind(input) : undefined;
     if (options.escapeKeys) {
       this.escapes = new EscapeKeys({
         send: (bytes) => this.deliver(bytes),
@@ -47,8 +49,8 @@ export class StdioChardev extends ChardevBase {
         powerDown: () => this.onPowerDown?.(),
       });
     }
-    if (this.raw) {
-      this.input.setRawMode!(true);
+    if (this.setRawMode) {
+      this.setRawMode(true);
       process.once('exit', this.restoreTerminal);
     }
     this.input.on('data', this.onData);
@@ -63,8 +65,8 @@ export class StdioChardev extends ChardevBase {
     super.close();
     this.input.off('data', this.onData);
     this.input.pause();
-    if (this.raw) {
-      this.input.setRawMode!(false);
+    if (this.setRawMode) {
+      this.setRawMode(false);
       process.off('exit', this.restoreTerminal);
     }
   }
@@ -73,7 +75,7 @@ export class StdioChardev extends ChardevBase {
     if (this.escapes) return this.escapes.feed(data);
     // On a raw terminal, each Ctrl-C interrupts the VMM and the bytes around it go to the guest.
     let start = 0;
-    for (let i = data.indexOf(CTRL_C); this.raw && i >= 0; i = data.indexOf(CTRL_C, start)) {
+    for (let i = data.indexOf(CTRL_C); this.setRawMode && i >= 0; i = data.indexOf(CTRL_C, start)) {
       this.deliver(data.subarray(start, i));
       this.onInterrupt();
       start = i + 1;

@@ -4,6 +4,7 @@
 import { closestWord } from '../config/did-you-mean.js';
 import type { RawConfig } from '../vmm/config.js';
 import { DEFAULT_GDB_LISTEN } from '../gdb/listen-address.js';
+import { at } from '../util/at.js';
 
 /** Bad command-line syntax: the message names the flag or argument. */
 export class UsageError extends Error {
@@ -195,7 +196,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
   const line: CommandLine = { command: 'run', flags: {}, flagOf: {}, dts: false, help: false, version: false, helpFor: { devices: [], trace: false, machines: false, debug: false, cpus: false } };
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i]!;
+    const arg = at(argv, i);
     if (!arg.startsWith('-') || arg === '-') {
       positionals.push(arg);
       continue;
@@ -214,7 +215,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     }
     if (value === undefined) {
       if (i + 1 >= argv.length) throw new UsageError(`${spelled} needs a value: ${spelled} ${flag.value}`);
-      value = argv[++i]!;
+      value = at(argv, ++i);
     }
     flag.apply(line, value, spelled);
   }
@@ -233,7 +234,7 @@ function suggestFlag(name: string): string {
 
 export function usage(): string {
   const table = FLAGS.map((flag) => {
-    const dashes = QEMU_FLAGS.has(flag.names[0]!) ? '-' : '--';
+    const dashes = QEMU_FLAGS.has(at(flag.names, 0)) ? '-' : '--';
     const names = flag.names.map((n) => (n.length === 1 ? `-${n}` : `${dashes}${n}`)).join(', ');
     return `  ${names}${flag.value ? ` ${flag.value}` : ''}\n        ${flag.help}`;
   }).join('\n');

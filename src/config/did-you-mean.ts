@@ -1,4 +1,5 @@
 // "did you mean" for a misspelt key or flag: the known word one or two edits away (fewer for short words).
+import { at } from '../util/at.js';
 
 /** The known word closest to `word` within a small edit distance, if any. */
 export function closestWord(word: string, known: readonly string[]): string | undefined {
@@ -10,9 +11,9 @@ function editDistance(a: string, b: string): number {
   for (let i = 1; i <= a.length; i++) {
     const current = [i];
     for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      current[j] = Math.min(at(previous, j) + 1, at(current, j - 1) + 1, at(previous, j - 1) + (a[i - 1] === b[j - 1] ? 0 : 1));
     }
     previous = current;
   }
-  return previous[b.length]!;
+  return at(previous, b.length);
 }

@@ -1,6 +1,7 @@
 // JSON text as a config or host description file holds it: parsed with the file's name and the line and
 // column of a syntax error in every message.
 import { JsonCheckError } from './json-schema.js';
+import { at } from '../util/at.js';
 
 /** Parses JSON text, naming the source and the line and column of a syntax error. */
 export function parseJsonText(text: string, source: string): unknown {
@@ -12,7 +13,7 @@ export function parseJsonText(text: string, source: string): unknown {
     const detail = message.replace(/^.*?(Unexpected|Expected|Bad|Unterminated)/, '$1').replace(/, (\.\.\.)?".*" is not valid JSON$/s, '').replace(/( in JSON)? at position \d+.*$/s, '');
     if (position === undefined) throw new JsonCheckError([`${source}: not valid JSON: ${detail}`]);
     const before = text.slice(0, position).split('\n');
-    throw new JsonCheckError([`${source}:${before.length}:${before[before.length - 1]!.length + 1}: not valid JSON: ${detail}`]);
+    throw new JsonCheckError([`${source}:${before.length}:${at(before, before.length - 1).length + 1}: not valid JSON: ${detail}`]);
   }
 }
 

@@ -7,6 +7,7 @@
 // answer; otherwise the line lists what the alternatives accept.
 import type { ErrorObject } from 'ajv/dist/2020.js';
 import { closestWord } from './did-you-mean.js';
+import { at } from '../util/at.js';
 
 /** What messages need of a compiled schema: its parts by schema path, and errors of a part alone. */
 export interface SchemaView {
@@ -39,7 +40,7 @@ function collect(view: SchemaView, errors: readonly ErrorObject[], root: unknown
   const covering: typeof located = [];
   const coverOf = (item: (typeof located)[number]) => covering.find((c) => item.index < c.index && isWithin(item.at, c.at));
   for (let i = located.length - 1; i >= 0; i--) {
-    const item = located[i]!;
+    const item = at(located, i);
     if (ALTERNATIVES.has(item.error.keyword) && !coverOf(item)) covering.push(item);
   }
   const problems: Problem[] = [];
@@ -218,7 +219,7 @@ function documentPosition(root: unknown, at: (string | number)[]): number[] {
 }
 
 function compareKeys(a: number[], b: number[]): number {
-  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+  for (let i = 0; i < Math.min(a.length, b.length); i++) if (a[i] !== b[i]) return at(a, i) - at(b, i);
   return a.length - b.length;
 }
 

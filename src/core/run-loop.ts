@@ -113,7 +113,7 @@ export class RunLoop {
     const until = options.untilNs ?? Infinity;
     let lastYield = performance.now();
     for (;;) {
-      if (this.stopRequest) return this.takeStop();
+      if (this.stopRequest) return this.takeStop(this.stopRequest);
       if (this.pauseRequested) {
         this.pauseRequested = false;
         return { kind: 'paused' };
@@ -125,7 +125,7 @@ export class RunLoop {
       }
       const now = this.now();
       this.timers.fireDue(now);
-      if (this.stopRequest) return this.takeStop();
+      if (this.stopRequest) return this.takeStop(this.stopRequest);
       if (now >= until) return { kind: 'time-limit' };
 
       this.sliceDeadline = Math.min(this.timers.nextDeadline(), until, now + this.maxSliceNs);
@@ -154,8 +154,7 @@ export class RunLoop {
     }
   }
 
-  private takeStop(): ExitReason {
-    const { reason, exitCode } = this.stopRequest!;
+  private takeStop({ reason, exitCode }: { reason: string; exitCode: number }): ExitReason {
     this.stopRequest = undefined;
     return { kind: 'stopped', reason, exitCode };
   }

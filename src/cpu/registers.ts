@@ -14,7 +14,7 @@ export interface SysregEncoding {
  * System registers by name (Arm ARM encodings). Unicorn has no SPSR_EL1 id, for one. Only registers
  * with storage or a read function belong here: a CP_REG read of one without (CurrentEL) aborts the engine.
  */
-export const SYSTEM_REGISTERS: Readonly<Record<string, SysregEncoding>> = {
+export const SYSTEM_REGISTERS = {
   SPSR_EL1: { op0: 3, op1: 0, crn: 4, crm: 0, op2: 0 },
   SCTLR_EL1: { op0: 3, op1: 0, crn: 1, crm: 0, op2: 0 },
   CPACR_EL1: { op0: 3, op1: 0, crn: 1, crm: 0, op2: 2 },
@@ -47,7 +47,11 @@ export const SYSTEM_REGISTERS: Readonly<Record<string, SysregEncoding>> = {
   CNTV_TVAL_EL0: { op0: 3, op1: 3, crn: 14, crm: 3, op2: 0 },
   CNTV_CTL_EL0: { op0: 3, op1: 3, crn: 14, crm: 3, op2: 1 },
   CNTV_CVAL_EL0: { op0: 3, op1: 3, crn: 14, crm: 3, op2: 2 },
-};
+} as const satisfies Readonly<Record<string, SysregEncoding>>;
+
+export type SystemRegisterName = keyof typeof SYSTEM_REGISTERS;
+
+const SYSTEM_REGISTERS_BY_NAME: ReadonlyMap<string, SysregEncoding> = new Map(Object.entries(SYSTEM_REGISTERS));
 
 /** The 16-bit key the native sysreg table is indexed by: op0:op1:CRn:CRm:op2. */
 export function sysregKey(e: SysregEncoding): number {
@@ -71,7 +75,7 @@ export function resolveRegister(name: string): ResolvedRegister {
   const alias = upper === 'LR' ? 'X30' : upper === 'FP' ? 'X29' : upper;
   const id = native.registerIds[alias];
   if (id !== undefined) return { kind: 'id', id };
-  const encoding = SYSTEM_REGISTERS[alias];
+  const encoding = SYSTEM_REGISTERS_BY_NAME.get(alias);
   if (encoding) return { kind: 'sysreg', encoding };
   const known = [...Object.keys(native.registerIds), ...Object.keys(SYSTEM_REGISTERS)].filter((n) => !/^X\d+$/.test(n));
   throw new Error(`unknown register '${name}': use X0-X30, LR, FP or one of ${known.join(', ')}`);

@@ -3,6 +3,7 @@
 // guest is held. A breakpoint costs nothing until it is hit: only the instruction at its address is
 // instrumented, and guest memory is never patched.
 import type { NativeVcpu } from './native.js';
+import { at } from '../util/at.js';
 
 export type WatchKind = 'write' | 'read' | 'access';
 const WATCH_KINDS: readonly WatchKind[] = ['write', 'read', 'access'];
@@ -44,7 +45,7 @@ export class VcpuDebug {
     const s = this.cpu.lastDebugStop();
     const kind = STOP_KINDS[s.kind];
     if (kind === 'watchpoint') {
-      return { kind, pc: s.pc, watch: WATCH_KINDS[s.watchKind]!, dataAddress: s.dataAddress, accessPc: s.accessPc, store: s.accessWrite };
+      return { kind, pc: s.pc, watch: at(WATCH_KINDS, s.watchKind), dataAddress: s.dataAddress, accessPc: s.accessPc, store: s.accessWrite };
     }
     if (kind === undefined) throw new Error('lastStop(): the last run did not end with a debug stop');
     return { kind, pc: s.pc };

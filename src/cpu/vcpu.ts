@@ -7,6 +7,7 @@ import { HostMemory } from './host-memory.js';
 import { resolveRegister, sysregKey, type SysregEncoding } from './registers.js';
 import { exceptionClassName, hasFaultAddress } from './syndrome.js';
 import { VcpuDebug, type DebugStop } from './vcpu-debug.js';
+import { at } from '../util/at.js';
 
 /** An MMIO handler. Unicorn splits 8-byte accesses into two 4-byte ones: handlers see sizes 1, 2 and 4. */
 export interface MmioHandler {
@@ -141,10 +142,10 @@ export class Vcpu {
     this.cpu.setStrictHypercalls(options.strictHypercalls ?? false);
     const a = this.args;
     this.cpu.setHandlers(
-      () => this.mmioRead(a[0], a[1] + a[2] * 0x1_0000_0000, a[3]),
-      () => this.mmioWrite(a[0], a[1] + a[2] * 0x1_0000_0000, a[3], a[4] + a[5] * 0x1_0000_0000),
-      () => this.sysregAccess(a[6], a[7] === 1, (BigInt(a[5]) << 32n) | BigInt(a[4])),
-      () => this.exception(a[0], a[1] + a[2] * 0x1_0000_0000, a[3]),
+      () => this.mmioRead(at(a, 0), at(a, 1) + at(a, 2) * 0x1_0000_0000, at(a, 3)),
+      () => this.mmioWrite(at(a, 0), at(a, 1) + at(a, 2) * 0x1_0000_0000, at(a, 3), at(a, 4) + at(a, 5) * 0x1_0000_0000),
+      () => this.sysregAccess(at(a, 6), at(a, 7) === 1, (BigInt(at(a, 5)) << 32n) | BigInt(at(a, 4))),
+      () => this.exception(at(a, 0), at(a, 1) + at(a, 2) * 0x1_0000_0000, at(a, 3)),
       a,
     );
     this.debug = new VcpuDebug(this.cpu);

@@ -8,6 +8,7 @@ import { fromHex, parseHexNumber, toHex, unescapeBinary } from './packets.js';
 import { GDB_REGISTERS, readGeneralRegisters, writeGeneralRegisters } from './registers.js';
 import { stopPacket, threadId, type Session, type StopEvent } from './stop-reply.js';
 import { targetDescription } from './target-description.js';
+import { at } from '../util/at.js';
 
 /** What the commands act on: the stub holding the guest (stub.ts). */
 export interface GdbTarget {
@@ -136,7 +137,7 @@ function changePoint(points: DebugPoints, text: string): string {
   const [typeText, addressText, kindText] = text.slice(1).split(',');
   const type = Number(typeText);
   const address = parseHexNumber(addressText ?? '');
-  const length = parseHexNumber((kindText ?? '').split(';')[0]!);
+  const length = parseHexNumber(at((kindText ?? '').split(';'), 0));
   if (!/^[0-4]$/.test(typeText ?? '') || address === undefined || length === undefined || length === 0n || length > 0x10000n) return ERROR_INVALID;
   if (text[0] === 'z') {
     points.remove(type as PointType, address, Number(length));
@@ -196,7 +197,7 @@ function verbose(target: GdbTarget, text: string): string | undefined {
     for (const action of text.slice('vCont;'.length).split(';')) {
       const [verb, thread] = action.split(':');
       if (thread !== undefined && !/^(p?1(\.(1|-1))?|-1|p-1\.-1|0)$/.test(thread)) continue;
-      if (!verb || !'cCsS'.includes(verb[0]!)) return ERROR_INVALID;
+      if (!verb || !'cCsS'.includes(at(verb, 0))) return ERROR_INVALID;
       target.resume(verb[0] === 's' || verb[0] === 'S');
       return undefined;
     }

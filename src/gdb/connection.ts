@@ -5,6 +5,7 @@ import type { Socket } from 'node:net';
 import { handleCommand, type GdbTarget } from './commands.js';
 import { encodePacket, RspReader } from './packets.js';
 import { exitPacket, stopPacket, type Session, type StopEvent } from './stop-reply.js';
+import { at } from '../util/at.js';
 
 /** What the connection needs from the stub that owns it. */
 export interface ConnectionOwner {
@@ -55,7 +56,7 @@ export class GdbConnection {
   /** Answers what was waiting for the guest to stop. */
   pump(): void {
     while (this.pending.length && !this.closed) {
-      const packet = this.pending[0]!;
+      const packet = at(this.pending, 0);
       if (!this.owner.halted && !ANSWERED_WHILE_RUNNING.test(packet.toString('latin1'))) return;
       this.pending.shift();
       const reply = handleCommand(this.owner.target, packet, this.session);

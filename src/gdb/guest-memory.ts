@@ -86,7 +86,7 @@ export class GuestMemory {
     let at = start;
     while (at < start + size) {
       const range = this.space.lookup(at);
-      if (!range?.region.memory) break;
+      if (!range || range.region.kind === 'io') break;
       at = Math.min(start + size, range.start + range.size);
     }
     return at - start;

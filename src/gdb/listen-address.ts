@@ -1,5 +1,6 @@
 // Where the gdb server listens, in QEMU's -gdb spelling: `tcp::PORT` (localhost), `tcp:HOST:PORT`, or
 // `unix:PATH`; `-s` is `tcp::1234`.
+import { at } from '../util/at.js';
 
 export type GdbListenAddress = { kind: 'tcp'; host: string; port: number } | { kind: 'unix'; path: string };
 
@@ -16,7 +17,7 @@ export function parseGdbListen(text: string): GdbListenAddress | { error: string
   if (!tcp) return { error: 'expected tcp::PORT, tcp:HOST:PORT or unix:PATH' };
   const port = Number(tcp[2]);
   if (port < 1 || port > 65535) return { error: `port ${tcp[2]} is not between 1 and 65535` };
-  const host = tcp[1]!.replace(/^\[(.*)\]$/, '$1');
+  const host = at(tcp, 1).replace(/^\[(.*)\]$/, '$1');
   return { kind: 'tcp', host: host || 'localhost', port };
 }
 

@@ -1,6 +1,7 @@
 // The GDB remote serial protocol's framing (gdb manual, "Overview" of Remote Protocol): `$body#cs` packets
 // with a modulo-256 checksum, `+`/`-` acknowledgements, and a bare 0x03 byte for an interrupt (Ctrl-C).
 // Bodies are kept as bytes: binary packets (X) escape bytes with 0x7d, which the packet's handler undoes.
+import { at } from '../util/at.js';
 
 export type RspEvent =
   | { kind: 'packet'; body: Buffer }
@@ -33,7 +34,7 @@ export class RspReader {
       if (this.checksumDigits !== undefined) {
         this.checksumDigits += String.fromCharCode(byte);
         if (this.checksumDigits.length === 2) {
-          const body = Buffer.from(this.body!);
+          const body = Buffer.from(this.body ?? []);
           const ok = parseInt(this.checksumDigits, 16) === checksum(body);
           events.push(ok ? { kind: 'packet', body } : { kind: 'bad-checksum' });
           this.body = undefined;
@@ -72,7 +73,7 @@ export function encodePacket(body: string | Uint8Array): Buffer {
 /** Undoes the 0x7d escapes of a binary packet's data. */
 export function unescapeBinary(bytes: Uint8Array): Buffer {
   const out: number[] = [];
-  for (let i = 0; i < bytes.length; i++) out.push(bytes[i] === ESCAPE && i + 1 < bytes.length ? bytes[++i]! ^ 0x20 : bytes[i]!);
+  for (let i = 0; i < bytes.length; i++) out.push(bytes[i] === ESCAPE && i + 1 < bytes.length ? at(bytes, ++i) ^ 0x20 : at(bytes, i));
   return Buffer.from(out);
 }
 

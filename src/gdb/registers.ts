@@ -3,6 +3,7 @@
 // system registers (org.qemu.gdb.arm.sys.regs, from 68), which are read-only as in QEMU. Values travel in
 // target byte order: little-endian.
 import type { Vcpu } from '../cpu/vcpu.js';
+import { at } from '../util/at.js';
 
 export type RegisterFeature = 'core' | 'fpu' | 'system';
 
@@ -25,7 +26,7 @@ function littleEndian(value: bigint, bytes: number): Buffer {
 
 function fromLittleEndian(bytes: Buffer): bigint {
   let value = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(bytes[i]!);
+  for (let i = bytes.length - 1; i >= 0; i--) value = (value << 8n) | BigInt(at(bytes, i));
   return value;
 }
 
@@ -93,7 +94,8 @@ export function writeGeneralRegisters(vcpu: Vcpu, bytes: Buffer): boolean {
   if (bytes.length !== core.reduce((n, r) => n + r.bits / 8, 0)) return false;
   let at = 0;
   for (const r of core) {
-    r.write!(vcpu, bytes.subarray(at, at + r.bits / 8));
+    if (!r.write) return false;
+    r.write(vcpu, bytes.subarray(at, at + r.bits / 8));
     at += r.bits / 8;
   }
   return true;

@@ -44,30 +44,38 @@ const VECTOR_TYPES = `  <vector id="v2d" type="ieee_double" count="2"/>
   <union id="aarch64v"><field name="d" type="vnd"/><field name="s" type="vns"/><field name="h" type="vnh"/><field name="b" type="vnb"/><field name="q" type="vnq"/></union>
 `;
 
-const FEATURES: Record<string, { feature: RegisterFeature; name: string; types: string; group?: string }> = {
-  'aarch64-core.xml': { feature: 'core', name: 'org.gnu.gdb.aarch64.core', types: CPSR_FLAGS },
-  'aarch64-fpu.xml': { feature: 'fpu', name: 'org.gnu.gdb.aarch64.fpu', types: VECTOR_TYPES },
-  'system-registers.xml': { feature: 'system', name: 'org.qemu.gdb.arm.sys.regs', types: '', group: 'cp_regs' },
-};
+interface Feature {
+  feature: RegisterFeature;
+  name: string;
+  types: string;
+  group?: string;
+}
+
+/** The feature documents by annex name, in the order target.xml includes them. */
+const FEATURES = new Map<string, Feature>([
+  ['aarch64-core.xml', { feature: 'core', name: 'org.gnu.gdb.aarch64.core', types: CPSR_FLAGS }],
+  ['aarch64-fpu.xml', { feature: 'fpu', name: 'org.gnu.gdb.aarch64.fpu', types: VECTOR_TYPES }],
+  ['system-registers.xml', { feature: 'system', name: 'org.qemu.gdb.arm.sys.regs', types: '', group: 'cp_regs' }],
+]);
 
 function registerTag(r: GdbRegister, regnum: number, group: string | undefined): string {
   const type = r.type ? ` type="${r.type}"` : '';
   return `  <reg name="${r.name}" bitsize="${r.bits}" regnum="${regnum}"${type}${group ? ` group="${group}"` : ''}/>\n`;
 }
 
-function featureXml(annex: string): string {
-  const f = FEATURES[annex]!;
+function featureXml(f: Feature): string {
   const regs = GDB_REGISTERS.map((r, regnum) => (r.feature === f.feature ? registerTag(r, regnum, f.group) : '')).join('');
   return `${XML_HEAD}<feature name="${f.name}">\n${f.types}${regs}</feature>\n`;
 }
 
 const TARGET_XML =
   '<?xml version="1.0"?>\n<!DOCTYPE target SYSTEM "gdb-target.dtd">\n<target>\n  <architecture>aarch64</architecture>\n' +
-  Object.keys(FEATURES).map((annex) => `  <xi:include href="${annex}"/>\n`).join('') +
+  [...FEATURES.keys()].map((annex) => `  <xi:include href="${annex}"/>\n`).join('') +
   '</target>\n';
 
 /** The document gdb asks for by annex name (target.xml and what it includes); undefined for others. */
 export function targetDescription(annex: string): string | undefined {
   if (annex === 'target.xml') return TARGET_XML;
-  return annex in FEATURES ? featureXml(annex) : undefined;
+  const feature = FEATURES.get(annex);
+  return feature && featureXml(feature);
 }

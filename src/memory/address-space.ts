@@ -3,6 +3,7 @@
 import { findRange, flatten, type FlatRange } from './flat-view.js';
 import { ioRead, ioWrite } from './access.js';
 import type { MemoryRegion } from './region.js';
+import { at } from '../util/at.js';
 
 export interface MemoryListener {
   /** The new flat view after a commit. */
@@ -65,14 +66,14 @@ export class AddressSpace implements DmaMemory {
     const out = new Uint8Array(length);
     this.each(address, length, false, (r, regionOffset, pos, len) => {
       const region = r.region;
-      if (region.memory) {
+      if (region.kind !== 'io') {
         const at = region.memoryOffset + regionOffset;
         out.set(region.memory.bytes.subarray(at, at + len), pos);
         return;
       }
       for (let i = 0; i < len; ) {
         const size = accessSize(regionOffset + i, len - i);
-        const v = ioRead(region.ops!, regionOffset + i, size, (m) => this.log(m()), () => `'${region.name}'`);
+        const v = ioRead(region.ops, regionOffset + i, size, (m) => this.log(m()), () => `'${region.name}'`);
         for (let b = 0; b < size; b++) out[pos + i + b] = Math.floor(v / 2 ** (8 * b)) & 0xff;
         i += size;
       }
@@ -84,15 +85,15 @@ export class AddressSpace implements DmaMemory {
   write(address: number, bytes: Uint8Array): void {
     this.each(address, bytes.length, true, (r, regionOffset, pos, len) => {
       const region = r.region;
-      if (region.memory) {
+      if (region.kind !== 'io') {
         region.memory.bytes.set(bytes.subarray(pos, pos + len), region.memoryOffset + regionOffset);
         return;
       }
       for (let i = 0; i < len; ) {
         const size = accessSize(regionOffset + i, len - i);
         let v = 0;
-        for (let b = 0; b < size; b++) v += bytes[pos + i + b]! * 2 ** (8 * b);
-        ioWrite(region.ops!, regionOffset + i, size, v, (m) => this.log(m()), () => `'${region.name}'`);
+        for (let b = 0; b < size; b++) v += at(bytes, pos + i + b) * 2 ** (8 * b);
+        ioWrite(region.ops, regionOffset + i, size, v, (m) => this.log(m()), () => `'${region.name}'`);
         i += size;
       }
     });

@@ -6,6 +6,8 @@ import type { MmioHandler, Vcpu } from '../cpu/vcpu.js';
 import { ioRead, ioWrite, type InvalidAccessReporter } from './access.js';
 import type { MemoryListener } from './address-space.js';
 import { findRange, type FlatRange } from './flat-view.js';
+import type { RamRegion } from './region.js';
+import { at } from '../util/at.js';
 
 interface CpuMapping {
   start: number;
@@ -53,10 +55,11 @@ export class CpuMemoryMap implements MemoryListener {
       span = [];
     };
     for (const r of view) {
-      if (isPointerRange(r)) {
+      const region = r.region;
+      if (region.kind !== 'io' && isPageAligned(r, region)) {
         flush();
-        const memory = r.region.memory!;
-        const offset = r.region.memoryOffset + r.regionOffset;
+        const memory = region.memory;
+        const offset = region.memoryOffset + r.regionOffset;
         out.set(r.start, {
           start: r.start,
           size: r.size,
@@ -87,8 +90,8 @@ export class CpuMemoryMap implements MemoryListener {
 
   /** The handler for one trapped span. A span that is exactly one I/O range skips the lookup. */
   private dispatcher(start: number, size: number, ranges: FlatRange[]): MmioHandler {
-    const only = ranges.length === 1 ? ranges[0]! : undefined;
-    if (only && only.region.ops && only.start === start && only.size === size) {
+    const only = ranges.length === 1 ? at(ranges, 0) : undefined;
+    if (only?.region.kind === 'io' && only.start === start && only.size === size) {
       const ops = only.region.ops;
       const base = only.regionOffset;
       const what = () => `'${only.region.name}'`;
@@ -108,7 +111,7 @@ export class CpuMemoryMap implements MemoryListener {
     if (!r) return this.vcpu.handleUnmapped({ address, size, write, ...(write ? { value } : {}) });
     const offset = r.regionOffset + (address - r.start);
     const region = r.region;
-    if (region.memory) {
+    if (region.kind !== 'io') {
       // RAM that does not fill whole pages: served through the trap.
       const view = region.memory.view;
       const at = region.memoryOffset + offset;
@@ -122,20 +125,16 @@ export class CpuMemoryMap implements MemoryListener {
     }
     const what = () => `'${region.name}' (${hex(address)})`;
     if (write) {
-      ioWrite(region.ops!, offset, size, value, this.log, what);
+      ioWrite(region.ops, offset, size, value, this.log, what);
       return 0;
     }
-    return ioRead(region.ops!, offset, size, this.log, what);
+    return ioRead(region.ops, offset, size, this.log, what);
   }
 }
 
-function isPointerRange(r: FlatRange): boolean {
-  return (
-    r.region.memory !== undefined &&
-    r.start % PAGE_SIZE === 0 &&
-    r.size % PAGE_SIZE === 0 &&
-    (r.region.memoryOffset + r.regionOffset) % PAGE_SIZE === 0
-  );
+/** Whether RAM range `r` covers whole pages of its host memory: the engine can map it directly. */
+function isPageAligned(r: FlatRange, region: RamRegion): boolean {
+  return r.start % PAGE_SIZE === 0 && r.size % PAGE_SIZE === 0 && (region.memoryOffset + r.regionOffset) % PAGE_SIZE === 0;
 }
 
 const ids = new WeakMap<object, number>();

@@ -1,11 +1,12 @@
 // Flattening a region tree into the ranges the guest sees: for every address, the enabled leaf region
 // (RAM, RAM-device or I/O) that wins by priority, with the offset into that region.
-import type { MemoryRegion } from './region.js';
+import type { LeafRegion, MemoryRegion } from './region.js';
+import { at } from '../util/at.js';
 
 export interface FlatRange {
   start: number;
   size: number;
-  region: MemoryRegion;
+  region: LeafRegion;
   /** Offset into `region` that `start` maps to. */
   regionOffset: number;
 }
@@ -24,7 +25,7 @@ function render(region: MemoryRegion, base: number, clipStart: number, clipEnd: 
   if (start >= end) return;
   switch (region.kind) {
     case 'alias':
-      render(region.aliasOf!, base - region.aliasOffset, start, end, claimed);
+      render(region.aliasOf, base - region.aliasOffset, start, end, claimed);
       return;
     case 'container':
       // subregions are kept in precedence order (see MemoryRegion.addSubregion)
@@ -36,7 +37,7 @@ function render(region: MemoryRegion, base: number, clipStart: number, clipEnd: 
 }
 
 /** Adds the parts of [start, end) that no range in the sorted `claimed` covers, keeping it sorted. */
-function claimFree(start: number, end: number, base: number, region: MemoryRegion, claimed: FlatRange[]): void {
+function claimFree(start: number, end: number, base: number, region: LeafRegion, claimed: FlatRange[]): void {
   let i = firstEndingAfter(claimed, start);
   let cursor = start;
   while (cursor < end) {
@@ -58,7 +59,7 @@ function firstEndingAfter(ranges: readonly FlatRange[], address: number): number
   let hi = ranges.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    const r = ranges[mid]!;
+    const r = at(ranges, mid);
     if (r.start + r.size <= address) lo = mid + 1;
     else hi = mid;
   }
@@ -71,7 +72,7 @@ export function findRange(view: readonly FlatRange[], address: number): FlatRang
   let hi = view.length - 1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    const r = view[mid]!;
+    const r = at(view, mid);
     if (address < r.start) hi = mid - 1;
     else if (address >= r.start + r.size) lo = mid + 1;
     else return r;

@@ -4,6 +4,7 @@
 // tests reach the bytes through write/read/fill, which cross banks as needed.
 import { HostMemory } from '../cpu/host-memory.js';
 import { MemoryRegion } from './region.js';
+import { at } from '../util/at.js';
 
 export const RAM_BANK_BYTES = 2 ** 32;
 
@@ -24,11 +25,13 @@ export class GuestRam {
     const banks: RamBank[] = [];
     for (let offset = 0; offset < size; offset += RAM_BANK_BYTES) banks.push({ offset, memory: new HostMemory(Math.min(RAM_BANK_BYTES, size - offset)) });
     this.banks = banks;
-    if (banks.length === 1) {
-      this.region = MemoryRegion.ram(name, banks[0]!.memory);
+    const [first] = banks;
+    if (first && banks.length === 1) {
+      this.region = MemoryRegion.ram(name, first.memory);
     } else {
-      this.region = MemoryRegion.container(name, size);
-      banks.forEach((bank, i) => this.region.addSubregion(bank.offset, MemoryRegion.ram(`${name}[${i}]`, bank.memory)));
+      const container = MemoryRegion.container(name, size);
+      banks.forEach((bank, i) => container.addSubregion(bank.offset, MemoryRegion.ram(`${name}[${i}]`, bank.memory)));
+      this.region = container;
     }
   }
 
@@ -54,10 +57,10 @@ export class GuestRam {
       throw new RangeError(`${this.name}: 0x${offset.toString(16)}+0x${length.toString(16)} is outside its 0x${this.size.toString(16)} bytes`);
     }
     for (let from = 0; from < length; ) {
-      const bank = this.banks[Math.floor((offset + from) / RAM_BANK_BYTES)]!;
-      const at = offset + from - bank.offset;
-      const n = Math.min(length - from, bank.memory.size - at);
-      piece(bank.memory, at, from, n);
+      const bank = at(this.banks, Math.floor((offset + from) / RAM_BANK_BYTES));
+      const within = offset + from - bank.offset;
+      const n = Math.min(length - from, bank.memory.size - within);
+      piece(bank.memory, within, from, n);
       from += n;
     }
   }

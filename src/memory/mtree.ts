@@ -9,13 +9,14 @@ function kindLabel(region: MemoryRegion): string {
 }
 
 function line(start: number, region: MemoryRegion, priority: number, depth: number): string {
-  const alias = region.kind === 'alias' ? ` @${region.aliasOf!.name} ${addr(region.aliasOffset)}-${addr(region.aliasOffset + region.size - 1)}` : '';
+  const alias = region.kind === 'alias' ? ` @${region.aliasOf.name} ${addr(region.aliasOffset)}-${addr(region.aliasOffset + region.size - 1)}` : '';
   const off = region.enabled ? '' : ' [disabled]';
   return `${'  '.repeat(depth)}${addr(start)}-${addr(start + region.size - 1)} (prio ${priority}, ${kindLabel(region)}): ${region.name}${alias}${off}`;
 }
 
 function tree(region: MemoryRegion, base: number, priority: number, depth: number, out: string[]): void {
   out.push(line(base, region, priority, depth));
+  if (region.kind !== 'container') return;
   const children = [...region.subregions].sort((a, b) => a.offset - b.offset || b.priority - a.priority);
   for (const s of children) tree(s.region, base + s.offset, s.priority, depth + 1, out);
 }

@@ -2,6 +2,7 @@
 // properties), laid out like QEMU's.
 import type { TypeInfo } from './type-info.js';
 import type { TypeRegistry } from './types.js';
+import { at } from '../util/at.js';
 
 /** One line per user-creatable device type: name and description. */
 export function listDeviceTypes(registry: TypeRegistry): string {
@@ -24,7 +25,7 @@ export function describeProperties(type: TypeInfo): string {
       property.required ? ' (required)' : '',
       defaultValue === undefined ? '' : ` (default: ${property.format(defaultValue)})`,
     ].join('');
-    return `  ${usages[i].padEnd(width)}  - ${property.description}${notes}`;
+    return `  ${at(usages, i).padEnd(width)}  - ${property.description}${notes}`;
   });
   return [`${type.name} options:`, ...lines].join('\n');
 }

@@ -71,7 +71,7 @@ function withOptionText<T>(text: string, action: () => T): T {
 }
 
 function parse(text: string): DeviceOptions {
-  const [type, ...options] = splitAtCommas(text);
+  const [type = '', ...options] = splitAtCommas(text);
   if (type === 'help') return { help: 'types' };
   if (type === '' || type.includes('=')) throw new DeviceError('expected a device type first: TYPE[,prop=value...]');
   const props: [string, string][] = [];
@@ -98,12 +98,17 @@ function parse(text: string): DeviceOptions {
 
 /** Splits at single commas; `,,` stands for a literal comma. */
 function splitAtCommas(text: string): string[] {
-  const parts = [''];
+  const parts: string[] = [];
+  let part = '';
   for (let i = 0; i < text.length; i++) {
-    if (text[i] !== ',') parts[parts.length - 1] += text[i];
-    else if (text[i + 1] === ',') parts[parts.length - 1] += text[i++];
-    else parts.push('');
+    if (text[i] !== ',') part += text.charAt(i);
+    else if (text[i + 1] === ',') part += text.charAt(i++);
+    else {
+      parts.push(part);
+      part = '';
+    }
   }
+  parts.push(part);
   return parts;
 }
 

@@ -32,9 +32,9 @@ export interface DeviceTreeContext extends DevicePlacement {
   interruptParent(): number;
   /**
    * State shared by the devices of one tree and written at the guest root after the node being written
-   * (e.g. fixed clocks rebuilt from a host tree): created by `create` on first use of `key`.
+   * (e.g. fixed clocks rebuilt from a host tree): one `new cls()` per tree, made on first use.
    */
-  rootNodes<T extends RootNodeWriter>(key: string, create: () => T): T;
+  rootNodes<T extends RootNodeWriter>(cls: new () => T): T;
   /** Reports something the guest node goes without (QEMU's warn_report). */
   warn(message: string): void;
   /** The context of `child`, a device on this device's bus, as the bus places it. */
@@ -114,7 +114,8 @@ export interface DeviceTreeBuilderOptions {
 }
 
 export class DeviceTreeBuilder {
-  private readonly pending = new Map<string, RootNodeWriter>();
+  /** By the class that shares them (rootNodes), or by `fixed-clock HZ`; written in the order first asked for. */
+  private readonly pending = new Map<string | (new () => RootNodeWriter), RootNodeWriter>();
   /** Rates whose fixed-clock node this builder has written or will write. */
   private readonly clocksWritten = new Set<number>();
 
@@ -134,7 +135,7 @@ export class DeviceTreeBuilder {
       phandle: () => phandles.of(owner),
       allocPhandle: () => phandles.alloc(),
       interruptParent: () => this.options.interruptParent(),
-      rootNodes: (key, create) => this.rootNodes(key, create),
+      rootNodes: (cls) => this.rootNodes(cls),
       warn: (message) => this.options.warn(message),
       forChild: (child, childPlacement) => this.context(child, childPlacement),
     };
@@ -146,11 +147,11 @@ export class DeviceTreeBuilder {
     this.pending.clear();
   }
 
-  private rootNodes<T extends RootNodeWriter>(key: string, create: () => T): T {
-    const known = this.pending.get(key);
-    if (known) return known as T;
-    const made = create();
-    this.pending.set(key, made);
+  private rootNodes<T extends RootNodeWriter>(cls: new () => T): T {
+    const known = this.pending.get(cls);
+    if (known instanceof cls) return known;
+    const made = new cls();
+    this.pending.set(cls, made);
     return made;
   }
 

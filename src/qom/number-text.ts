@@ -1,5 +1,6 @@
 // Numbers as users type them in `-device` options: unsigned integers (decimal or 0x hex) and sizes with
 // binary suffixes, following the rules of QEMU's size parser (util/cutils.c, qemu_strtosz).
+import { at } from '../util/at.js';
 
 export const UINT32_MAX = 0xffff_ffffn;
 export const UINT64_MAX = 0xffff_ffff_ffff_ffffn;
@@ -36,8 +37,9 @@ export function parseSize(text: string): bigint | undefined {
 /** The shortest exact form with a suffix (`32M`, `4K`, `1000`), which parseSize reads back. */
 export function formatSize(bytes: bigint): string {
   for (let i = SIZE_SUFFIXES.length - 1; i > 0; i--) {
-    const multiplier = suffixMultiplier(SIZE_SUFFIXES[i]);
-    if (bytes !== 0n && bytes % multiplier === 0n) return `${bytes / multiplier}${SIZE_SUFFIXES[i]}`;
+    const suffix = at(SIZE_SUFFIXES, i);
+    const multiplier = suffixMultiplier(suffix);
+    if (bytes !== 0n && bytes % multiplier === 0n) return `${bytes / multiplier}${suffix}`;
   }
   return bytes.toString();
 }

@@ -58,13 +58,11 @@ export class SysBusDevice extends Device {
 
   /** Guest-visible physical address of MMIO region n, if the machine placed it. */
   mmioAddress(n: number): number | undefined {
-    let region: MemoryRegion | undefined = this.mmio(n);
+    let placement = this.mmio(n).placement;
+    if (!placement) return undefined;
     let address = 0;
-    while (region?.container) {
-      address += region.offset!;
-      region = region.container;
-    }
-    return region === this.mmio(n) ? undefined : address;
+    for (; placement; placement = placement.container.placement) address += placement.offset;
+    return address;
   }
 
   /** Called after IRQ output n was wired. */

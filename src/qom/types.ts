@@ -1,5 +1,5 @@
 // The type registry (QEMU's QOM type system): types registered by name under a parent, objects created
-// by type name or by class, and checked casts. A default registry serves the program (devices/index.ts
+// by type name or by class, and casts checked against a class. A default registry serves the program (devices/index.ts
 // loads every device file into it); tests make their own.
 import { Device } from './device.js';
 import { DeviceError } from './device-error.js';
@@ -108,10 +108,8 @@ export function isA(object: ArmObject, typeName: string): boolean {
   return object.type.isA(typeName);
 }
 
-/** `object` viewed as `typeName` (QEMU's OBJECT_CHECK); throws when it is not one. */
-export function cast<T extends ArmObject = ArmObject>(object: ArmObject, typeName: string): T {
-  if (!isA(object, typeName)) {
-    throw new DeviceError(`object '${object.path}' (type ${object.typeName}) is not a ${typeName}`);
-  }
-  return object as T;
+/** `object` as an instance of `cls` (QEMU's OBJECT_CHECK, by class); throws when it is not one. */
+export function cast<T extends ArmObject>(object: ArmObject, cls: RegisteredClass<T>): T {
+  if (!(object instanceof cls)) throw new DeviceError(`object '${object.path}' (type ${object.typeName}) is not a ${cls.name}`);
+  return object;
 }

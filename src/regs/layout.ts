@@ -3,6 +3,7 @@
 // offset, so an MMIO access finds its register with one map lookup.
 import type { AccessMode, FieldSpec, RegisterSpec, RegisterSpecs } from './spec.js';
 import { bytes, hex } from './text.js';
+import { at } from '../util/at.js';
 
 export interface Register {
   /** The element name: `UARTFR`, or `GICD_ISENABLER3` for element 3 of an array. */
@@ -54,7 +55,7 @@ export class RegisterLayout {
     if (!declared) throw new Error(`${this.label()}: no register named '${name}' (registers: ${[...this.declared.keys()].join(', ')})`);
     if (!declared.isArray) {
       if (index !== undefined) throw new Error(`${this.label()}: register ${name} is not an array: it takes no index (given ${index})`);
-      return declared.elements[0];
+      return at(declared.elements, 0);
     }
     const element = index === undefined ? undefined : declared.elements[index];
     if (!element) throw new RangeError(`${this.label()}: index ${index} of register array ${name} is not an integer from 0 to ${declared.elements.length - 1}`);

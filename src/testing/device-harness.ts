@@ -58,10 +58,11 @@ export class DeviceHarness<T extends SysBusDevice = SysBusDevice> {
   static create<T extends SysBusDevice>(type: RegisteredClass<T>, options?: DeviceHarnessOptions): DeviceHarness<T>;
   static create(type: string, options?: DeviceHarnessOptions): DeviceHarness;
   static create(type: string | RegisteredClass<SysBusDevice>, options: DeviceHarnessOptions = {}): DeviceHarness {
-    return new DeviceHarness(type, options);
+    return typeof type === 'string' ? new DeviceHarness(type, SysBusDevice, options) : new DeviceHarness(type, type, options);
   }
 
-  private constructor(type: string | RegisteredClass<T>, options: DeviceHarnessOptions) {
+  /** Makes `type`, which must give a `cls`. */
+  private constructor(type: string | RegisteredClass<T>, cls: RegisteredClass<T>, options: DeviceHarnessOptions) {
     const system = MemoryRegion.container('system', 2 ** 40);
     const report = options.onLog ?? ((m: LazyMessage) => void this.log.push(m()));
     this.memory = new AddressSpace('memory', system, (m) => report(() => m));
@@ -84,11 +85,11 @@ export class DeviceHarness<T extends SysBusDevice = SysBusDevice> {
       options.registry ?? defaultRegistry,
     );
     const device = typeof type === 'string' ? this.tree.add(type, DEVICE_NAME, options.properties) : this.tree.add(type, DEVICE_NAME, options.properties);
-    if (!(device instanceof SysBusDevice)) {
+    if (!(device instanceof cls)) {
       device.unrealize();
       throw new DeviceError(`the device harness takes memory-mapped devices: '${device.typeName}' is not a sys-bus-device`);
     }
-    this.device = device as T;
+    this.device = device;
     device.mmioRegions.forEach((region, n) => system.addSubregion(options.mmioAt?.[n] ?? 0x1000_0000 * (n + 1), region));
     device.irqOutputs.forEach((_, n) => {
       const probe = { level: false, raises: 0, history: [] as boolean[] };

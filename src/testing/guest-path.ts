@@ -8,13 +8,8 @@ import type { AddressSpace } from '../memory/address-space.js';
 import { CpuMemoryMap, type CpuMapTarget } from '../memory/cpu-map.js';
 import type { InvalidAccessReporter } from '../memory/access.js';
 
-interface Mapping {
-  start: number;
-  size: number;
-  handler?: MmioHandler;
-  memory?: HostMemory;
-  offset: number;
-}
+/** A range of the map: host memory read and written directly, or a trapped range served by a handler. */
+type Mapping = { start: number; size: number } & ({ memory: HostMemory; offset: number } | { handler: MmioHandler });
 
 export class GuestPath implements CpuMapTarget {
   private mappings: Mapping[] = [];
@@ -32,9 +27,13 @@ export class GuestPath implements CpuMapTarget {
     if (size === 8) return this.read(address, 4) + this.read(address + 4, 4) * 2 ** 32;
     const m = this.find(address);
     if (!m) return this.handleUnmapped({ address, size, write: false });
-    if (m.handler) return m.handler.read(address - m.start, size);
+    if ('handler' in m) return m.handler.read(address - m.start, size);
     let value = 0;
-    for (let b = 0; b < size; b++) value += m.memory!.bytes[m.offset + address - m.start + b]! * 2 ** (8 * b);
+    for (let b = 0; b < size; b++) {
+      // A byte past the end of the mapping is NaN: this stand-in does not follow an access into the next range.
+      const byte = m.memory.bytes[m.offset + address - m.start + b] ?? Number.NaN;
+      value += byte * 2 ** (8 * b);
+    }
     return value;
   }
 
@@ -46,8 +45,8 @@ export class GuestPath implements CpuMapTarget {
     }
     const m = this.find(address);
     if (!m) return void this.handleUnmapped({ address, size, write: true, value });
-    if (m.handler) return m.handler.write(address - m.start, size, value);
-    for (let b = 0; b < size; b++) m.memory!.bytes[m.offset + address - m.start + b] = Math.floor(value / 2 ** (8 * b)) & 0xff;
+    if ('handler' in m) return m.handler.write(address - m.start, size, value);
+    for (let b = 0; b < size; b++) m.memory.bytes[m.offset + address - m.start + b] = Math.floor(value / 2 ** (8 * b)) & 0xff;
   }
 
   // CpuMapTarget: what CpuMemoryMap asks of the vCPU.
@@ -57,7 +56,7 @@ export class GuestPath implements CpuMapTarget {
   }
 
   mapMmio(address: number, size: number, handler: MmioHandler): number {
-    this.place({ start: address, size, handler, offset: 0 });
+    this.place({ start: address, size, handler });
     return 0;
   }
 

@@ -1,6 +1,7 @@
 // printf-style formats for trace events (QEMU's trace-events conventions, with `%lx` standing in for PRIx64).
 // A format is parsed once, when its event is defined, so a bad one fails at startup naming the event, and
 // formatting an enabled event only walks the parsed pieces.
+import { at } from '../util/at.js';
 
 /** One conversion: `%[flags][width][length]conversion`. */
 interface Conversion {
@@ -35,7 +36,7 @@ export function parseFormat(format: string, eventName: string): ParsedFormat {
   let literal = '';
   let last = 0;
   for (const m of format.matchAll(CONVERSION)) {
-    const [whole, flags, width, length = '', conversion] = m;
+    const [whole, flags = '', width = '', length = '', conversion = ''] = m;
     literal += format.slice(last, m.index);
     last = m.index + whole.length;
     if (whole === '%%') {
@@ -49,15 +50,17 @@ export function parseFormat(format: string, eventName: string): ParsedFormat {
     }
     pieces.push(literal);
     literal = '';
-    conversions.push({ flags, width: Number(width || 0), bits: LENGTH_BITS[length], conversion });
+    const bits = LENGTH_BITS[length];
+    if (bits === undefined) throw new Error(`trace event '${eventName}': length '${length}' in format '${format}' is not supported`);
+    conversions.push({ flags, width: Number(width || 0), bits, conversion });
   }
   pieces.push(literal + format.slice(last));
   return { pieces, conversions };
 }
 
 export function formatTrace(parsed: ParsedFormat, args: readonly unknown[]): string {
-  let out = parsed.pieces[0];
-  for (let i = 0; i < parsed.conversions.length; i++) out += convert(parsed.conversions[i], args[i]) + parsed.pieces[i + 1];
+  let out = at(parsed.pieces, 0);
+  parsed.conversions.forEach((conversion, i) => (out += convert(conversion, args[i]) + at(parsed.pieces, i + 1)));
   return out;
 }
 

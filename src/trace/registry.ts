@@ -50,7 +50,8 @@ export class TraceRegistry {
 
   define<F extends string>(name: string, format: F): TraceFunction<F> {
     if (!EVENT_NAME.test(name)) throw new Error(`trace event name '${name}' is not an identifier (letters, digits and _, not starting with a digit)`);
-    if (this.events.has(name)) throw new Error(`trace event '${name}' is already defined (format '${this.events.get(name)!.format}')`);
+    const existing = this.events.get(name);
+    if (existing) throw new Error(`trace event '${name}' is already defined (format '${existing.format}')`);
     const parsed = parseFormat(format, name);
     if (parsed.conversions.length > MAX_ARGS) {
       throw new Error(`trace event '${name}': format '${format}' takes ${parsed.conversions.length} arguments; at most ${MAX_ARGS} are accepted`);

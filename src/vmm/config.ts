@@ -131,7 +131,10 @@ export function loadConfigFile(path: string): { raw: RawConfig; baseDir: string 
 /** Makes a raw config's file paths absolute against `baseDir` (so configs and flags can be merged). */
 export function absolutePaths(raw: RawConfig, baseDir: string): RawConfig {
   const out: RawConfig = { ...raw };
-  for (const key of ['kernel', 'initrd', 'dtb'] as const) if (out[key] !== undefined) out[key] = resolve(baseDir, out[key]!);
+  for (const key of ['kernel', 'initrd', 'dtb'] as const) {
+    const path = out[key];
+    if (path !== undefined) out[key] = resolve(baseDir, path);
+  }
   if (out.serial?.startsWith('file:')) out.serial = `file:${resolve(baseDir, out.serial.slice('file:'.length))}`;
   if (out.vfioHost?.startsWith('fake:')) out.vfioHost = `fake:${resolve(baseDir, out.vfioHost.slice('fake:'.length))}`;
   if (out.gdb?.startsWith('unix:')) out.gdb = `unix:${resolve(baseDir, out.gdb.slice('unix:'.length))}`;

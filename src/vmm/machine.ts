@@ -48,8 +48,13 @@ export class Machine {
   constructor(options: MachineOptions) {
     this.log = options.log ?? ((m: string) => process.stderr.write(`${m}\n`));
     // Guest errors are rate-limited per source unless the caller handles them (the launcher, for -d guest_errors).
-    this.ownGuestErrors = options.guestError ? undefined : new GuestErrorLog(this.log);
-    const guestError = options.guestError ?? this.ownGuestErrors!.report;
+    let guestError = options.guestError;
+    if (guestError) {
+      this.ownGuestErrors = undefined;
+    } else {
+      this.ownGuestErrors = new GuestErrorLog(this.log);
+      guestError = this.ownGuestErrors.report;
+    }
     this.vcpu = new Vcpu({ ...options, guestError });
     this.loop = new RunLoop(this.vcpu);
     this.memory = new AddressSpace('memory', this.system, this.log);

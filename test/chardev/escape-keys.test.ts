@@ -4,6 +4,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { EscapeKeys } from '../../src/chardev/escape-keys.js';
 import { StdioChardev, type StdioInput } from '../../src/chardev/index.js';
 import { RecordingFrontend } from './frontend.js';
+import { at } from '../../src/util/at.js';
 
 /** Escape keys whose actions are recorded: what reached the guest, what was printed, how often it quit. */
 function recorded() {
@@ -76,7 +77,7 @@ describe("QEMU's console escape keys (mon:stdio)", () => {
     expect(quits).to.deep.equal(['quit from the console (Ctrl-A X)']);
     const added = process.listeners('exit').filter((l) => !exitListenersBefore.includes(l));
     expect(added).to.have.length(1);
-    added[0]!(0); // what the process runs when it ends without closing the backend
+    at(added, 0)(0); // what the process runs when it ends without closing the backend
     expect(modes).to.deep.equal([true, false]);
     chardev.close();
     expect(process.listeners('exit')).to.deep.equal(exitListenersBefore);

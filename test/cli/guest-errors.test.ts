@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { writeLinuxImage } from '../support/linux-image.js';
+import { at } from '../../src/util/at.js';
 
 const cli = fileURLToPath(new URL('../../src/cli/armvirt.js', import.meta.url));
 const armvirt = (...args: string[]) => spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8', timeout: 30_000, maxBuffer: 256 * 2 ** 20 });
@@ -26,7 +27,7 @@ describe('armvirt: a guest looping on an unmapped address', function () {
     const limited = run().stderr.trimEnd().split('\n');
     expect(limited).to.have.length(12);
     for (const line of limited.slice(0, 10)) expect(line).to.match(UNMAPPED_LINE);
-    const suppressed = /^armvirt: unmapped access: (\d+) more guest errors suppressed \(-d guest_errors logs every one\)$/.exec(limited[10]!);
+    const suppressed = /^armvirt: unmapped access: (\d+) more guest errors suppressed \(-d guest_errors logs every one\)$/.exec(at(limited, 10));
     expect(suppressed, limited[10]).to.not.equal(null);
     expect(limited[11]).to.equal('armvirt: timed out after 0.0001 s of virtual time');
 

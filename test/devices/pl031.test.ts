@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { Pl031 } from '../../devices/pl031.js';
 import { VirtMachine } from '../../machines/virt/virt-machine.js';
 import { printDts } from '../../src/fdt/dts-printer.js';
+import { cast } from '../../src/qom/types.js';
 import { DeviceHarness } from '../../src/testing/device-harness.js';
 import { MemoryTraceSink, traceRegistry } from '../../src/trace/index.js';
 import { dtcWarnings } from '../support/dtc.js';
@@ -81,9 +82,9 @@ describe('PL031 real-time clock', () => {
     const log: string[] = [];
     const vm = new VirtMachine({ clock: 'deterministic', log: (m) => log.push(m) });
     try {
-      const added = vm.addDynamicDevice('pl031,id=rtc1');
+      const added = cast(vm.addDynamicDevice('pl031,id=rtc1'), Pl031);
       vm.memory.write(RTC + 0x40, new Uint8Array(4));
-      vm.memory.write((added as Pl031).mmioAddress(0)! + 0x40, new Uint8Array(4));
+      vm.memory.write(added.mmioAddress(0)! + 0x40, new Uint8Array(4));
     } finally {
       vm.close();
     }

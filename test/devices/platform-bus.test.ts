@@ -2,8 +2,8 @@ import { expect } from 'chai';
 import { VIRT, VirtMachine } from '../../machines/virt/virt-machine.js';
 import { buildVirtDtb } from '../../machines/virt/virt-fdt.js';
 import { findNode, getCells, parseDtb } from '../../src/fdt/fdt-reader.js';
-import { SysBusDevice as SysBusDeviceBase, type SysBusDevice } from '../../src/qom/sys-bus-device.js';
-import type { PlatformBus } from '../../devices/platform-bus.js';
+import { SysBusDevice } from '../../src/qom/sys-bus-device.js';
+import { PlatformBus } from '../../devices/platform-bus.js';
 import { MemoryRegion } from '../../src/memory/region.js';
 import { cast, defaultRegistry, prop, registerType } from '../../src/qom/index.js';
 import { dtcWarnings } from '../support/dtc.js';
@@ -16,7 +16,7 @@ describe('platform bus on virt', () => {
   beforeEach(() => (vm = new VirtMachine({ clock: 'deterministic', log: (m) => logs.push(m) })));
   afterEach(() => vm.close());
 
-  const add = (text: string) => vm.addDynamicDevice(text) as SysBusDevice;
+  const add = (text: string) => cast(vm.addDynamicDevice(text), SysBusDevice);
 
   it('places each -device first-fit in the window and gives its IRQs the first free lines from SPI 112', () => {
     const a = add('pl031,id=rtc1');
@@ -86,7 +86,7 @@ describe('platform bus on virt', () => {
 });
 
 describe('platform bus placement', () => {
-  class Blob extends SysBusDeviceBase {
+  class Blob extends SysBusDevice {
     protected override onRealize(): void {
       for (const size of String(this.getProperty('sizes')).split('+')) this.initMmio(MemoryRegion.container('blob', Number(size)));
       this.initIrq();
@@ -95,13 +95,13 @@ describe('platform bus placement', () => {
   before(() => registerType({ name: 'test-blob', parent: 'sys-bus-device', cls: Blob, properties: [prop.string('sizes', { default: '0x1000', description: 'Region sizes joined by +' })] }));
 
   function bus(size: number): PlatformBus {
-    const b = cast<PlatformBus>(defaultRegistry.create('platform-bus-device'), 'platform-bus-device');
+    const b = defaultRegistry.create(PlatformBus);
     b.setPropertyText('mmio-size', String(size));
     b.realize();
     return b;
   }
-  function blob(sizes: string): SysBusDeviceBase {
-    const d = cast<SysBusDeviceBase>(defaultRegistry.create('test-blob'), 'sys-bus-device');
+  function blob(sizes: string): SysBusDevice {
+    const d = defaultRegistry.create(Blob);
     d.setPropertyText('sizes', sizes);
     d.realize();
     return d;

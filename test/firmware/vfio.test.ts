@@ -7,13 +7,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { VfioPlatform } from '../../devices/vfio-platform/vfio-platform.js';
+import { VfioPlatform } from '../../devices/vfio-platform/vfio-platform.js';
+import { cast } from '../../src/qom/types.js';
 import { bootVirt } from '../../machines/virt/boot.js';
 import { VirtMachine } from '../../machines/virt/virt-machine.js';
 import type { MemoryChardev } from '../../src/chardev/index.js';
 import { firmwarePath } from '../../src/firmware-path.js';
 import { FakeVfioHost } from '../../src/vfio/fake/index.js';
 import { dtcCompile } from '../support/dtc.js';
+import { at } from '../../src/util/at.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
 const HOST = 'machines/hosts/test-device.json';
@@ -76,22 +78,22 @@ describe('virt_vfio.elf: a passthrough device driven by guest firmware', functio
       const hostLog: string[] = [];
       const vm = new VirtMachine({ vfio: FakeVfioHost.load(`${root}${HOST}`, { log: (m) => hostLog.push(m) }), clock: 'deterministic', serial: 'memory', log: () => {} });
       try {
-        const device = vm.addDynamicDevice(DEVICE + mode.options) as VfioPlatform;
+        const device = cast(vm.addDynamicDevice(DEVICE + mode.options), VfioPlatform);
         expect(device.vfioIrqs!.intps.map((intp) => intp.path)).to.deep.equal([mode.path, mode.path]);
         const uart = vm.uart.chardev as MemoryChardev;
         const fastPath: Record<string, boolean> = {};
         uart.onLine = (line) => {
-          if (line.startsWith('id ')) fastPath.atId = device.vfioRegions[0]!.fastPathEnabled;
-          if (line === 'virt_vfio: done') fastPath.atDone = device.vfioRegions[0]!.fastPathEnabled;
+          if (line.startsWith('id ')) fastPath.atId = at(device.vfioRegions, 0).fastPathEnabled;
+          if (line === 'virt_vfio: done') fastPath.atDone = at(device.vfioRegions, 0).fastPathEnabled;
         };
         bootVirt(vm, { kernel: firmwarePath('virt_vfio') });
         const exit = await vm.run({ untilNs: 5e9 });
         expect(uart.output).to.equal(mode.output);
         expect(exit).to.deep.equal({ kind: 'stopped', reason: 'guest powered off (PSCI SYSTEM_OFF)', exitCode: 0 });
         expect(await vm.run({ untilNs: vm.loop.now() + 2e9 })).to.deep.equal({ kind: 'time-limit' });
-        fastPath.later = device.vfioRegions[0]!.fastPathEnabled;
+        fastPath.later = at(device.vfioRegions, 0).fastPathEnabled;
         expect(fastPath).to.deep.equal(mode.fastPath);
-        expect(device.vfioRegions[1]!.hasFastPath, 'region 1 (0x100 bytes) is never mapped').to.equal(false);
+        expect(at(device.vfioRegions, 1).hasFastPath, 'region 1 (0x100 bytes) is never mapped').to.equal(false);
         expect(hostLog).to.deep.equal([DMA_FAULT_LOG]);
       } finally {
         vm.close();
@@ -125,7 +127,7 @@ describe('virt_vfio.elf: a passthrough device driven by guest firmware', functio
       vm.addDynamicDevice(DEVICE);
       bootVirt(vm, { kernel: firmwarePath('virt_vfio'), dtb: join(dir, 'soc.dtb') });
       await vm.run({ untilNs: 5e9 });
-      expect((vm.uart.chardev as MemoryChardev).output).to.equal(MODES[0]!.output.replace('found vfio-test@0', 'found vfio-test@1,0'));
+      expect((vm.uart.chardev as MemoryChardev).output).to.equal(at(MODES, 0).output.replace('found vfio-test@0', 'found vfio-test@1,0'));
     } finally {
       vm.close();
       rmSync(dir, { recursive: true, force: true });
@@ -148,7 +150,7 @@ describe('virt_vfio.elf: a passthrough device driven by guest firmware', functio
       };
       bootVirt(vm, { kernel: firmwarePath('virt_vfio') });
       await vm.run({ untilNs: 5e9 });
-      expect(uart.output).to.equal(MODES[0]!.output);
+      expect(uart.output).to.equal(at(MODES, 0).output);
     } finally {
       vm.close();
     }
@@ -161,7 +163,7 @@ describe('virt_vfio.elf: a passthrough device driven by guest firmware', functio
         '--vfio-host', `fake:${HOST}`, '-device', DEVICE, '--clock', 'deterministic'],
       { cwd: root, encoding: 'utf8', timeout: 30_000 },
     );
-    expect(r.stdout).to.equal(MODES[0]!.output);
+    expect(r.stdout).to.equal(at(MODES, 0).output);
     expect(r.stderr).to.equal(`armvirt: fake vfio host: ${DMA_FAULT_LOG}\narmvirt: guest powered off (PSCI SYSTEM_OFF), exit code 0\n`);
     expect(r.status).to.equal(0);
   });

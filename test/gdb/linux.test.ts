@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runGdb, startArmvirt } from '../support/gdb.js';
 import { LINUX_IMAGE, LINUX_INITRAMFS, linesStartingWith, linuxCommandLine, PROMPT, runLinux } from '../support/linux-guest.js';
+import { at } from '../../src/util/at.js';
 
 /**
  * Kernel symbol addresses, as the kernel itself lists them in /proc/kallsyms. Debian's kernel package ships a
@@ -18,7 +19,7 @@ async function kernelSymbols(names: string[]): Promise<Map<string, string>> {
   const symbols = new Map<string, string>();
   for (const line of run.console.split('\n')) {
     const m = /^([0-9a-f]{16}) [TtDdRr] (\S+)\r?$/.exec(line);
-    if (m && names.includes(m[2]!)) symbols.set(m[2]!, m[1]!);
+    if (m && names.includes(at(m, 2))) symbols.set(at(m, 2), at(m, 1));
   }
   expect([...symbols.keys()].sort()).to.deep.equal([...names].sort());
   return symbols;

@@ -2,7 +2,7 @@ import { expect } from 'chai';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { formatInfoVfio } from '../../devices/vfio-platform/info-vfio.js';
-import { FakeVfioHost, type Pl011HostModel, type TestDeviceModel } from '../../src/vfio/fake/index.js';
+import { FakeVfioHost, Pl011HostModel, TestDeviceModel } from '../../src/vfio/fake/index.js';
 import { PROMPT, runLinux } from '../support/linux-guest.js';
 
 const HOSTS = fileURLToPath(new URL('../../../machines/hosts/', import.meta.url));
@@ -19,7 +19,7 @@ describe('Linux with passed-through devices (the fake VFIO host, deterministic)'
   it("guest userspace reads and writes the test device's registers through the fast path with devmem on /dev/mem", async () => {
     const hostLog: string[] = [];
     const host = fakeHost('test-device.json', hostLog);
-    const model = host.model<TestDeviceModel>('a0000000.vfio-test');
+    const model = host.model('a0000000.vfio-test', TestDeviceModel);
     let info = '';
     let scratch1 = 0;
     const run = await runLinux({
@@ -52,7 +52,7 @@ describe('Linux with passed-through devices (the fake VFIO host, deterministic)'
     it(`Linux's amba-pl011 owns a passed-through PL011 as ttyAMA1: bytes both ways, RX by interrupt (${irqPath})`, async () => {
       const hostLog: string[] = [];
       const host = fakeHost('pl011.json', hostLog);
-      const uart = host.model<Pl011HostModel>('1c0a0800.serial');
+      const uart = host.model('1c0a0800.serial', Pl011HostModel);
       const run = await runLinux({
         append: 'armvirt.init=shell',
         vfio: host,

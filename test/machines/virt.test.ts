@@ -11,11 +11,12 @@ import type { MemoryChardev } from '../../src/chardev/index.js';
 import { assemble } from '../support/assemble.js';
 import { dtcWarnings } from '../support/dtc.js';
 import { POWER_OFF } from '../support/guest.js';
+import { at } from '../../src/util/at.js';
 
 /** Top-level nodes of a dts text, by name, with their bodies. */
 function topLevelNodes(dts: string): Map<string, string> {
   const nodes = new Map<string, string>();
-  for (const m of dts.matchAll(/^\t([^\t\n]+) \{\n([\s\S]*?)^\t\};$/gm)) nodes.set(m[1]!, m[2]!);
+  for (const m of dts.matchAll(/^\t([^\t\n]+) \{\n([\s\S]*?)^\t\};$/gm)) nodes.set(at(m, 1), at(m, 2));
   return nodes;
 }
 

@@ -62,7 +62,8 @@ describe('memory regions and flat views', () => {
     expect(() => root.addSubregion(0xf800, dev)).to.throw("memory region 'dev' at 0xf800+0x1000 does not fit in 'system' (size 0x10000)");
     root.addSubregion(0, dev);
     expect(() => root.addSubregion(0x2000, dev)).to.throw("memory region 'dev' is already in 'system'");
-    expect(() => dev.addSubregion(0, MemoryRegion.io('x', 4, scratch().ops))).to.throw("memory region 'dev' is io, not a container: it cannot hold 'x'");
+    // @ts-expect-error: only a container holds subregions
+    expect(() => dev.addSubregion(0, MemoryRegion.io('x', 4, scratch().ops))).to.throw(TypeError);
     expect(() => MemoryRegion.alias('a', dev, 0x800, 0x1000)).to.throw("alias 'a': 0x800+0x1000 is outside 'dev' (size 0x1000)");
   });
 

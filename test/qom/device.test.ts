@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Device, DeviceError, prop } from '../../src/qom/index.js';
+import { cast, Device, DeviceError, prop } from '../../src/qom/index.js';
 import { expectError } from '../fdt/expect-error.js';
 import { SampleUart, SampleVfioPlatform, sampleRegistry } from './sample-devices.js';
 
@@ -92,7 +92,7 @@ describe('devices', () => {
 
   it('label themselves by id, else canonical path, else type', () => {
     const registry = sampleRegistry();
-    const uart = registry.create('pl011') as Device;
+    const uart = cast(registry.create('pl011'), Device);
     expect(uart.label()).to.equal('pl011');
     registry.create('container').addChild('uart[*]', uart);
     expect(uart.label()).to.equal('/uart[0]');
@@ -102,8 +102,8 @@ describe('devices', () => {
 
   it('report whether users may create them', () => {
     const registry = sampleRegistry();
-    expect((registry.create('pl011') as Device).userCreatable).to.equal(true);
-    expect((registry.create('arm-gic') as Device).userCreatable).to.equal(false);
+    expect(cast(registry.create('pl011'), Device).userCreatable).to.equal(true);
+    expect(cast(registry.create('arm-gic'), Device).userCreatable).to.equal(false);
   });
 });
 

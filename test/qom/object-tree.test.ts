@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import { ArmObject } from '../../src/qom/index.js';
 import { expectError } from '../fdt/expect-error.js';
 import { sampleRegistry } from './sample-devices.js';
+import { at } from '../../src/util/at.js';
 
 /** `/`, `/machine`, `/machine/peripheral` and `/machine/unattached`, as QEMU builds them. */
 function objectTree() {
@@ -36,8 +37,8 @@ describe('object tree', () => {
     const devices = [0, 1, 2, 3].map(() => registry.create('arm-gic'));
     const names = devices.map((device) => unattached.addChild('device[*]', device));
     expect(names).to.deep.equal(['device[0]', 'device[1]', 'device[2]', 'device[3]']);
-    expect(devices[3].path).to.equal('/machine/unattached/device[3]');
-    devices[1].unparent();
+    expect(at(devices, 3).path).to.equal('/machine/unattached/device[3]');
+    at(devices, 1).unparent();
     expect(unattached.addChild('device[*]', registry.create('arm-gic'))).to.equal('device[1]');
   });
 

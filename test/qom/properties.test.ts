@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { ArmObject, Device, prop, TypeRegistry } from '../../src/qom/index.js';
+import { ArmObject, cast, Device, prop, TypeRegistry } from '../../src/qom/index.js';
 import { expectError } from '../fdt/expect-error.js';
 import { sampleRegistry } from './sample-devices.js';
 
@@ -19,7 +19,7 @@ function propsDevice(): { device: Device; registry: TypeRegistry } {
       prop.link('gic', 'arm-gic', { description: 'Interrupt controller' }),
     ],
   });
-  return { device: registry.create('props-dev') as Device, registry };
+  return { device: cast(registry.create('props-dev'), Device), registry };
 }
 
 const UINT32 = 'expected an unsigned 32-bit integer (0 to 4294967295)';

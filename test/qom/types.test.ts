@@ -127,7 +127,7 @@ describe('type registry', () => {
       const registry = sampleRegistry();
       const { properties } = registry.get('pl011');
       expectError(
-        () => registry.register({ name: 'pl011-luminary', parent: 'pl011', properties: [properties[0]] }),
+        () => registry.register({ name: 'pl011-luminary', parent: 'pl011', properties: properties.slice(0, 1) }),
         "type 'pl011-luminary' redefines property 'chardev' of a parent type",
       );
     });
@@ -157,7 +157,7 @@ describe('type registry', () => {
 
     it('cast returns the object viewed as the type', () => {
       const object: ArmObject = sampleRegistry().create('pl011');
-      const device: Device = cast<Device>(object, 'device');
+      const device: Device = cast(object, Device);
       expect(device.realized).to.equal(false);
     });
 
@@ -167,7 +167,7 @@ describe('type registry', () => {
       registry.create('container').addChild('machine', machine);
       const uart = registry.create('pl011');
       machine.addChild('foo', uart);
-      expectError(() => cast(uart, 'vfio-platform'), "object '/machine/foo' (type pl011) is not a vfio-platform");
+      expectError(() => cast(uart, SampleVfioPlatform), "object '/machine/foo' (type pl011) is not a SampleVfioPlatform");
     });
   });
 

@@ -9,6 +9,7 @@ import type { ExitReason } from '../../src/core/run-loop.js';
 import { resolveConfig } from '../../src/vmm/config.js';
 import type { VfioBackend } from '../../src/vfio/host.js';
 import type { VirtMachine } from '../../machines/virt/virt-machine.js';
+import { at } from '../../src/util/at.js';
 
 const LINUX_DIR = fileURLToPath(new URL('../../linux/', import.meta.url));
 const guestScript = fileURLToPath(new URL('../../../scripts/lib/linux-guest.mjs', import.meta.url));
@@ -74,9 +75,9 @@ export async function runLinux(options: LinuxRunOptions): Promise<LinuxRun> {
   });
   uart.onOutput = () => {
     if (waiting || steps.length === 0) return;
-    const found = uart.output.indexOf(steps[0]!.after, searchFrom);
+    const found = uart.output.indexOf(at(steps, 0).after, searchFrom);
     if (found < 0) return;
-    searchFrom = found + steps[0]!.after.length;
+    searchFrom = found + at(steps, 0).after.length;
     waiting = true;
     act.arm(vm.loop.now() + STEP_DELAY_NS);
   };

@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { MemoryTraceSink, TraceRegistry } from '../../src/trace/index.js';
+import { at } from '../../src/util/at.js';
 
 /** The message one enabled event formats from `format` and `args`. */
 function format(fmt: string, ...args: unknown[]): string {
@@ -8,7 +9,7 @@ function format(fmt: string, ...args: unknown[]): string {
   registry.addSink(sink);
   registry.enable('*');
   registry.define('event', fmt)(...args);
-  return sink.records[0].message;
+  return at(sink.records, 0).message;
 }
 
 describe('trace formats', () => {

@@ -34,8 +34,8 @@ export function writeAmdXgbeNode(device: VfioDtDevice, context: VfioDtContext): 
   }
   const clocksValue = hostNode.properties.get('clocks');
   if (clocksValue === undefined) throw new DeviceError(`Couldn't get ${hostPath}/clocks: FDT_ERR_NOTFOUND`);
-  if (clocksValue.length !== 8) throw new DeviceError(`${hostPath}: clocks property should contain 2 handles`);
-  const hostClocks = getCells(hostNode, 'clocks')!;
+  const hostClocks = clocksValue.length === 8 ? getCells(hostNode, 'clocks') : undefined;
+  if (hostClocks === undefined) throw new DeviceError(`${hostPath}: clocks property should contain 2 handles`);
   const guestClocks = hostClocks.map((phandle) => {
     const clock = hostFixedClock(device.hostRoot, phandle);
     if (typeof clock === 'string') throw new DeviceError(`${hostPath}: ${clock}`);

@@ -47,8 +47,9 @@ export function findVfioDtBinding(device: VfioDtDevice): VfioDtBinding | undefin
  */
 export function writeVfioPlatformNode(device: VfioDtDevice, context: VfioDtContext): void {
   const cannot = `Device ${device.typeName} can not be dynamically instantiated`;
-  const policyCompatible = device.compatible.find((c) => context.policy !== undefined && Object.hasOwn(context.policy, c));
-  const policy = policyCompatible === undefined ? undefined : context.policy![policyCompatible]!;
+  const { policy: policies } = context;
+  const policyCompatible = policies && device.compatible.find((c) => Object.hasOwn(policies, c));
+  const policy = policies && policyCompatible !== undefined ? policies[policyCompatible] : undefined;
   if (policy?.action === 'deny') {
     throw new DeviceError(cannot, { hint: `The machine config's vfio-platform device-tree policy denies compatible "${policyCompatible}".` });
   }

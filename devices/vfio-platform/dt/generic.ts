@@ -9,6 +9,7 @@ import { guestFixedClock, isFixedClock } from './fixed-clocks.js';
 import { genericAction, type GenericAction } from './generic-rules.js';
 import { GuestNode, guestNodeName, hostTrigger } from './guest-node.js';
 import type { VfioDtContext, VfioDtDevice, VfioDtPropertyAction } from './types.js';
+import { at } from '../../../src/util/at.js';
 
 export interface GenericOptions {
   /** The machine config's property rules for the device's compatible; they win over the defaults. */
@@ -59,11 +60,12 @@ function apply(node: GuestNode, name: string, value: Uint8Array, action: Generic
  * and a warning naming the others (clock-names indexes the list, so it is all or nothing).
  */
 function rebuildFixedClocks(device: VfioDtDevice, context: VfioDtContext): number[] | undefined {
-  const cells = getCells(device.hostNode, 'clocks')!;
+  const cells = getCells(device.hostNode, 'clocks');
+  if (cells === undefined) return undefined; // no clocks: nothing to rebuild
   const fixed: FdtNode[] = [];
   const others: string[] = [];
   for (let i = 0; i < cells.length;) {
-    const provider = findByPhandle(device.hostRoot, cells[i]!);
+    const provider = findByPhandle(device.hostRoot, at(cells, i));
     const specifierCells = provider && getU32(provider, '#clock-cells');
     if (provider === undefined || specifierCells === undefined) {
       // Without the provider's #clock-cells the rest of the list cannot be split into specifiers.

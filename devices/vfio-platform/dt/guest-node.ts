@@ -7,6 +7,7 @@ import type { FdtNode } from '../../../src/fdt/fdt-node.js';
 import type { FdtWriter } from '../../../src/fdt/fdt-writer.js';
 import { DeviceError } from '../../../src/qom/device-error.js';
 import type { VfioDtDevice } from './types.js';
+import { at } from '../../../src/util/at.js';
 
 /** GIC interrupt specifier cells (bindings/interrupt-controller/arm,gic.yaml): SPI, level-high, rising edge. */
 const GIC_FDT_IRQ_TYPE_SPI = 0;
@@ -66,7 +67,7 @@ export const hostTrigger = (level: boolean): 'level' | 'edge' => (level ? 'level
  * address into the guest; guest drivers match on compatible, so the generic name loses nothing.
  */
 export function guestNodeName(device: VfioDtDevice): string {
-  const base = device.hostPath.slice(device.hostPath.lastIndexOf('/') + 1).split('@')[0]!;
+  const base = at(device.hostPath.slice(device.hostPath.lastIndexOf('/') + 1).split('@'), 0);
   if (base === '') throw new DeviceError(`host node path '${device.hostPath}' names no node`);
   const first = device.regions[0];
   return first === undefined ? base : `${base}@${first.busOffset.toString(16)}`;

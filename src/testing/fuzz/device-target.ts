@@ -123,7 +123,7 @@ class DeviceFuzzTarget implements FuzzTarget {
 
 /** The offsets of a register bank's registers (every 4 bytes that name one); none for other regions. */
 export function registerOffsets(region: MemoryRegion): number[] {
-  const bank = region.ops;
+  const bank = region.kind === 'io' ? region.ops : undefined;
   if (!(bank instanceof RegisterBank)) return [];
   const offsets: number[] = [];
   for (let offset = 0; offset < Math.min(region.size, SCAN_LIMIT); offset += 4) if (bank.nameAt(offset) !== undefined) offsets.push(offset);

@@ -1,6 +1,7 @@
 // The fuzzer's random numbers: a seeded generator (sfc32, small and fast, with a 2^128 state), so a seed
 // names one sequence of operations that a failure can be replayed from, and the draws a fuzzer needs
 // (integers, choices, values biased towards the ones that find bugs: 0, all ones, single bits).
+import { at } from '../../util/at.js';
 
 /** A 32-bit hash of a text, to give every fuzz target its own sequence under one seed. */
 export function hashText(text: string): number {
@@ -50,7 +51,7 @@ export class Rng {
   }
 
   pick<T>(items: readonly T[]): T {
-    return items[this.below(items.length)]!;
+    return at(items, this.below(items.length));
   }
 
   /** A 32-bit value as bugs like them: zero, all ones, one bit, a small number, or anything. */

@@ -3,6 +3,7 @@
 // with its own state. Device types of the type registry become targets through their fuzz profile
 // (./device-target.ts); models that are not device types register a target here, next to their code.
 import type { Rng } from './rng.js';
+import { at } from '../../util/at.js';
 
 /** Describes an operation, only while a failure is replayed: fuzzing itself builds no strings. */
 export type Recorder = ((what: string) => void) | undefined;
@@ -31,12 +32,12 @@ export interface FuzzAction {
 export function runWeighted(actions: readonly FuzzAction[], rng: Rng, record: Recorder): number {
   let total = 0;
   for (const action of actions) total += action.weight;
-  let at = (rng.u32() / 0x1_0000_0000) * total;
+  let left = (rng.u32() / 0x1_0000_0000) * total;
   for (const action of actions) {
-    at -= action.weight;
-    if (at < 0) return action.run(rng, record);
+    left -= action.weight;
+    if (left < 0) return action.run(rng, record);
   }
-  return actions.at(-1)!.run(rng, record);
+  return at(actions, actions.length - 1).run(rng, record);
 }
 
 const standalone = new Map<string, FuzzTargetFactory>();

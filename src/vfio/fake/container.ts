@@ -8,6 +8,7 @@ import {
   VFIO_API_VERSION, VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE, VFIO_IOMMU_INFO_PGSIZES, VFIO_TYPE1_IOMMU,
   VFIO_TYPE1v2_IOMMU,
 } from '../uapi.js';
+import { at } from '../../util/at.js';
 
 /** An ARM SMMU with a 4 KiB granule: 4 KiB pages, 2 MiB and 1 GiB blocks. */
 export const FAKE_IOVA_PAGE_SIZES = 0x1000 | 0x20_0000 | 0x4000_0000;
@@ -78,7 +79,7 @@ export class FakeContainer implements VfioContainer {
     if (split) throw new VfioHostError('EINVAL', op, `range ${hex(iova)}+${hex(size)} would split the mapping at ${hex(split.iova)}+${hex(split.size)}`);
     let unmapped = 0;
     for (let i = this.mappings.length - 1; i >= 0; i--) {
-      const m = this.mappings[i]!;
+      const m = at(this.mappings, i);
       if (m.iova >= iova && m.iova + m.size <= end) {
         unmapped += m.size;
         this.mappings.splice(i, 1);

@@ -194,7 +194,8 @@ function phandleChecks(description: HostDescription): string[] {
       continue;
     }
     const phandle = cell(value, 0);
-    if (byPhandle.has(phandle)) problems.push(`${path}.phandle: phandle ${phandle} is already used by ${byPhandle.get(phandle)!.path}`);
+    const user = byPhandle.get(phandle);
+    if (user) problems.push(`${path}.phandle: phandle ${phandle} is already used by ${user.path}`);
     else byPhandle.set(phandle, node);
   }
   for (const { node, path } of all) {

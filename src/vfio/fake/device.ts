@@ -18,6 +18,7 @@ import { FakeIrq } from './irq.js';
 import type { DeviceModel, ModelHost } from './models/device-model.js';
 import { createModel } from './models/registry.js';
 import { setIrqs } from './set-irqs.js';
+import { at } from '../../util/at.js';
 
 const traceDmaFault = defineTraceEvent('vfio_fake_dma_fault', '%s: DMA %s of %u bytes at iova %#x faults at %#x: %s');
 const traceReset = defineTraceEvent('vfio_fake_device_reset', '%s: reset (%s)');
@@ -52,8 +53,8 @@ export class HostDevice {
     const device = this;
     const host: ModelHost = {
       label: this.name,
-      setIrqLevel: (index, asserted) => this.irqs[index]!.setLevel(asserted),
-      pulseIrq: (index) => this.irqs[index]!.pulse(),
+      setIrqLevel: (index, asserted) => at(this.irqs, index).setLevel(asserted),
+      pulseIrq: (index) => at(this.irqs, index).pulse(),
       dmaRead: (iova, into) => this.dma('read', iova, into.length, (c) => c.dmaRead(iova, into)),
       dmaWrite: (iova, data) => this.dma('write', iova, data.length, (c) => c.dmaWrite(iova, data)),
       get lastFaultIova() {
@@ -94,7 +95,7 @@ export class HostDevice {
 
   /** READ, WRITE unless read-only, MMAP only when address and size are page aligned. */
   regionFlags(index: number): number {
-    return this.flagsOfRegion[index]!;
+    return at(this.flagsOfRegion, index);
   }
 
 
@@ -158,30 +159,30 @@ export class FakeDevice implements VfioDevice {
   }
 
   read(offset: number, length: number): Uint8Array {
-    const { index, at, count } = this.locate('read', offset, length, VFIO_REGION_INFO_FLAG_READ);
+    const { index, at: start, count } = this.locate('read', offset, length, VFIO_REGION_INFO_FLAG_READ);
     const out = new Uint8Array(count);
     const view = new DataView(out.buffer);
     this.device.model.sync();
-    splitAccesses(at, count, (pos, size) => {
+    splitAccesses(start, count, (pos, size) => {
       const value = this.device.model.read(index, pos, size);
-      if (size === 4) view.setUint32(pos - at, value, true);
-      else if (size === 2) view.setUint16(pos - at, value, true);
-      else view.setUint8(pos - at, value);
+      if (size === 4) view.setUint32(pos - start, value, true);
+      else if (size === 2) view.setUint16(pos - start, value, true);
+      else view.setUint8(pos - start, value);
     });
     return out;
   }
 
   write(offset: number, data: Uint8Array): number {
-    const { index, at, count } = this.locate('write', offset, data.length, VFIO_REGION_INFO_FLAG_WRITE);
+    const { index, at: start, count } = this.locate('write', offset, data.length, VFIO_REGION_INFO_FLAG_WRITE);
     this.device.model.sync();
-    if (count === 4 && at % 4 === 0) {
+    if (count === 4 && start % 4 === 0) {
       // The common trapped access, one aligned word: no view, no split.
-      this.device.model.write(index, at, 4, (data[0]! | (data[1]! << 8) | (data[2]! << 16) | (data[3]! << 24)) >>> 0);
+      this.device.model.write(index, start, 4, (at(data, 0) | (at(data, 1) << 8) | (at(data, 2) << 16) | (at(data, 3) << 24)) >>> 0);
       return count;
     }
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
-    splitAccesses(at, count, (pos, size) => {
-      const value = size === 4 ? view.getUint32(pos - at, true) : size === 2 ? view.getUint16(pos - at, true) : view.getUint8(pos - at);
+    splitAccesses(start, count, (pos, size) => {
+      const value = size === 4 ? view.getUint32(pos - start, true) : size === 2 ? view.getUint16(pos - start, true) : view.getUint8(pos - start);
       this.device.model.write(index, pos, size, value);
     });
     return count;
@@ -196,16 +197,16 @@ export class FakeDevice implements VfioDevice {
     const op = 'mmap';
     this.check(op);
     const index = Math.floor(offset / 2 ** VFIO_PLATFORM_OFFSET_SHIFT);
-    const at = offset % 2 ** VFIO_PLATFORM_OFFSET_SHIFT;
+    const start = offset % 2 ** VFIO_PLATFORM_OFFSET_SHIFT;
     const region = this.device.description.regions[index];
     if (!region) throw new VfioHostError('EINVAL', op, `offset 0x${offset.toString(16)} names region ${index}, beyond the device's ${this.device.description.regions.length}`);
-    const memory = this.device.model.regions[index]!.memory;
+    const memory = at(this.device.model.regions, index).memory;
     if (!(this.device.regionFlags(index) & VFIO_REGION_INFO_FLAG_MMAP) || !memory) throw new VfioHostError('EINVAL', op, `region ${index} is not mmap-able (its address or size is not page aligned)`);
     const length = Math.ceil(size / PAGE_SIZE) * PAGE_SIZE;
-    if (size <= 0 || at % PAGE_SIZE !== 0 || at + length > region.size) {
-      throw new VfioHostError('EINVAL', op, `0x${size.toString(16)} bytes at 0x${at.toString(16)} do not fit region ${index} (0x${region.size.toString(16)} bytes)`);
+    if (size <= 0 || start % PAGE_SIZE !== 0 || start + length > region.size) {
+      throw new VfioHostError('EINVAL', op, `0x${size.toString(16)} bytes at 0x${start.toString(16)} do not fit region ${index} (0x${region.size.toString(16)} bytes)`);
     }
-    if (at !== 0 || length !== region.size) throw new VfioHostError('EINVAL', op, `the fake host maps whole regions only (region ${index}: 0 + 0x${region.size.toString(16)})`);
+    if (start !== 0 || length !== region.size) throw new VfioHostError('EINVAL', op, `the fake host maps whole regions only (region ${index}: 0 + 0x${region.size.toString(16)})`);
     return memory;
   }
 

@@ -62,13 +62,14 @@ export class FakeEventNotifier implements EventNotifier {
   }
 
   signal(): void {
-    if (this.consumer) {
+    const { consumer } = this;
+    if (consumer) {
       // The kernel's eventfd never signals from inside its own wake-up (eventfd_signal's recursion guard), so
       // an action that signals its own eventfd again (one eventfd given as a level IRQ's trigger and as its
       // unmask: unmasking refires the IRQ, which signals it) leaves that signal in the count, consumed at the
       // next one, instead of recursing without end.
       if (this.consuming) this.counter++;
-      else this.runConsumer();
+      else this.runConsumer(consumer);
       return;
     }
     if (this.closed) {
@@ -98,16 +99,16 @@ export class FakeEventNotifier implements EventNotifier {
     this.consumer = action;
     if (this.counter > 0 && !this.consuming) {
       this.queue.forget(this);
-      this.runConsumer();
+      this.runConsumer(action);
     }
   }
 
   /** Reads the count back to zero and runs the kernel's action once, for however many signals it held. */
-  private runConsumer(): void {
+  private runConsumer(consumer: () => void): void {
     this.counter = 0;
     this.consuming = true;
     try {
-      this.consumer!();
+      consumer();
     } finally {
       this.consuming = false;
     }

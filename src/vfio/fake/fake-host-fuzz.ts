@@ -22,6 +22,7 @@ import { FakeVfioHost } from './fake-host.js';
 import type { FakeGroup } from './group.js';
 import { MODEL_NAMES } from './models/registry.js';
 import { shippedHostDescriptions } from './shipped-hosts.js';
+import { at } from '../../util/at.js';
 
 const RAM_IOVA = 0x4000_0000;
 const RAM_SIZE = 0x1_0000;
@@ -181,8 +182,7 @@ class FakeHostFuzzTarget implements FuzzTarget {
   /** The VMM writes to (an unmask eventfd) or closes one of its eventfds. */
   private notifier(rng: Rng, record: Recorder): number {
     if (!this.notifiers.length) return 0;
-    const i = rng.below(this.notifiers.length);
-    const notifier = this.notifiers[i]!;
+    const notifier = rng.pick(this.notifiers);
     if (rng.chance(0.9)) {
       record?.(`VMM signals eventfd ${notifier.fd}`);
       notifier.signal();
@@ -196,14 +196,14 @@ class FakeHostFuzzTarget implements FuzzTarget {
   /** The guest stores through a mapped region (the fast path): the model sees it at its next sync. */
   private storeToMapping(rng: Rng, record: Recorder): number {
     const index = rng.below(this.description.regions.length);
-    const region = this.description.regions[index]!;
+    const region = at(this.description.regions, index);
     if (!(this.host.device(this.description.name).regionFlags(index) & VFIO_REGION_INFO_FLAG_MMAP)) return 0;
     const memory = this.call(() => this.device.mmap(regionOffset(index), region.size));
     if (!memory) return 0;
-    const at = rng.below(region.size / 4) * 4;
+    const within = rng.below(region.size / 4) * 4;
     const value = rng.value32();
-    record?.(`guest stores 0x${value.toString(16)} at region ${index} + 0x${at.toString(16)} through the mapping`);
-    memory.view.setUint32(at, value, true);
+    record?.(`guest stores 0x${value.toString(16)} at region ${index} + 0x${within.toString(16)} through the mapping`);
+    memory.view.setUint32(within, value, true);
     return 1;
   }
 

@@ -12,7 +12,7 @@ import { HostDevice } from './device.js';
 import { FakeEventNotifier, NotifierQueue } from './event-notifier.js';
 import { FakeGroup, GroupState } from './group.js';
 import { materialiseHost } from './materialise.js';
-import type { DeviceModel } from './models/device-model.js';
+import { DeviceModel } from './models/device-model.js';
 
 export interface FakeVfioHostOptions {
   /** Directory to materialise the tree in (must be empty or absent); default a fresh temp dir removed on close(). */
@@ -123,8 +123,14 @@ export class FakeVfioHost implements VfioBackend {
     return device;
   }
 
-  model<M extends DeviceModel = DeviceModel>(name: string): M {
-    return this.device(name).model as M;
+  /** The hardware model of device `name`, checked to be a `cls` (the model a test drives). */
+  model(name: string): DeviceModel;
+  model<M extends DeviceModel>(name: string, cls: abstract new (...args: never[]) => M): M;
+  model(name: string, cls: abstract new (...args: never[]) => DeviceModel = DeviceModel): DeviceModel {
+    const model = this.device(name).model;
+    const made = model.constructor.name;
+    if (!(model instanceof cls)) throw new Error(`fake vfio host: device '${name}' has a ${made}, not a ${cls.name}`);
+    return model;
   }
 
   /** The hardware raises IRQ `index` of a device: a pulse on an edge IRQ, the line asserted on a level one. */

@@ -9,6 +9,7 @@ import { JsonCheckError } from '../../config/json-schema.js';
 import { creatablePathWithin } from '../../files/contained-path.js';
 import { encodeStrings } from './dt-values.js';
 import type { DeviceDescription, HostDescription, NodeDescription } from './description.js';
+import { at } from '../../util/at.js';
 
 const DT_BASE = 'sys/firmware/devicetree/base';
 const PLATFORM_BUS = 'sys/bus/platform';
@@ -79,7 +80,7 @@ class HostTree {
     const parts = node.path.split('/').slice(1);
     for (let depth = 1; depth <= parts.length; depth++) {
       const path = `${DT_BASE}/${parts.slice(0, depth).join('/')}`;
-      this.file(`${path}/name`, encodeStrings([parts[depth - 1]!.split('@')[0]!]));
+      this.file(`${path}/name`, encodeStrings([at(at(parts, depth - 1).split('@'), 0)]));
     }
     for (const [name, value] of node.properties) this.file(`${dtDir(node.path)}/${name}`, value);
   }
@@ -116,8 +117,8 @@ export function sysfsName(nodeName: string): string {
 }
 
 function uevent(device: DeviceDescription): string {
-  const compatible = new TextDecoder().decode(device.node.properties.get('compatible')!).split('\0').filter((s) => s);
-  const nodeName = device.node.path.slice(device.node.path.lastIndexOf('/') + 1).split('@')[0]!;
+  const compatible = new TextDecoder().decode(device.node.properties.get('compatible') ?? new Uint8Array()).split('\0').filter((s) => s);
+  const nodeName = at(device.node.path.slice(device.node.path.lastIndexOf('/') + 1).split('@'), 0);
   return [
     `DRIVER=${VFIO_DRIVER}`,
     `OF_NAME=${nodeName}`,

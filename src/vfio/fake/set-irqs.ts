@@ -9,6 +9,7 @@ import {
 } from '../uapi.js';
 import type { FakeEventNotifier } from './event-notifier.js';
 import type { FakeIrq } from './irq.js';
+import { at } from '../../util/at.js';
 
 const OP = 'VFIO_DEVICE_SET_IRQS';
 const U32_MAX = 0xffff_ffff;
@@ -41,7 +42,7 @@ export function setIrqs(context: SetIrqsContext, set: IrqSet): void {
     const fits = dataType === VFIO_IRQ_SET_DATA_BOOL ? (d: unknown) => typeof d === 'boolean' : (d: unknown) => typeof d === 'object';
     if (!data.slice(0, count).every(fits)) throw invalid(`data does not match ${dataType === VFIO_IRQ_SET_DATA_BOOL ? 'DATA_BOOL' : 'DATA_EVENTFD'}`);
   }
-  const irq = context.irqs[index]!;
+  const irq = at(context.irqs, index);
   const first = data[0] as boolean | EventNotifier | null | undefined;
   switch (flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) {
     case VFIO_IRQ_SET_ACTION_TRIGGER:

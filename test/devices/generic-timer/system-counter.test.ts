@@ -36,7 +36,7 @@ describe('generic timer: system counter', () => {
         mrs x2, cntvct_el0
         ${EXIT}`);
       await loop.run();
-      return [reg('x1'), reg('x2')];
+      return [reg('x1'), reg('x2')] as const;
     };
     const [before, after] = await run();
     expect(await run()).to.deep.equal([before, after]);

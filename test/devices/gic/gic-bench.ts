@@ -20,6 +20,13 @@ const GICC_REGISTERS: Record<string, number> = {
   GICC_ABPR: 0x1c, GICC_AIAR: 0x20, GICC_AEOIR: 0x24, GICC_AHPPIR: 0x28, GICC_APR0: 0xd0, GICC_APR1: 0xd4, GICC_APR2: 0xd8, GICC_APR3: 0xdc, GICC_NSAPR0: 0xe0, GICC_NSAPR1: 0xe4, GICC_NSAPR2: 0xe8, GICC_NSAPR3: 0xec, GICC_IIDR: 0xfc, GICC_DIR: 0x1000,
 };
 
+/** Where a byte-accessible distributor array starts: `GICD_IPRIORITYR`. */
+function arrayBase(array: string): number {
+  const base = GICD_ARRAYS[array];
+  if (base === undefined) throw new Error(`test bench: no GIC register array named ${array}`);
+  return base;
+}
+
 export const GICC_CTLR_ENABLE = 1 << 0;
 export const GICC_CTLR_EOIMODE = 1 << 9;
 export const SPURIOUS = 1023;
@@ -58,11 +65,11 @@ export class GicBench {
 
   /** A byte of a byte-accessible distributor array, by INTID: `readByte('GICD_IPRIORITYR', 33)`. */
   readByte(array: string, intid: number): number {
-    return this.gic.distributor.read(GICD_ARRAYS[array] + intid, 1);
+    return this.gic.distributor.read(arrayBase(array) + intid, 1);
   }
 
   writeByte(array: string, intid: number, value: number): this {
-    this.gic.distributor.write(GICD_ARRAYS[array] + intid, 1, value);
+    this.gic.distributor.write(arrayBase(array) + intid, 1, value);
     return this;
   }
 
@@ -105,10 +112,13 @@ export class GicBench {
   }
 
   private locate(name: string): { frame: MemoryOps; offset: number } {
-    if (name in GICD_REGISTERS) return { frame: this.gic.distributor, offset: GICD_REGISTERS[name] };
-    if (name in GICC_REGISTERS) return { frame: this.gic.cpuInterface, offset: GICC_REGISTERS[name] };
-    const element = /^(GICD_[A-Z]+?)(\d+)$/.exec(name);
-    if (element && element[1] in GICD_ARRAYS) return { frame: this.gic.distributor, offset: GICD_ARRAYS[element[1]] + 4 * Number(element[2]) };
+    const gicd = GICD_REGISTERS[name];
+    if (gicd !== undefined) return { frame: this.gic.distributor, offset: gicd };
+    const gicc = GICC_REGISTERS[name];
+    if (gicc !== undefined) return { frame: this.gic.cpuInterface, offset: gicc };
+    const [, array = '', n] = /^(GICD_[A-Z]+?)(\d+)$/.exec(name) ?? [];
+    const base = GICD_ARRAYS[array];
+    if (base !== undefined) return { frame: this.gic.distributor, offset: base + 4 * Number(n) };
     throw new Error(`test bench: no GIC register named ${name}`);
   }
 }

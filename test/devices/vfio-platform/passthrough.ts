@@ -4,7 +4,8 @@ import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { VirtMachine, type VirtMachineOptions } from '../../../machines/virt/virt-machine.js';
 import { VIRT_MEMMAP } from '../../../machines/virt/memory-map.js';
-import type { VfioPlatform } from '../../../devices/vfio-platform/vfio-platform.js';
+import { VfioPlatform } from '../../../devices/vfio-platform/vfio-platform.js';
+import { cast } from '../../../src/qom/types.js';
 import { FakeVfioHost } from '../../../src/vfio/fake/index.js';
 import type { VfioBackend } from '../../../src/vfio/host.js';
 
@@ -44,7 +45,7 @@ export function passthrough(options = ''): Passthrough {
   const { vm, host, logs } = machineWithHost();
   let device: VfioPlatform;
   try {
-    device = vm.addDynamicDevice(`vfio-platform,host=${TEST_DEVICE}${options ? `,${options}` : ''}`) as VfioPlatform;
+    device = cast(vm.addDynamicDevice(`vfio-platform,host=${TEST_DEVICE}${options ? `,${options}` : ''}`), VfioPlatform);
   } catch (error) {
     vm.close();
     throw error;

@@ -5,12 +5,14 @@ import { join } from 'node:path';
 import { VirtMachine } from '../../../machines/virt/virt-machine.js';
 import { buildVirtDtb } from '../../../machines/virt/virt-fdt.js';
 import { printDts } from '../../../src/fdt/dts-printer.js';
-import type { VfioPlatform } from '../../../devices/vfio-platform/vfio-platform.js';
+import { VfioPlatform } from '../../../devices/vfio-platform/vfio-platform.js';
+import { cast } from '../../../src/qom/types.js';
 import { DeviceError } from '../../../src/qom/device-error.js';
 import { VfioHostError, type VfioBackend, type VfioContainer, type VfioDevice, type VfioGroup } from '../../../src/vfio/host.js';
 import type { FakeVfioHost } from '../../../src/vfio/fake/index.js';
 import { VFIO_DEVICE_FLAGS_PLATFORM } from '../../../src/vfio/uapi.js';
 import { HOSTS_DIR, machineWithHost, passthrough, REGION0, REGION1, TEST_DEVICE } from './passthrough.js';
+import { at } from '../../../src/util/at.js';
 
 /** The error adding `-device OPTIONS` gives, with the machine built by `build`. */
 function realizeError(options: string, build = () => machineWithHost()): DeviceError {
@@ -104,7 +106,7 @@ describe('vfio-platform realize', () => {
   it('sysfsdev wins over host; its basename is the device name', () => {
     const { vm } = machineWithHost();
     try {
-      const device = vm.addDynamicDevice(`vfio-platform,host=wrong,sysfsdev=/sys/bus/platform/devices/${TEST_DEVICE}`) as VfioPlatform;
+      const device = cast(vm.addDynamicDevice(`vfio-platform,host=wrong,sysfsdev=/sys/bus/platform/devices/${TEST_DEVICE}`), VfioPlatform);
       expect(device.hostDevice?.name).to.equal(TEST_DEVICE);
     } finally {
       vm.close();
@@ -114,7 +116,7 @@ describe('vfio-platform realize', () => {
   it('the subtypes preset the compatible instead of reading it', () => {
     const { vm } = machineWithHost();
     try {
-      const device = vm.addDynamicDevice(`vfio-calxeda-xgmac,host=${TEST_DEVICE}`) as VfioPlatform;
+      const device = cast(vm.addDynamicDevice(`vfio-calxeda-xgmac,host=${TEST_DEVICE}`), VfioPlatform);
       expect(device.hostDevice?.compatibles).to.deep.equal(['calxeda,hb-xgmac']);
     } finally {
       vm.close();
@@ -241,7 +243,7 @@ describe('vfio-platform realize', () => {
         [withHost({ group: { getDevice: fail('ENODEV', 'VFIO_GROUP_GET_DEVICE_FD') } }), `${prefix}error getting device from group 5: No such device`],
       ];
       for (const [build, message] of cases) expect(realizeError(`vfio-platform,host=${TEST_DEVICE}`, build).message).to.equal(message);
-      const noDevice = realizeError(`vfio-platform,host=${TEST_DEVICE}`, cases[4]![0]);
+      const noDevice = realizeError(`vfio-platform,host=${TEST_DEVICE}`, at(cases, 4)[0]);
       expect(noDevice.hint).to.equal('Verify all devices in group 5 are bound to vfio-platform or pci-stub and not already in use');
     });
 
@@ -256,7 +258,7 @@ describe('vfio-platform realize', () => {
       }));
       const { vm, logs } = build();
       try {
-        const device = vm.addDynamicDevice(`vfio-platform,host=${TEST_DEVICE}`) as VfioPlatform;
+        const device = cast(vm.addDynamicDevice(`vfio-platform,host=${TEST_DEVICE}`), VfioPlatform);
         expect(device.vfioRegions.map((r) => r.hasFastPath)).to.deep.equal([false, false]);
         expect(logs).to.include(`vfio ${TEST_DEVICE}: warning: VFIO ${TEST_DEVICE} region 0 mmap unsupported, performance may be slow (Invalid argument)`);
         expect(new DataView(vm.memory.read(REGION0, 4).buffer).getUint32(0, true)).to.equal(0xffff_ffff);

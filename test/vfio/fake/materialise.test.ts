@@ -7,6 +7,7 @@ import type { FdtNode } from '../../../src/fdt/index.js';
 import { FakeVfioHost, parseHostDescription } from '../../../src/vfio/fake/index.js';
 import { VFIO_DEVICE_FLAGS_PLATFORM, VFIO_GROUP_FLAGS_VIABLE, VFIO_TYPE1v2_IOMMU } from '../../../src/vfio/uapi.js';
 import { HOSTS_DIR, TEST_DEVICE, loadHost } from './fake-host-fixture.js';
+import { at } from '../../../src/util/at.js';
 
 function find(node: FdtNode, path: string): FdtNode {
   if (node.path === path) return node;
@@ -68,7 +69,7 @@ describe('fake VFIO host: the materialised sysfs tree', () => {
     try {
       const root = readDtDirectory(join(host.sysfsRoot, 'proc/device-tree'));
       const node = find(root, '/smb@e0000000/xgmac@e0900000');
-      const described = host.description.devices[0]!.node.properties;
+      const described = at(host.description.devices, 0).node.properties;
       expect([...node.properties.keys()].sort()).to.deep.equal([...described.keys()].sort());
       for (const [name, value] of described) expect(node.properties.get(name), name).to.deep.equal(value);
       expect(Buffer.from(node.properties.get('reg')!).readUInt32BE(4)).to.equal(0xe0900000);

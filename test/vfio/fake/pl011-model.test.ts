@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FakeVfioHost, parseHostDescription, type Pl011HostModel } from '../../../src/vfio/fake/index.js';
+import { FakeVfioHost, parseHostDescription, Pl011HostModel } from '../../../src/vfio/fake/index.js';
 import type { FakeDevice } from '../../../src/vfio/fake/device.js';
 import { VFIO_REGION_INFO_FLAG_MMAP } from '../../../src/vfio/uapi.js';
 import { HOSTS_DIR, openDevice, readU32, u32 } from './fake-host-fixture.js';
@@ -29,7 +29,7 @@ describe('fake VFIO host: the PL011 model (machines/hosts/pl011.json)', () => {
   let log: string[];
   beforeEach(() => {
     ({ host, device, log } = openDevice('pl011.json', NAME));
-    model = host.model<Pl011HostModel>(NAME);
+    model = host.model(NAME, Pl011HostModel);
   });
   afterEach(() => host.close());
 

@@ -4,13 +4,14 @@ import { MemoryTraceSink, traceRegistry } from '../../../src/trace/index.js';
 import type { FakeVfioHost } from '../../../src/vfio/fake/index.js';
 import type { FakeDevice } from '../../../src/vfio/fake/device.js';
 import type { FakeContainer } from '../../../src/vfio/fake/container.js';
-import type { TestDeviceModel } from '../../../src/vfio/fake/models/test-device.js';
+import { TestDeviceModel } from '../../../src/vfio/fake/models/test-device.js';
 import * as R from '../../../src/vfio/fake/models/test-device-regs.js';
 import {
   VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE, VFIO_IRQ_SET_ACTION_TRIGGER, VFIO_IRQ_SET_ACTION_UNMASK, VFIO_IRQ_SET_DATA_EVENTFD,
   VFIO_IRQ_SET_DATA_NONE, regionOffset,
 } from '../../../src/vfio/uapi.js';
 import { TEST_DEVICE, openDevice, readU32, u32 } from './fake-host-fixture.js';
+import { at } from '../../../src/util/at.js';
 
 const CONTROL = regionOffset(1);
 
@@ -34,7 +35,7 @@ describe('fake VFIO host: the test device model', () => {
     deliveries = [0, 0];
     for (const index of [0, 1]) {
       const trigger = host.createEventNotifier();
-      trigger.setHandler(() => deliveries[index]!++);
+      trigger.setHandler(() => void (deliveries[index] = at(deliveries, index) + 1));
       device.setIrqs({ flags: VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER, index, start: 0, count: 1, data: [trigger] });
     }
   });
@@ -93,7 +94,7 @@ describe('fake VFIO host: the test device model', () => {
     const main = device.mmap(regionOffset(0), R.VFIO_TEST_REGION0_SIZE);
     main.view.setUint32(R.VFIO_TEST_SCRATCH0 + 8, 0x600dcafe, true);
     expect(readU32(device, R.VFIO_TEST_SCRATCH0 + 8)).to.equal(0x600dcafe);
-    expect(host.model<TestDeviceModel>(TEST_DEVICE).regions[0]!.view.getUint32(R.VFIO_TEST_SCRATCH0 + 8, true)).to.equal(0x600dcafe);
+    expect(host.model(TEST_DEVICE, TestDeviceModel).regions[0]!.view.getUint32(R.VFIO_TEST_SCRATCH0 + 8, true)).to.equal(0x600dcafe);
     device.write(R.VFIO_TEST_SCRATCH0 + 12, u32(0xabad1dea));
     expect(main.view.getUint32(R.VFIO_TEST_SCRATCH0 + 12, true)).to.equal(0xabad1dea);
   });

@@ -18,6 +18,7 @@
 // restored by `sync()`, the only point where a model can notice a guest store to them.
 import { JsonCheckError } from '../../../config/json-schema.js';
 import { HostMemory } from '../../../cpu/host-memory.js';
+import { at } from '../../../util/at.js';
 
 /** What a model may do to the world outside its registers: IRQ lines, DMA through the IOMMU, logging. */
 export interface ModelHost {
@@ -65,13 +66,13 @@ export abstract class DeviceModel {
 
   /** A trapped read of 1, 2 or 4 bytes (the kernel's ioread8/16/32); the default reads the storage. */
   read(region: number, offset: number, size: 1 | 2 | 4): number {
-    const view = this.regions[region]!.view;
+    const view = at(this.regions, region).view;
     return size === 4 ? view.getUint32(offset, true) : size === 2 ? view.getUint16(offset, true) : view.getUint8(offset);
   }
 
   /** A trapped write; the default stores into the storage. */
   write(region: number, offset: number, size: 1 | 2 | 4, value: number): void {
-    const view = this.regions[region]!.view;
+    const view = at(this.regions, region).view;
     if (size === 4) view.setUint32(offset, value, true);
     else if (size === 2) view.setUint16(offset, value, true);
     else view.setUint8(offset, value);
@@ -92,11 +93,11 @@ export abstract class DeviceModel {
   }
 
   protected get32(region: number, offset: number): number {
-    return this.regions[region]!.view.getUint32(offset, true);
+    return at(this.regions, region).view.getUint32(offset, true);
   }
 
   protected set32(region: number, offset: number, value: number): void {
-    this.regions[region]!.view.setUint32(offset, value >>> 0, true);
+    at(this.regions, region).view.setUint32(offset, value >>> 0, true);
   }
 }
 
@@ -105,7 +106,7 @@ export function expectShape(where: string, model: string, regions: readonly Mode
   const problems: string[] = [];
   if (regions.length !== want.regions.length) problems.push(`${where}.regions: model '${model}' needs ${want.regions.length} regions, got ${regions.length}`);
   else want.regions.forEach((check, i) => {
-    const problem = check(regions[i]!);
+    const problem = check(at(regions, i));
     if (problem) problems.push(`${where}.regions[${i}]: model '${model}': ${problem}`);
   });
   if (irqs.join() !== want.irqs.join()) problems.push(`${where}.irqs: model '${model}' needs IRQs [${want.irqs.join(', ')}], got [${irqs.join(', ')}]`);

@@ -8,6 +8,7 @@
 // description puts the UART at an address that is not page aligned, machines/hosts/pl011.json).
 import { RegisterBank, type RegisterSpecs } from '../../../regs/index.js';
 import { DeviceModel, expectShape, type ModelHost, type ModelRegionSpec } from './device-model.js';
+import { at } from '../../../util/at.js';
 
 export const PL011_REGION_SIZE = 0x1000;
 // UARTFR
@@ -57,8 +58,8 @@ export class Pl011HostModel extends DeviceModel {
       UARTMIS: { offset: 0x040, size: 4, access: 'RO', onRead: (): number => this.regs.get('UARTRIS') & this.regs.get('UARTIMSC') },
       UARTICR: { offset: 0x044, size: 4, access: 'WO', onWrite: (v: number) => this.setRaw(v & INT_ALL, false) },
       UARTDMACR: { offset: 0x048, size: 4, writeMask: 0x7 },
-      PeriphID: { offset: 0xfe0, size: 4, access: 'RO', count: 4, onRead: (_v: number, i: number): number => PERIPH_ID[i]! },
-      PCellID: { offset: 0xff0, size: 4, access: 'RO', count: 4, onRead: (_v: number, i: number): number => PCELL_ID[i]! },
+      PeriphID: { offset: 0xfe0, size: 4, access: 'RO', count: 4, onRead: (_v: number, i: number): number => at(PERIPH_ID, i) },
+      PCellID: { offset: 0xff0, size: 4, access: 'RO', count: 4, onRead: (_v: number, i: number): number => at(PCELL_ID, i) },
     } satisfies RegisterSpecs;
     this.regs = new RegisterBank({ label: () => `${host.label} pl011`, guestError: (message) => host.log(message()) }, specs);
   }
@@ -115,7 +116,11 @@ export class Pl011HostModel extends DeviceModel {
   /** Moves bytes from the line into the receive FIFO as far as it has room. */
   private fill(): void {
     const depth = this.regs.get('UARTLCR_H') & LCR_H_FEN ? FIFO_DEPTH : 1;
-    while (this.line.length > 0 && this.rxFifo.length < depth) this.rxFifo.push(this.line.shift()!);
+    while (this.rxFifo.length < depth) {
+      const byte = this.line.shift();
+      if (byte === undefined) break;
+      this.rxFifo.push(byte);
+    }
     if (this.rxFifo.length > 0) this.setRaw(PL011_INT_RX, true);
   }
 

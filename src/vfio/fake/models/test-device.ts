@@ -6,6 +6,7 @@
 import { RegisterBank, type RegisterSpecs } from '../../../regs/index.js';
 import { DeviceModel, expectShape, type ModelHost, type ModelRegionSpec } from './device-model.js';
 import * as R from './test-device-regs.js';
+import { at } from '../../../util/at.js';
 
 const CONTROL = 1;
 const MAIN = 0;
@@ -57,7 +58,7 @@ export class TestDeviceModel extends DeviceModel {
   }
 
   reset(): void {
-    this.regions[MAIN]!.bytes.fill(0);
+    at(this.regions, MAIN).bytes.fill(0);
     this.sync();
     this.control.reset();
     this.updateLine();
@@ -107,7 +108,7 @@ export class TestDeviceModel extends DeviceModel {
       this.host.log(`${this.host.label}: DMA of ${length} bytes at buffer offset ${start} overruns the ${R.VFIO_TEST_BUFFER_SIZE}-byte buffer`);
       fault = iova;
     } else {
-      const buffer = this.regions[MAIN]!.bytes.subarray(R.VFIO_TEST_BUFFER + start, R.VFIO_TEST_BUFFER + start + length);
+      const buffer = at(this.regions, MAIN).bytes.subarray(R.VFIO_TEST_BUFFER + start, R.VFIO_TEST_BUFFER + start + length);
       const ok = value & R.VFIO_TEST_DMA_CTRL_FROM_IOVA ? this.host.dmaRead(iova, buffer) : this.host.dmaWrite(iova, buffer);
       if (!ok) fault = this.host.lastFaultIova;
     }

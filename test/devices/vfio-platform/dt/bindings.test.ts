@@ -6,6 +6,7 @@ import { dtcWarnings } from '../../../support/dtc.js';
 import { expectError } from '../../../fdt/expect-error.js';
 import { calxedaDevice, sdhciDevice, xgbeDevice, XGBE_PATH } from './host-fixtures.js';
 import { guestTree, hostTree, cells, str, type TestDevice } from './guest-tree.js';
+import { at } from '../../../../src/util/at.js';
 
 function bindingFor(typeName: string, compatible: string[]): string | undefined {
   const node = hostTree({});
@@ -60,7 +61,7 @@ describe('vfio-platform DT: binding table', () => {
 
   it('warns that property rules are unused by a binding with a fixed property list', () => {
     const { warnings, nodes } = guestTree([xgbeDevice()], { policy: { 'amd,xgbe-seattle-v1a': { action: 'allow', properties: { 'phy-mode': 'ignore' } } } });
-    expect(nodes[0]!.properties.has('phy-mode')).to.equal(true);
+    expect(at(nodes, 0).properties.has('phy-mode')).to.equal(true);
     expect(warnings).to.deep.equal([`${XGBE_PATH}: property rules for compatible "amd,xgbe-seattle-v1a" are not used: the amd-xgbe binding writes a fixed set of properties`]);
   });
 

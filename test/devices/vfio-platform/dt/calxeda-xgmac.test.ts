@@ -3,6 +3,7 @@ import { getCells, getStringList } from '../../../../src/fdt/fdt-query.js';
 import { dtcWarnings } from '../../../support/dtc.js';
 import { calxedaDevice } from './host-fixtures.js';
 import { guestNodeOf, guestTree } from './guest-tree.js';
+import { at } from '../../../../src/util/at.js';
 
 describe('vfio-platform DT: calxeda xgmac binding', () => {
   it('writes the first compatible, dma-coherent and bus-relative regions, nothing else from the host', () => {
@@ -30,8 +31,8 @@ describe('vfio-platform DT: calxeda xgmac binding', () => {
     const second = calxedaDevice();
     const { nodes, dtb } = guestTree([first, second]);
     expect(nodes.map((n) => n.name)).to.deep.equal(['ethernet@0', 'ethernet@1000']);
-    expect(getCells(nodes[1]!, 'reg')).to.deep.equal([0x1000, 0x1000]);
-    expect(getCells(nodes[1]!, 'interrupts')).to.deep.equal([0, 115, 4, 0, 116, 4, 0, 117, 4]);
+    expect(getCells(at(nodes, 1), 'reg')).to.deep.equal([0x1000, 0x1000]);
+    expect(getCells(at(nodes, 1), 'interrupts')).to.deep.equal([0, 115, 4, 0, 116, 4, 0, 117, 4]);
     expect(dtcWarnings(dtb)).to.equal('');
   });
 

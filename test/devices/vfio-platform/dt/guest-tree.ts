@@ -9,14 +9,15 @@ import { parseDtb } from '../../../../src/fdt/fdt-reader.js';
 import { findNode } from '../../../../src/fdt/fdt-query.js';
 import type { FdtWriter } from '../../../../src/fdt/fdt-writer.js';
 import { MemoryRegion } from '../../../../src/memory/region.js';
-import { cast, defaultRegistry, registerType } from '../../../../src/qom/index.js';
+import { defaultRegistry, registerType } from '../../../../src/qom/index.js';
 import type { DeviceTreeContext } from '../../../../src/qom/device-tree.js';
 import { SysBusDevice } from '../../../../src/qom/sys-bus-device.js';
 import { gicSpiCells } from '../../../../src/fdt/gic-cells.js';
 import { minimalTree } from '../../../../src/testing/minimal-tree.js';
-import type { PlatformBus } from '../../../../devices/platform-bus.js';
+import { PlatformBus } from '../../../../devices/platform-bus.js';
 import '../../../../devices/platform-bus.js';
 import { GuestRootNodes, writeVfioPlatformNode, type VfioDtPolicy } from '../../../../devices/vfio-platform/dt/index.js';
+import { at } from '../../../../src/util/at.js';
 
 // ---- host trees ----
 
@@ -119,7 +120,7 @@ registerType({ name: 'vfio-dt-test-device', parent: 'sys-bus-device', cls: DtTes
 
 /** The guest DTB with `devices` on the platform bus; throws what the bindings throw. */
 export function guestTree(devices: TestDevice[], options: GuestTreeOptions = {}): GuestTree {
-  const bus = cast<PlatformBus>(defaultRegistry.create('platform-bus-device'), 'platform-bus-device');
+  const bus = defaultRegistry.create(PlatformBus);
   bus.realize();
   const warnings: string[] = [];
   const rootNodes = new GuestRootNodes();
@@ -133,7 +134,7 @@ export function guestTree(devices: TestDevice[], options: GuestTreeOptions = {})
     },
   };
   const linked = devices.map((spec) => {
-    const device = cast<DtTestDevice>(defaultRegistry.create('vfio-dt-test-device'), 'vfio-dt-test-device');
+    const device = defaultRegistry.create(DtTestDevice);
     device.spec = spec;
     device.env = env;
     device.realize();
@@ -153,5 +154,5 @@ export function guestTree(devices: TestDevice[], options: GuestTreeOptions = {})
 /** The guest tree of one device, and its node. */
 export function guestNodeOf(device: TestDevice, options: GuestTreeOptions = {}): GuestTree & { node: FdtNode } {
   const tree = guestTree([device], options);
-  return { ...tree, node: tree.nodes[0]! };
+  return { ...tree, node: at(tree.nodes, 0) };
 }
