@@ -133,10 +133,11 @@ describe('virt_vfio.elf: a passthrough device driven by guest firmware', functio
   });
 
   it('prints the same on the real-time clock, with a console as slow as a terminal: no guest access runs twice', async () => {
-    // In real-time mode the deadline thread calls uc_emu_stop when the slice's deadline passes (at once after
-    // a kick from a device callback), whatever the vCPU is doing: often inside an MMIO callback (here the
-    // 50 us console write). Unicorn then re-executes that block's accesses on resume: doubled UART
-    // characters, a second GICC_IAR read that returns 1023 and leaves the interrupt active.
+    // In real-time mode a slice's deadline passes (at once after a kick from a device callback) whatever the
+    // vCPU is doing: often inside an MMIO callback (here the 50 us console write). Stopping the engine there
+    // would make Unicorn re-execute that block's accesses on resume: doubled UART characters, a second
+    // GICC_IAR read that returns 1023 and leaves the interrupt active. The deadline thread therefore only
+    // tells the block hook, which stops before the next block (native/src/deadline_timer.h).
     const vm = new VirtMachine({ vfio: FakeVfioHost.load(`${root}${HOST}`, { log: () => {} }), clock: 'realtime', serial: 'memory', log: () => {} });
     try {
       vm.addDynamicDevice(DEVICE);
