@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <string>
 
+#include "args.h"
 #include "errno_error.h"
 
 namespace armvirt {
@@ -27,7 +28,8 @@ Napi::Value EventFdWrite(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fd;
   int64_t n = 1;
-  if (!ArgFd(info, 0, "eventfdWrite", fd) || (info.Length() > 1 && !ArgInt(info, 1, "eventfdWrite", n))) {
+  Args args(info, "eventfdWrite");
+  if (!args.Fd(0, "fd", fd) || (info.Length() > 1 && !args.Int(1, "n", n))) {
     return env.Undefined();
   }
   uint64_t value = uint64_t(n);
@@ -41,7 +43,7 @@ Napi::Value EventFdWrite(const Napi::CallbackInfo& info) {
 Napi::Value EventFdRead(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fd;
-  if (!ArgFd(info, 0, "eventfdRead", fd)) return env.Undefined();
+  if (!Args(info, "eventfdRead").Fd(0, "fd", fd)) return env.Undefined();
   uint64_t value = 0;
   ssize_t r;
   do r = read(fd, &value, sizeof value); while (r < 0 && errno == EINTR);
@@ -74,11 +76,9 @@ class EventFdPoller : public Napi::ObjectWrap<EventFdPoller> {
   explicit EventFdPoller(const Napi::CallbackInfo& info) : Napi::ObjectWrap<EventFdPoller>(info) {
     Napi::Env env = info.Env();
     int fd;
-    if (!ArgFd(info, 0, "EventFdPoller", fd)) return;
-    if (info.Length() < 2 || !info[1].IsFunction()) {
-      Napi::TypeError::New(env, "EventFdPoller(fd, callback): callback must be a function").ThrowAsJavaScriptException();
-      return;
-    }
+    Napi::Function callback;
+    Args args(info, "EventFdPoller");
+    if (!args.Fd(0, "fd", fd) || !args.Function(1, "callback", callback)) return;
     uv_loop_t* loop = nullptr;
     if (napi_get_uv_event_loop(env, &loop) != napi_ok) {
       Napi::Error::New(env, "EventFdPoller: no event loop").ThrowAsJavaScriptException();
@@ -92,7 +92,7 @@ class EventFdPoller : public Napi::ObjectWrap<EventFdPoller> {
       return;
     }
     state->env = env;
-    state->callback = Napi::Persistent(info[1].As<Napi::Function>());
+    state->callback = Napi::Persistent(callback);
     state->handle.data = state;
     state_ = state;
   }

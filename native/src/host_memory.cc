@@ -8,6 +8,7 @@
 #include <string>
 #include <unordered_map>
 
+#include "args.h"
 #include "errno_error.h"
 
 namespace armvirt {
@@ -22,11 +23,8 @@ constexpr uint64_t kMaxBufferBytes = uint64_t(1) << 32;
 // allocateHostMemory(size): ArrayBuffer backed by an anonymous shared mapping, unmapped when collected.
 Napi::Value AllocateHostMemory(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsNumber()) {
-    Napi::TypeError::New(env, "allocateHostMemory(size): size must be a number").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  double requested = info[0].As<Napi::Number>().DoubleValue();
+  double requested;
+  if (!Args(info, "allocateHostMemory").Number(0, "size", requested)) return env.Undefined();
   if (requested <= 0 || requested > double(kMaxBufferBytes) || requested != double(uint64_t(requested)) ||
       (uint64_t(requested) & 0xfff) != 0) {
     Napi::RangeError::New(env, "allocateHostMemory: size " + std::to_string(requested) +
@@ -58,6 +56,25 @@ struct SharedMapping {
 std::mutex liveLock;
 std::unordered_map<void*, SharedMapping*> live;
 
+// Who maps which block into a guest (GuestMapping), by the block's start; under liveLock.
+struct GuestUser {
+  uint32_t vcpuId;
+  uint64_t guestAddress;
+};
+std::unordered_multimap<const void*, GuestUser> guestUsers;
+
+// Why `block` may not be unmapped now, or "" when no vCPU maps it. Called under liveLock.
+std::string GuestUseOf(const void* block, size_t size) {
+  auto it = guestUsers.find(block);
+  if (it == guestUsers.end()) return "";
+  char text[200];
+  snprintf(text, sizeof text,
+           "the host memory block at %p (%#zx bytes) is still mapped by vCPU %u at guest physical address %#llx: "
+           "unmap it from the guest (or close the vCPU) first",
+           block, size, it->second.vcpuId, static_cast<unsigned long long>(it->second.guestAddress));
+  return text;
+}
+
 void Release(SharedMapping* m) {
   std::lock_guard<std::mutex> guard(liveLock);
   if (!m->mapped) return;
@@ -73,8 +90,10 @@ Napi::Value MapSharedFile(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fd;
   int64_t offset, size;
-  if (!ArgFd(info, 0, "mapSharedFile", fd) || !ArgInt(info, 1, "mapSharedFile", offset) ||
-      !ArgInt(info, 2, "mapSharedFile", size)) {
+  bool writable;
+  Args args(info, "mapSharedFile");
+  if (!args.Fd(0, "fd", fd) || !args.Int(1, "offset", offset) || !args.Int(2, "size", size) ||
+      !args.Bool(3, "writable", writable)) {
     return env.Undefined();
   }
   if (offset < 0 || (offset & 0xfff) != 0 || size <= 0 || (size & 0xfff) != 0 || uint64_t(size) > kMaxBufferBytes) {
@@ -83,7 +102,6 @@ Napi::Value MapSharedFile(const Napi::CallbackInfo& info) {
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  bool writable = info.Length() > 3 && info[3].ToBoolean().Value();
   int prot = PROT_READ | (writable ? PROT_WRITE : 0);
   void* ptr = mmap(nullptr, size_t(size), prot, MAP_SHARED, fd, off_t(offset));
   if (ptr == MAP_FAILED) {
@@ -107,20 +125,23 @@ Napi::Value MapSharedFile(const Napi::CallbackInfo& info) {
 
 Napi::Value UnmapSharedFile(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsArrayBuffer()) {
-    Napi::TypeError::New(env, "unmapSharedFile(buffer): buffer must be an ArrayBuffer").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  Napi::ArrayBuffer buffer = info[0].As<Napi::ArrayBuffer>();
+  Napi::ArrayBuffer buffer;
+  if (!Args(info, "unmapSharedFile").ArrayBuffer(0, "buffer", buffer)) return env.Undefined();
   if (buffer.IsDetached()) return Napi::Boolean::New(env, false);
   SharedMapping* mapping = nullptr;
+  std::string inUse;
   {
     std::lock_guard<std::mutex> guard(liveLock);
     auto it = live.find(buffer.Data());
     if (it != live.end()) mapping = it->second;
+    inUse = GuestUseOf(buffer.Data(), buffer.ByteLength());
   }
   if (mapping == nullptr || mapping->size != buffer.ByteLength()) {
     Napi::TypeError::New(env, "unmapSharedFile: the buffer was not made by mapSharedFile").ThrowAsJavaScriptException();
+    return env.Undefined();
+  }
+  if (!inUse.empty()) {
+    Napi::Error::New(env, "unmapSharedFile: " + inUse).ThrowAsJavaScriptException();
     return env.Undefined();
   }
   // No JS runs between the two, and the finalizer (which frees `mapping`) may run inside Detach.
@@ -131,11 +152,31 @@ Napi::Value UnmapSharedFile(const Napi::CallbackInfo& info) {
 
 Napi::Value HostAddress(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 1 || !info[0].IsArrayBuffer() || info[0].As<Napi::ArrayBuffer>().IsDetached()) {
-    Napi::TypeError::New(env, "hostAddress(buffer): buffer must be an attached ArrayBuffer").ThrowAsJavaScriptException();
+  Napi::ArrayBuffer buffer;
+  Args args(info, "hostAddress");
+  if (!args.ArrayBuffer(0, "buffer", buffer)) return env.Undefined();
+  if (buffer.IsDetached()) {
+    args.Range(0, "buffer", "is detached (its memory was given back)");
     return env.Undefined();
   }
-  return Napi::BigInt::New(env, uint64_t(reinterpret_cast<uintptr_t>(info[0].As<Napi::ArrayBuffer>().Data())));
+  return Napi::BigInt::New(env, uint64_t(reinterpret_cast<uintptr_t>(buffer.Data())));
+}
+
+GuestMapping::GuestMapping(const void* block, uint32_t vcpuId, uint64_t guestAddress)
+    : block_(block), vcpuId_(vcpuId), guestAddress_(guestAddress) {
+  std::lock_guard<std::mutex> guard(liveLock);
+  guestUsers.emplace(block, GuestUser{vcpuId, guestAddress});
+}
+
+GuestMapping::~GuestMapping() {
+  std::lock_guard<std::mutex> guard(liveLock);
+  auto [first, last] = guestUsers.equal_range(block_);
+  for (auto it = first; it != last; ++it) {
+    if (it->second.vcpuId == vcpuId_ && it->second.guestAddress == guestAddress_) {
+      guestUsers.erase(it);
+      return;
+    }
+  }
 }
 
 }  // namespace armvirt

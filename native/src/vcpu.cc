@@ -5,6 +5,8 @@
 #include <cmath>
 #include <cstring>
 
+#include "args.h"
+
 namespace armvirt {
 
 namespace {
@@ -16,27 +18,30 @@ constexpr uint64_t kNoUntilAddress = 1;
 
 bool IsFetchError(uc_err err) { return err == UC_ERR_FETCH_UNMAPPED || err == UC_ERR_FETCH_PROT; }
 
-bool ToU64(Napi::Env env, Napi::Value v, uint64_t* out, const char* what) {
-  if (v.IsBigInt()) {
-    bool lossless = true;
-    *out = v.As<Napi::BigInt>().Uint64Value(&lossless);
-    if (!lossless) {
-      Napi::RangeError::New(env, std::string(what) + " does not fit in 64 bits").ThrowAsJavaScriptException();
-      return false;
-    }
-    return true;
+std::atomic<uint32_t> lastVcpuId{0};
+
+// new Vcpu's options, each optional: model (a uc_cpu_arm64), deterministic, nsPerInstruction (above 0).
+bool VcpuOptions(const Args& args, Napi::Object opts, int& model, bool& deterministic, double& nsPerInstruction) {
+  Napi::Value m = opts.Get("model"), d = opts.Get("deterministic"), ns = opts.Get("nsPerInstruction");
+  if (!m.IsUndefined() && !m.IsNumber()) return args.Mistyped(0, "options.model", "a number", m);
+  if (!d.IsUndefined() && !d.IsBoolean()) return args.Mistyped(0, "options.deterministic", "a boolean", d);
+  if (!ns.IsUndefined() && !ns.IsNumber()) return args.Mistyped(0, "options.nsPerInstruction", "a number", ns);
+  if (m.IsNumber()) model = m.As<Napi::Number>().Int32Value();
+  if (d.IsBoolean()) deterministic = d.As<Napi::Boolean>().Value();
+  if (ns.IsNumber()) {
+    nsPerInstruction = ns.As<Napi::Number>().DoubleValue();
+    if (!(nsPerInstruction > 0)) return args.Range(0, "options.nsPerInstruction", "must be above 0");
   }
-  if (v.IsNumber()) {
-    double d = v.As<Napi::Number>().DoubleValue();
-    if (d < 0 || d > 18446744073709551615.0 || std::floor(d) != d) {
-      Napi::RangeError::New(env, std::string(what) + " must be a non-negative integer").ThrowAsJavaScriptException();
-      return false;
-    }
-    *out = uint64_t(d);
-    return true;
+  return true;
+}
+
+// The five fields of a system register's encoding, arguments first..first+4 of `args`.
+bool CpRegArgs(const Args& args, uint32_t (&e)[5]) {
+  static const char* const kNames[5] = {"op0", "op1", "crn", "crm", "op2"};
+  for (size_t i = 0; i < 5; i++) {
+    if (!args.U32(i, kNames[i], e[i])) return false;
   }
-  Napi::TypeError::New(env, std::string(what) + " must be a number or bigint").ThrowAsJavaScriptException();
-  return false;
+  return true;
 }
 
 }  // namespace
@@ -73,16 +78,18 @@ Napi::Function Vcpu::Init(Napi::Env env) {
   return DefineClass(env, "Vcpu", methods);
 }
 
-// new Vcpu({ model, deterministic, nsPerInstruction })
-Vcpu::Vcpu(const Napi::CallbackInfo& info) : Napi::ObjectWrap<Vcpu>(info), sysregActions_(1 << 16, 0) {
+// new Vcpu({ model, deterministic, nsPerInstruction }), each optional
+Vcpu::Vcpu(const Napi::CallbackInfo& info)
+    : Napi::ObjectWrap<Vcpu>(info), id_(++lastVcpuId), sysregActions_(1 << 16, 0) {
   Napi::Env env = info.Env();
-  Napi::Object opts = info.Length() > 0 && info[0].IsObject() ? info[0].As<Napi::Object>() : Napi::Object::New(env);
-  int model = opts.Has("model") ? opts.Get("model").As<Napi::Number>().Int32Value() : UC_CPU_ARM64_A72;
-  deterministic_ = !opts.Has("deterministic") || opts.Get("deterministic").ToBoolean().Value();
-  if (opts.Has("nsPerInstruction")) nsPerInstruction_ = opts.Get("nsPerInstruction").As<Napi::Number>().DoubleValue();
+  Args args(info, "new Vcpu");
+  Napi::Object opts = Napi::Object::New(env);
+  if (!info[0].IsUndefined() && !args.Object(0, "options", opts)) return;
+  int cpuModel = UC_CPU_ARM64_A72;
+  if (!VcpuOptions(args, opts, cpuModel, deterministic_, nsPerInstruction_)) return;
 
   if (!Check(env, uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc_), "uc_open")) return;
-  if (!Check(env, uc_ctl_set_cpu_model(uc_, model), "setting the CPU model")) return;
+  if (!Check(env, uc_ctl_set_cpu_model(uc_, cpuModel), "setting the CPU model")) return;
   ConfigureEl1(env);
   if (env.IsExceptionPending()) return;
   CalibrateSyndromeOffset();
@@ -129,62 +136,62 @@ uint64_t Vcpu::VirtualNs() const {
 // setHandlers(mmioRead, mmioWrite, sysreg, exception, args: Uint32Array(8))
 Napi::Value Vcpu::SetHandlers(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (info.Length() < 5 || !info[0].IsFunction() || !info[1].IsFunction() || !info[2].IsFunction() ||
-      !info[3].IsFunction() || !info[4].IsTypedArray()) {
-    Napi::TypeError::New(env, "setHandlers(read, write, sysreg, exception, args: Uint32Array)")
-        .ThrowAsJavaScriptException();
+  Args args(info, "setHandlers");
+  Napi::Function mmioRead, mmioWrite, sysreg, exception;
+  Napi::Uint32Array shared;
+  if (!args.Function(0, "mmioRead", mmioRead) || !args.Function(1, "mmioWrite", mmioWrite) || !args.Function(2, "sysreg", sysreg) ||
+      !args.Function(3, "exception", exception) || !args.Uint32Array(4, "args", shared)) {
     return env.Undefined();
   }
-  mmioRead_ = Napi::Persistent(info[0].As<Napi::Function>());
-  mmioWrite_ = Napi::Persistent(info[1].As<Napi::Function>());
-  sysregHandler_ = Napi::Persistent(info[2].As<Napi::Function>());
-  exceptionHandler_ = Napi::Persistent(info[3].As<Napi::Function>());
-  Napi::Uint32Array args = info[4].As<Napi::Uint32Array>();
-  if (args.ElementLength() < 8) {
-    Napi::RangeError::New(env, "setHandlers: args needs 8 elements").ThrowAsJavaScriptException();
+  if (shared.ElementLength() < 8) {
+    args.Range(4, "args", "needs 8 elements");
     return env.Undefined();
   }
-  argsRef_ = Napi::Persistent(args);
-  args_ = args.Data();
+  mmioRead_ = Napi::Persistent(mmioRead);
+  mmioWrite_ = Napi::Persistent(mmioWrite);
+  sysregHandler_ = Napi::Persistent(sysreg);
+  exceptionHandler_ = Napi::Persistent(exception);
+  argsRef_ = Napi::Persistent(shared);
+  args_ = shared.Data();
   return env.Undefined();
 }
 
 Napi::Value Vcpu::RegRead(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!EnsureOpen(env)) return env.Undefined();
+  uint32_t id;
+  if (!Args(info, "regRead").U32(0, "id", id) || !EnsureOpen(env)) return env.Undefined();
   uint64_t value = 0;
-  int id = info[0].As<Napi::Number>().Int32Value();
-  if (!Check(env, uc_reg_read(uc_, id, &value), "reading register " + std::to_string(id))) return env.Undefined();
+  if (!Check(env, uc_reg_read(uc_, int(id), &value), "reading register " + std::to_string(id))) return env.Undefined();
   return Napi::BigInt::New(env, value);
 }
 
 Napi::Value Vcpu::RegWrite(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!EnsureOpen(env)) return env.Undefined();
-  uint64_t value = 0;
-  int id = info[0].As<Napi::Number>().Int32Value();
-  if (!ToU64(env, info[1], &value, "register value")) return env.Undefined();
-  Check(env, uc_reg_write(uc_, id, &value), "writing register " + std::to_string(id));
+  uint32_t id;
+  uint64_t value;
+  Args args(info, "regWrite");
+  if (!args.U32(0, "id", id) || !args.U64(1, "value", value) || !EnsureOpen(env)) return env.Undefined();
+  Check(env, uc_reg_write(uc_, int(id), &value), "writing register " + std::to_string(id));
   return env.Undefined();
 }
 
 // cpRegRead(op0, op1, crn, crm, op2): bigint
 Napi::Value Vcpu::CpRegRead(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!EnsureOpen(env)) return env.Undefined();
-  auto u = [&](int i) { return info[i].As<Napi::Number>().Uint32Value(); };
-  return Napi::BigInt::New(env, ReadCpReg(u(0), u(1), u(2), u(3), u(4)));
+  uint32_t e[5];
+  if (!CpRegArgs(Args(info, "cpRegRead"), e) || !EnsureOpen(env)) return env.Undefined();
+  return Napi::BigInt::New(env, ReadCpReg(e[0], e[1], e[2], e[3], e[4]));
 }
 
 // cpRegWrite(op0, op1, crn, crm, op2, value)
 Napi::Value Vcpu::CpRegWrite(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!EnsureOpen(env)) return env.Undefined();
-  auto u = [&](int i) { return info[i].As<Napi::Number>().Uint32Value(); };
-  uint64_t value = 0;
-  if (!ToU64(env, info[5], &value, "system register value")) return env.Undefined();
-  WriteCpReg(u(0), u(1), u(2), u(3), u(4), value);
-  if (u(0) == 3 && u(1) == 4 && u(2) == 1 && u(3) == 1 && u(4) == 0) hcr_ = value;  // keep the HCR_EL2 cache true
+  uint32_t e[5];
+  uint64_t value;
+  Args args(info, "cpRegWrite");
+  if (!CpRegArgs(args, e) || !args.U64(5, "value", value) || !EnsureOpen(env)) return env.Undefined();
+  WriteCpReg(e[0], e[1], e[2], e[3], e[4], value);
+  if (e[0] == 3 && e[1] == 4 && e[2] == 1 && e[3] == 1 && e[4] == 0) hcr_ = value;  // keep the HCR_EL2 cache true
   return env.Undefined();
 }
 
@@ -196,8 +203,8 @@ Napi::Value Vcpu::GetPc(const Napi::CallbackInfo& info) {
 
 Napi::Value Vcpu::SetPc(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  uint64_t pc = 0;
-  if (!EnsureOpen(env) || !ToU64(env, info[0], &pc, "PC")) return env.Undefined();
+  uint64_t pc;
+  if (!Args(info, "setPc").U64(0, "pc", pc) || !EnsureOpen(env)) return env.Undefined();
   uc_reg_write(uc_, UC_ARM64_REG_PC, &pc);
   return env.Undefined();
 }
@@ -205,9 +212,11 @@ Napi::Value Vcpu::SetPc(const Napi::CallbackInfo& info) {
 // setIrqLine(fiq: boolean, level: boolean). The CPU takes the virtual IRQ/FIQ architecturally at the next
 // instruction boundary when PSTATE allows, also when raised from inside an MMIO callback.
 Napi::Value Vcpu::SetIrqLine(const Napi::CallbackInfo& info) {
-  if (!uc_) return info.Env().Undefined();
-  uint64_t bit = info[0].ToBoolean().Value() ? kHcrVf : kHcrVi;
-  uint64_t next = info[1].ToBoolean().Value() ? (hcr_ | bit) : (hcr_ & ~bit);
+  bool fiq, level;
+  Args args(info, "setIrqLine");
+  if (!args.Bool(0, "fiq", fiq) || !args.Bool(1, "level", level) || !uc_) return info.Env().Undefined();
+  uint64_t bit = fiq ? kHcrVf : kHcrVi;
+  uint64_t next = level ? (hcr_ | bit) : (hcr_ & ~bit);
   if (next != hcr_) {
     hcr_ = next;
     WriteCpReg(3, 4, 1, 1, 0, EffectiveHcr());
@@ -218,21 +227,27 @@ Napi::Value Vcpu::SetIrqLine(const Napi::CallbackInfo& info) {
 // trapSysreg(key, action): key = op0<<14 | op1<<11 | CRn<<7 | CRm<<3 | op2
 Napi::Value Vcpu::TrapSysreg(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  uint32_t key = info[0].As<Napi::Number>().Uint32Value();
-  uint32_t action = info[1].As<Napi::Number>().Uint32Value();
-  if (key >= sysregActions_.size() || action > uint32_t(SysregAction::ReadAsZero)) {
-    Napi::RangeError::New(env, "trapSysreg: bad key or action").ThrowAsJavaScriptException();
+  uint32_t key, action;
+  Args args(info, "trapSysreg");
+  if (!args.U32(0, "key", key) || !args.U32(1, "action", action)) return env.Undefined();
+  if (key >= sysregActions_.size()) {
+    args.Range(0, "key", "(" + std::to_string(key) + ") is above 0xffff");
+    return env.Undefined();
+  }
+  if (action > uint32_t(SysregAction::ReadAsZero)) {
+    args.Range(1, "action", "(" + std::to_string(action) + ") is not a SysregAction");
     return env.Undefined();
   }
   sysregActions_[key] = uint8_t(action);
   return env.Undefined();
 }
 
-// run(deadlineNs): runs until virtual time `deadlineNs` (either clock).
+// run(deadline): runs until virtual time `deadline`, in ns (either clock).
 // Returns a StopCause; an exception thrown by a JS handler during the run is left pending (rethrown).
 Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!EnsureOpen(env)) return env.Undefined();
+  double deadline;
+  if (!Args(info, "run").Number(0, "deadline", deadline) || !EnsureOpen(env)) return env.Undefined();
   if (running_) {
     Napi::Error::New(env, "run() called while the vCPU is already running (from a device callback?)")
         .ThrowAsJavaScriptException();
@@ -242,7 +257,6 @@ Napi::Value Vcpu::Run(const Napi::CallbackInfo& info) {
     Napi::Error::New(env, "run() before setHandlers()").ThrowAsJavaScriptException();
     return env.Undefined();
   }
-  double deadline = info[0].As<Napi::Number>().DoubleValue();
   uint64_t pc = 0;
   uc_reg_read(uc_, UC_ARM64_REG_PC, &pc);
 
@@ -298,7 +312,8 @@ Napi::Value Vcpu::RequestStop(const Napi::CallbackInfo& info) {
 // setDeadline(deadline): changes the current run's deadline (same units as run()); for timers armed
 // from device callbacks during a run.
 Napi::Value Vcpu::SetDeadline(const Napi::CallbackInfo& info) {
-  double deadline = info[0].As<Napi::Number>().DoubleValue();
+  double deadline;
+  if (!Args(info, "setDeadline").Number(0, "deadline", deadline)) return info.Env().Undefined();
   if (running_) MoveDeadline(deadline);
   return info.Env().Undefined();
 }
@@ -338,7 +353,8 @@ Napi::Value Vcpu::LastException(const Napi::CallbackInfo& info) {
 
 // setStrictHypercalls(on): an unanswered HVC/SMC ends the run (true) or is UNDEFINED in the guest (false).
 Napi::Value Vcpu::SetStrictHypercalls(const Napi::CallbackInfo& info) {
-  strictHypercalls_ = info[0].ToBoolean().Value();
+  bool on;
+  if (Args(info, "setStrictHypercalls").Bool(0, "on", on)) strictHypercalls_ = on;
   return info.Env().Undefined();
 }
 
@@ -358,7 +374,13 @@ Napi::Value Vcpu::InstructionCount(const Napi::CallbackInfo& info) {
 // advanceClock(ns): moves the deterministic clock forward to `ns` (idle time skipped by WFI); never back.
 // Skipped time is kept apart from the instruction count, which stays a count of work done.
 Napi::Value Vcpu::AdvanceClock(const Napi::CallbackInfo& info) {
-  double ns = info[0].As<Napi::Number>().DoubleValue();
+  double ns;
+  Args args(info, "advanceClock");
+  if (!args.Number(0, "ns", ns)) return info.Env().Undefined();
+  if (!std::isfinite(ns)) {
+    args.Range(0, "ns", "must be finite");
+    return info.Env().Undefined();
+  }
   uint64_t now = VirtualNs();
   if (deterministic_ && ns > double(now)) skippedNs_ += uint64_t(std::ceil(ns)) - now;
   return info.Env().Undefined();

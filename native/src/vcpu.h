@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "deadline_timer.h"
+#include "host_memory.h"
 #include "vcpu_debug.h"
 #include "vcpu_hooks.h"
 
@@ -30,8 +31,9 @@ inline uint64_t BigIntToU64(Napi::Value v) {
 enum class StopCause : int32_t {
   Deadline = 0,   // the instruction-count or host-time deadline was reached
   Idle = 1,       // the guest executed WFI/WFE
-  Exception = 2,  // a synchronous exception Unicorn reported but did not deliver (SVC/HVC/SMC/UDF/...)
-  Error = 3,      // uc_emu_start failed (unmapped fetch, ...)
+  Exception = 2,  // a synchronous exception the guest cannot take (vcpu_exceptions.cc), or an HVC/SMC left
+                  // unanswered under strict hypercalls
+  Error = 3,      // uc_emu_start failed
   Requested = 4,  // requestStop() from JS between or during runs
   Debug = 5,      // a breakpoint, watchpoint or single step (vcpu_debug.cc)
 };
@@ -51,6 +53,7 @@ struct Mapping {
   bool isShadow;
   std::unique_ptr<MmioSlot> slot;   // MMIO only
   Napi::Reference<Napi::ArrayBuffer> backing;  // pointer mappings only: keeps host memory alive
+  std::unique_ptr<GuestMapping> guestMapping;  // pointer mappings only: keeps unmapSharedFile away from it
 };
 
 class Vcpu : public Napi::ObjectWrap<Vcpu> {
@@ -155,6 +158,7 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   uint64_t ReadCpReg(uint32_t op0, uint32_t op1, uint32_t crn, uint32_t crm, uint32_t op2);
   bool EnsureOpen(Napi::Env env);
 
+  const uint32_t id_;  // names this vCPU in errors about host memory it maps
   uc_engine* uc_ = nullptr;
   std::map<uint64_t, Mapping> mappings_;  // by guest physical base; user and shadow regions
   std::vector<uc_hook> hooks_;

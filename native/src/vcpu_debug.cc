@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstring>
 
+#include "args.h"
 #include "vcpu.h"
 
 namespace armvirt {
@@ -51,19 +52,6 @@ void OnWatchNextHook(uc_engine*, uint64_t address, uint32_t, void* user) {
   static_cast<Vcpu*>(user)->OnWatchNext(address);
 }
 
-bool ArgU64(Napi::Env env, Napi::Value v, uint64_t* out) {
-  if (v.IsBigInt()) {
-    *out = BigIntToU64(v);
-    return true;
-  }
-  if (v.IsNumber() && v.As<Napi::Number>().DoubleValue() >= 0) {
-    *out = uint64_t(v.As<Napi::Number>().DoubleValue());
-    return true;
-  }
-  Napi::TypeError::New(env, "expected a non-negative number or bigint").ThrowAsJavaScriptException();
-  return false;
-}
-
 // Drops translated blocks holding `address` so the next translation sees the hooks now covering it.
 void RetranslateAt(uc_engine* uc, uint64_t address) { uc_ctl_remove_cache(uc, address, address + 4); }
 
@@ -82,9 +70,10 @@ void Vcpu::AddDebugMethods(std::vector<Napi::ClassPropertyDescriptor<Vcpu>>& met
 // setBreakpoint(address, on): stops a run before the instruction at this virtual address executes.
 Napi::Value Vcpu::SetBreakpoint(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  uint64_t address = 0;
-  if (!EnsureOpen(env) || !ArgU64(env, info[0], &address)) return env.Undefined();
-  bool on = info[1].ToBoolean().Value();
+  uint64_t address;
+  bool on;
+  Args args(info, "setBreakpoint");
+  if (!args.U64(0, "address", address) || !args.Bool(1, "on", on) || !EnsureOpen(env)) return env.Undefined();
   auto it = debug_.breakpoints.find(address);
   if (on && it == debug_.breakpoints.end()) {
     uc_hook hook;
@@ -104,17 +93,26 @@ Napi::Value Vcpu::SetBreakpoint(const Napi::CallbackInfo& info) {
 // guest physical addresses.
 Napi::Value Vcpu::SetWatchpoint(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  uint64_t address = 0, length = 0;
-  if (!EnsureOpen(env) || !ArgU64(env, info[0], &address) || !ArgU64(env, info[1], &length)) return env.Undefined();
-  int32_t kind = info[2].As<Napi::Number>().Int32Value();
-  if (length == 0 || kind < 0 || kind > int32_t(WatchKind::Access)) {
-    Napi::RangeError::New(env, "setWatchpoint: empty range or unknown kind").ThrowAsJavaScriptException();
+  uint64_t address, length;
+  uint32_t kind;
+  bool on;
+  Args args(info, "setWatchpoint");
+  if (!args.U64(0, "address", address) || !args.U64(1, "length", length) || !args.U32(2, "kind", kind) ||
+      !args.Bool(3, "on", on) || !EnsureOpen(env)) {
+    return env.Undefined();
+  }
+  if (length == 0) {
+    args.Range(1, "length", "is 0: the range is empty");
+    return env.Undefined();
+  }
+  if (kind > uint32_t(WatchKind::Access)) {
+    args.Range(2, "kind", "(" + std::to_string(kind) + ") is not a WatchKind");
     return env.Undefined();
   }
   Watchpoint wp{address, length, WatchKind(kind)};
   auto& list = debug_.watchpoints;
   auto same = [&](const Watchpoint& w) { return w.address == wp.address && w.length == wp.length && w.kind == wp.kind; };
-  if (info[3].ToBoolean().Value()) {
+  if (on) {
     if (list.empty()) {
       uc_hook h;
       uc_hook_add(uc_, &h, UC_HOOK_MEM_READ, reinterpret_cast<void*>(OnWatchReadHook), this, 1, 0);
@@ -141,8 +139,9 @@ Napi::Value Vcpu::SetWatchpoint(const Napi::CallbackInfo& info) {
 
 // setStep(on): the next run(s) end after exactly one instruction (a Debug stop), IRQ and FIQ held off.
 Napi::Value Vcpu::SetStep(const Napi::CallbackInfo& info) {
-  if (!uc_) return info.Env().Undefined();
-  if (info[0].ToBoolean().Value()) {
+  bool on;
+  if (!Args(info, "setStep").Bool(0, "on", on) || !uc_) return info.Env().Undefined();
+  if (on) {
     EndStep();
     debug_.stepArmed = true;
   } else {
@@ -167,10 +166,11 @@ Napi::Value Vcpu::LastDebugStop(const Napi::CallbackInfo& info) {
 // readVector(n): V<n> as 16 little-endian bytes.
 Napi::Value Vcpu::ReadVector(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  uint32_t n = info[0].As<Napi::Number>().Uint32Value();
-  if (!EnsureOpen(env)) return env.Undefined();
+  uint32_t n;
+  Args args(info, "readVector");
+  if (!args.U32(0, "n", n) || !EnsureOpen(env)) return env.Undefined();
   if (n > 31) {
-    Napi::RangeError::New(env, "readVector: no V" + std::to_string(n)).ThrowAsJavaScriptException();
+    args.Range(0, "n", "names no V" + std::to_string(n) + " (V0-V31)");
     return env.Undefined();
   }
   Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::New(env, kVectorBytes);
@@ -182,21 +182,28 @@ Napi::Value Vcpu::ReadVector(const Napi::CallbackInfo& info) {
 // writeVector(n, bytes: 16 bytes)
 Napi::Value Vcpu::WriteVector(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  uint32_t n = info[0].As<Napi::Number>().Uint32Value();
-  if (!EnsureOpen(env)) return env.Undefined();
-  if (n > 31 || !info[1].IsTypedArray() || info[1].As<Napi::Uint8Array>().ByteLength() != kVectorBytes) {
-    Napi::RangeError::New(env, "writeVector(n < 32, 16 bytes)").ThrowAsJavaScriptException();
+  uint32_t n;
+  Napi::Uint8Array value;
+  Args args(info, "writeVector");
+  if (!args.U32(0, "n", n) || !args.Uint8Array(1, "bytes", value) || !EnsureOpen(env)) return env.Undefined();
+  if (n > 31) {
+    args.Range(0, "n", "names no V" + std::to_string(n) + " (V0-V31)");
+    return env.Undefined();
+  }
+  if (value.ByteLength() != kVectorBytes) {
+    args.Range(1, "bytes", "holds " + std::to_string(value.ByteLength()) + " bytes, not 16");
     return env.Undefined();
   }
   uint8_t bytes[kVectorBytes];
-  std::memcpy(bytes, info[1].As<Napi::Uint8Array>().Data(), kVectorBytes);
+  std::memcpy(bytes, value.Data(), kVectorBytes);
   Check(env, uc_reg_write(uc_, UC_ARM64_REG_Q0 + n, bytes), "writing V" + std::to_string(n));
   return env.Undefined();
 }
 
 // holdClock(held): the real-time clock stops while held (deterministic time only moves with the guest anyway).
 Napi::Value Vcpu::HoldClock(const Napi::CallbackInfo& info) {
-  bool held = info[0].ToBoolean().Value();
+  bool held;
+  if (!Args(info, "holdClock").Bool(0, "held", held)) return info.Env().Undefined();
   if (deterministic_ || held == debug_.clockHeld) return info.Env().Undefined();
   if (held) {
     debug_.clockHeldAtNs = MonotonicNs();

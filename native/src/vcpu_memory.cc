@@ -9,6 +9,7 @@
 #include <cstring>
 #include <iterator>
 
+#include "args.h"
 #include "vcpu.h"
 #include "vcpu_hooks.h"
 
@@ -54,7 +55,7 @@ bool Vcpu::LayShadow(uint64_t address) {
   if (start >= end) return false;
   auto slot = std::make_unique<MmioSlot>(MmioSlot{this, 0, start});
   if (uc_mmio_map(uc_, start, end - start, OnShadowRead, slot.get(), OnShadowWrite, slot.get()) != UC_ERR_OK) return false;
-  mappings_[start] = Mapping{end - start, true, std::move(slot), {}};
+  mappings_[start] = Mapping{end - start, true, std::move(slot), {}, nullptr};
   return true;
 }
 
@@ -114,26 +115,23 @@ bool Vcpu::UnmapRange(Napi::Env env, uint64_t addr, uint64_t size) {
   return true;
 }
 
-// mapPointer(addr, arrayBuffer, byteOffset, size): guest accesses go straight to the host bytes.
+// mapPointer(addr, backing: ArrayBuffer, byteOffset, size): guest accesses go straight to the host bytes.
 Napi::Value Vcpu::MapPointer(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!EnsureOpen(env)) return env.Undefined();
-  if (!info[1].IsArrayBuffer()) {
-    Napi::TypeError::New(env, "mapPointer: backing must be an ArrayBuffer").ThrowAsJavaScriptException();
+  uint64_t addr, offset, size;
+  Napi::ArrayBuffer buffer;
+  Args args(info, "mapPointer");
+  if (!args.U64(0, "addr", addr) || !args.ArrayBuffer(1, "backing", buffer) || !args.U64(2, "byteOffset", offset) ||
+      !args.U64(3, "size", size) || !EnsureOpen(env) || !ValidRange(env, addr, size, "mapPointer")) {
     return env.Undefined();
   }
-  uint64_t addr = uint64_t(info[0].As<Napi::Number>().DoubleValue());
-  Napi::ArrayBuffer buffer = info[1].As<Napi::ArrayBuffer>();
-  uint64_t offset = uint64_t(info[2].As<Napi::Number>().DoubleValue());
-  uint64_t size = uint64_t(info[3].As<Napi::Number>().DoubleValue());
-  if (!ValidRange(env, addr, size, "mapPointer")) return env.Undefined();
   uint8_t* data = static_cast<uint8_t*>(buffer.Data());
-  if (offset + size > buffer.ByteLength() || ((reinterpret_cast<uintptr_t>(data) + offset) & (kPage - 1))) {
-    Napi::RangeError::New(env, "mapPointer: backing range is out of bounds or not page aligned (use host memory)")
-        .ThrowAsJavaScriptException();
+  if (offset > buffer.ByteLength() || size > buffer.ByteLength() - offset ||
+      ((reinterpret_cast<uintptr_t>(data) + offset) & (kPage - 1))) {
+    args.Range(1, "backing", "range " + Hex(offset) + "+" + Hex(size) + " is out of bounds or not page aligned (use host memory)");
     return env.Undefined();
   }
-  Mapping m{size, false, nullptr, Napi::Persistent(buffer)};
+  Mapping m{size, false, nullptr, Napi::Persistent(buffer), std::make_unique<GuestMapping>(data, id_, addr)};
   MapRange(env, addr, size, std::move(m), data + offset);
   return env.Undefined();
 }
@@ -141,25 +139,28 @@ Napi::Value Vcpu::MapPointer(const Napi::CallbackInfo& info) {
 // mapMmio(addr, size, regionId): accesses call the JS read/write handlers with regionId (> 0).
 Napi::Value Vcpu::MapMmio(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!EnsureOpen(env)) return env.Undefined();
-  uint64_t addr = uint64_t(info[0].As<Napi::Number>().DoubleValue());
-  uint64_t size = uint64_t(info[1].As<Napi::Number>().DoubleValue());
-  uint32_t regionId = info[2].As<Napi::Number>().Uint32Value();
-  if (!ValidRange(env, addr, size, "mapMmio")) return env.Undefined();
-  if (regionId == 0) {
-    Napi::RangeError::New(env, "mapMmio: region id 0 is reserved for unmapped space").ThrowAsJavaScriptException();
+  uint64_t addr, size;
+  uint32_t regionId;
+  Args args(info, "mapMmio");
+  if (!args.U64(0, "addr", addr) || !args.U64(1, "size", size) || !args.U32(2, "regionId", regionId) ||
+      !EnsureOpen(env) || !ValidRange(env, addr, size, "mapMmio")) {
     return env.Undefined();
   }
-  Mapping m{size, false, std::make_unique<MmioSlot>(MmioSlot{this, regionId, 0}), {}};
+  if (regionId == 0) {
+    args.Range(2, "regionId", "0 is reserved for unmapped space");
+    return env.Undefined();
+  }
+  Mapping m{size, false, std::make_unique<MmioSlot>(MmioSlot{this, regionId, 0}), {}, nullptr};
   MapRange(env, addr, size, std::move(m), nullptr);
   return env.Undefined();
 }
 
 Napi::Value Vcpu::Unmap(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!EnsureOpen(env)) return env.Undefined();
-  UnmapRange(env, uint64_t(info[0].As<Napi::Number>().DoubleValue()),
-             uint64_t(info[1].As<Napi::Number>().DoubleValue()));
+  uint64_t addr, size;
+  Args args(info, "unmap");
+  if (!args.U64(0, "addr", addr) || !args.U64(1, "size", size) || !EnsureOpen(env)) return env.Undefined();
+  UnmapRange(env, addr, size);
   return env.Undefined();
 }
 
@@ -182,13 +183,12 @@ Napi::Value Vcpu::Mappings(const Napi::CallbackInfo& info) {
 // readMemory(addr, length): Buffer, by guest physical address.
 Napi::Value Vcpu::ReadMemory(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!EnsureOpen(env)) return env.Undefined();
-  uint64_t addr = 0;
-  if (!info[0].IsNumber() && !info[0].IsBigInt()) return env.Undefined();
-  addr = info[0].IsBigInt() ? BigIntToU64(info[0])
-                            : uint64_t(info[0].As<Napi::Number>().DoubleValue());
-  size_t length = info[1].As<Napi::Number>().Uint32Value();
+  uint64_t addr;
+  uint32_t length;
+  Args args(info, "readMemory");
+  if (!args.U64(0, "addr", addr) || !args.U32(1, "length", length) || !EnsureOpen(env)) return env.Undefined();
   Napi::Buffer<uint8_t> out = Napi::Buffer<uint8_t>::New(env, length);
+  if (env.IsExceptionPending()) return env.Undefined();  // too large to allocate
   if (!Check(env, uc_mem_read(uc_, addr, out.Data(), length), "reading guest memory at " + Hex(addr)))
     return env.Undefined();
   return out;
@@ -197,9 +197,10 @@ Napi::Value Vcpu::ReadMemory(const Napi::CallbackInfo& info) {
 // writeMemory(addr, bytes: Uint8Array)
 Napi::Value Vcpu::WriteMemory(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
-  if (!EnsureOpen(env)) return env.Undefined();
-  uint64_t addr = uint64_t(info[0].As<Napi::Number>().DoubleValue());
-  Napi::Uint8Array bytes = info[1].As<Napi::Uint8Array>();
+  uint64_t addr;
+  Napi::Uint8Array bytes;
+  Args args(info, "writeMemory");
+  if (!args.U64(0, "addr", addr) || !args.Uint8Array(1, "bytes", bytes) || !EnsureOpen(env)) return env.Undefined();
   Check(env, uc_mem_write(uc_, addr, bytes.Data(), bytes.ByteLength()), "writing guest memory at " + Hex(addr));
   return env.Undefined();
 }

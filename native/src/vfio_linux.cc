@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "args.h"
 #include "errno_error.h"
 
 namespace armvirt {
@@ -85,12 +86,9 @@ const IoctlSpec* FindIoctl(unsigned long request) {
 Napi::Value Open(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int64_t flags;
-  if (info.Length() < 1 || !info[0].IsString()) {
-    Napi::TypeError::New(env, "open(path, flags): path must be a string").ThrowAsJavaScriptException();
-    return env.Undefined();
-  }
-  if (!ArgInt(info, 1, "open", flags)) return env.Undefined();
-  std::string path = info[0].As<Napi::String>().Utf8Value();
+  std::string path;
+  Args args(info, "open");
+  if (!args.String(0, "path", path) || !args.Int(1, "flags", flags)) return env.Undefined();
   int fd;
   do {
     fd = open(path.c_str(), int(flags) | O_CLOEXEC);
@@ -105,7 +103,7 @@ Napi::Value Open(const Napi::CallbackInfo& info) {
 Napi::Value Close(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fd;
-  if (!ArgFd(info, 0, "close", fd)) return env.Undefined();
+  if (!Args(info, "close").Fd(0, "fd", fd)) return env.Undefined();
   // Linux releases the descriptor even when close reports EINTR, so it is never retried.
   if (close(fd) < 0 && errno != EINTR) ThrowErrno(env, errno, "close fd " + std::to_string(fd));
   return env.Undefined();
@@ -118,7 +116,8 @@ Napi::Value Ioctl(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fd;
   int64_t request;
-  if (!ArgFd(info, 0, "ioctl", fd) || !ArgInt(info, 1, "ioctl", request)) return env.Undefined();
+  Args args(info, "ioctl");
+  if (!args.Fd(0, "fd", fd) || !args.Int(1, "request", request)) return env.Undefined();
   const IoctlSpec* spec = FindIoctl(static_cast<unsigned long>(request));
   if (spec == nullptr) {
     Napi::RangeError::New(env, "ioctl: request " + std::to_string(request) + " is not a VFIO ioctl")
@@ -134,14 +133,11 @@ Napi::Value Ioctl(const Napi::CallbackInfo& info) {
     do ret = ioctl(fd, spec->request); while (ret < 0 && errno == EINTR);
   } else if (spec->arg == Arg::kValue) {
     int64_t value;
-    if (!ArgInt(info, 2, spec->name, value)) return env.Undefined();
+    if (!Args(info, spec->name).Int(2, "arg", value)) return env.Undefined();
     do ret = ioctl(fd, spec->request, static_cast<unsigned long>(value)); while (ret < 0 && errno == EINTR);
   } else {
-    if (info.Length() < 3 || !info[2].IsTypedArray() ||
-        info[2].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-      return fail("the argument must be a Uint8Array");
-    }
-    Napi::Uint8Array bytes = info[2].As<Napi::Uint8Array>();
+    Napi::Uint8Array bytes;
+    if (!Args(info, spec->name).Uint8Array(2, "arg", bytes)) return env.Undefined();
     uint8_t* data = bytes.Data();
     size_t length = bytes.ByteLength();
     if (spec->arg == Arg::kStruct) {
@@ -173,7 +169,8 @@ Napi::Value Pread(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fd;
   int64_t offset, length;
-  if (!ArgFd(info, 0, "pread", fd) || !ArgInt(info, 1, "pread", offset) || !ArgInt(info, 2, "pread", length)) {
+  Args args(info, "pread");
+  if (!args.Fd(0, "fd", fd) || !args.Int(1, "offset", offset) || !args.Int(2, "length", length)) {
     return env.Undefined();
   }
   if (offset < 0 || length < 0 || length > (1 << 30)) {
@@ -197,14 +194,13 @@ Napi::Value Pwrite(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   int fd;
   int64_t offset;
-  if (!ArgFd(info, 0, "pwrite", fd) || !ArgInt(info, 1, "pwrite", offset)) return env.Undefined();
-  if (offset < 0 || info.Length() < 3 || !info[2].IsTypedArray() ||
-      info[2].As<Napi::TypedArray>().TypedArrayType() != napi_uint8_array) {
-    Napi::TypeError::New(env, "pwrite(fd, offset, data): offset must be >= 0 and data a Uint8Array")
-        .ThrowAsJavaScriptException();
+  Napi::Uint8Array data;
+  Args args(info, "pwrite");
+  if (!args.Fd(0, "fd", fd) || !args.Int(1, "offset", offset) || !args.Uint8Array(2, "data", data)) return env.Undefined();
+  if (offset < 0) {
+    args.Range(1, "offset", "(" + std::to_string(offset) + ") is negative");
     return env.Undefined();
   }
-  Napi::Uint8Array data = info[2].As<Napi::Uint8Array>();
   ssize_t n;
   do n = pwrite(fd, data.Data(), data.ByteLength(), off_t(offset)); while (n < 0 && errno == EINTR);
   if (n < 0) {

@@ -37,12 +37,12 @@ export class HostMemory {
 
   /**
    * Gives a wrapped mapping back now rather than when collected: the buffer becomes empty (detached), so a
-   * stale view reads nothing instead of unmapped memory. Unmap it from the guest first. A no-op for
-   * allocated memory and after the first call.
+   * stale view reads nothing instead of unmapped memory. While a vCPU maps it, the addon refuses (an Error
+   * naming the vCPU and guest address) and the memory stays as it was: unmap it from the guest, or close the
+   * vCPU, and release again. A no-op for allocated memory and once released.
    */
   release(): void {
-    const release = this.releaseMapping;
+    this.releaseMapping?.();
     this.releaseMapping = undefined;
-    release?.();
   }
 }

@@ -82,7 +82,7 @@ export interface NativeAddon {
   allocateHostMemory(size: number): ArrayBuffer;
   /** mmap(MAP_SHARED) of a page-aligned range of fd, PROT_READ and PROT_WRITE if `writable`. */
   mapSharedFile(fd: number, offset: number, size: number, writable: boolean): ArrayBuffer;
-  /** munmap now and detach the buffer; false if it was already unmapped. */
+  /** munmap now and detach the buffer; false if it was already unmapped. Throws while a vCPU maps it. */
   unmapSharedFile(buffer: ArrayBuffer): boolean;
   /** The address of a buffer's memory in this process. */
   hostAddress(buffer: ArrayBuffer): bigint;

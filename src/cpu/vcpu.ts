@@ -177,7 +177,9 @@ export class Vcpu {
     return id;
   }
 
+  /** A no-op once closed: closing unmapped everything, so a device torn down after the vCPU can still let go. */
   unmap(address: number, size: number): void {
+    if (this.closed) return;
     this.cpu.unmap(address, size);
     this.keepAlive.delete(address);
     this.releaseRegionId(address);

@@ -27,15 +27,13 @@ export interface DmaMemory {
 export class AddressSpace implements DmaMemory {
   private flat: FlatRange[] = [];
   private readonly listeners: MemoryListener[] = [];
-  private batchDepth = 0;
-  private dirty = false;
 
   constructor(
     readonly name: string,
     readonly root: MemoryRegion,
     private readonly log: (message: string) => void = (m) => process.stderr.write(`${m}\n`),
   ) {
-    root.onChange(() => this.changed());
+    root.onChange(() => this.commit());
     this.flat = flatten(root);
   }
 
@@ -48,26 +46,11 @@ export class AddressSpace implements DmaMemory {
     listener.commit(this.flat);
   }
 
-  /** Groups several region changes into one commit (one set of vCPU map changes). */
-  transaction<T>(fn: () => T): T {
-    this.batchDepth++;
-    try {
-      return fn();
-    } finally {
-      if (--this.batchDepth === 0 && this.dirty) this.commit();
-    }
-  }
-
-  private changed(): void {
-    if (this.batchDepth > 0) {
-      this.dirty = true;
-      return;
-    }
-    this.commit();
-  }
-
+  /**
+   * Every region change commits at once, so a vCPU unmaps a region before whoever removed it can give its
+   * host memory back (the addon refuses to unmap memory a vCPU still maps).
+   */
   private commit(): void {
-    this.dirty = false;
     this.flat = flatten(this.root);
     for (const l of this.listeners) l.commit(this.flat);
   }

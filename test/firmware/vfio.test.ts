@@ -133,11 +133,10 @@ describe('virt_vfio.elf: a passthrough device driven by guest firmware', functio
   });
 
   it('prints the same on the real-time clock, with a console as slow as a terminal: no guest access runs twice', async () => {
-    // In real-time mode a slice's deadline passes (at once after a kick from a device callback) whatever the
-    // vCPU is doing: often inside an MMIO callback (here the 50 us console write). Stopping the engine there
-    // would make Unicorn re-execute that block's accesses on resume: doubled UART characters, a second
-    // GICC_IAR read that returns 1023 and leaves the interrupt active. The deadline thread therefore only
-    // tells the block hook, which stops before the next block (native/src/deadline_timer.h).
+    // In real-time mode the slice's deadline often passes inside an MMIO callback (here the 50 us console
+    // write). A stop that landed there would make Unicorn re-execute that block's accesses on resume: doubled
+    // UART characters, a second GICC_IAR read that returns 1023 and leaves the interrupt active. The deadline
+    // thread only asks the block hook to stop at the next block (native/src/deadline_timer.h); this holds it to that.
     const vm = new VirtMachine({ vfio: FakeVfioHost.load(`${root}${HOST}`, { log: () => {} }), clock: 'realtime', serial: 'memory', log: () => {} });
     try {
       vm.addDynamicDevice(DEVICE);

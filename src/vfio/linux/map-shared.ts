@@ -5,7 +5,10 @@ import { native } from '../../cpu/native.js';
 import { VfioHostError } from '../host.js';
 import { hostCall } from './native-call.js';
 
-/** `what` names the file in errors. release() on the result unmaps it (otherwise garbage collection does). */
+/**
+ * `what` names the file in errors. release() on the result unmaps it (otherwise garbage collection does); it
+ * is refused while a vCPU maps the memory.
+ */
 export function mapShared(fd: number, offset: number, size: number, writable: boolean, what: string): HostMemory {
   const operation = `mmap ${what}`;
   if (!Number.isSafeInteger(offset) || offset < 0 || offset % PAGE_SIZE !== 0 || !Number.isSafeInteger(size) || size <= 0 || size % PAGE_SIZE !== 0) {
@@ -15,5 +18,11 @@ export function mapShared(fd: number, offset: number, size: number, writable: bo
     operation,
     hint: () => `0x${size.toString(16)} bytes at 0x${offset.toString(16)}${writable ? ', writable' : ''}`,
   });
-  return HostMemory.wrap(buffer, () => native.unmapSharedFile(buffer));
+  return HostMemory.wrap(buffer, () => {
+    try {
+      native.unmapSharedFile(buffer);
+    } catch (error) {
+      throw new Error(`cannot unmap ${what}: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    }
+  });
 }

@@ -3,6 +3,9 @@ import { closeSync, constants as fsConstants, mkdtempSync, openSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { native } from '../../../src/cpu/native.js';
+import { Vcpu } from '../../../src/cpu/vcpu.js';
+import { AddressSpace } from '../../../src/memory/address-space.js';
+import { CpuMemoryMap } from '../../../src/memory/cpu-map.js';
 import { MemoryRegion } from '../../../src/memory/region.js';
 import { mapShared } from '../../../src/vfio/linux/map-shared.js';
 import { FOREVER_NS, guestWith } from '../../support/guest.js';
@@ -63,6 +66,39 @@ describe('shared mappings of a file (the device-region mmap path)', () => {
     expect(memory.bytes[0]).to.equal(undefined);
     memory.release();
     expect(readFileSync(path)[0]).to.equal(7);
+  });
+
+  it('is not released while a vCPU maps it: the refusal names the file, the vCPU and the guest address', () => {
+    const memory = mapShared(fd, 0, 0x2000, true, path);
+    const vcpu = new Vcpu();
+    try {
+      vcpu.mapMemory(0x0a00_0000, memory, 0x1000, 0x1000);
+      expect(() => memory.release()).to.throw(Error, new RegExp(`^cannot unmap ${path}: .* still mapped by vCPU \\d+ at guest physical address 0xa000000: unmap it from the guest`));
+      memory.bytes[0x1000] = 5; // still mapped on the host, and still the guest's
+      expect(vcpu.readMemory(0x0a00_0000, 1)[0]).to.equal(5);
+      vcpu.unmap(0x0a00_0000, 0x1000);
+      memory.release();
+      expect(memory.buffer.byteLength).to.equal(0);
+      expect(readFileSync(path)[0x1000]).to.equal(5);
+    } finally {
+      vcpu.close();
+    }
+  });
+
+  it('is released once the vCPU that mapped it is closed, also when it is unmapped from the guest after that', () => {
+    const memory = mapShared(fd, 0, 0x1000, true, path);
+    const root = MemoryRegion.container('system', 2 ** 40);
+    const space = new AddressSpace('memory', root);
+    const vcpu = new Vcpu();
+    space.addListener(new CpuMemoryMap(vcpu));
+    const region = MemoryRegion.ramDevice('region', memory);
+    root.addSubregion(0x0a00_0000, region);
+    vcpu.mapMemory(0x0b00_0000, memory); // a second mapping of the same memory
+    expect(() => memory.release()).to.throw(/still mapped by vCPU/);
+    vcpu.close();
+    memory.release();
+    expect(memory.buffer.byteLength).to.equal(0);
+    root.removeSubregion(region); // device teardown after the vCPU's: nothing left to unmap
   });
 
   it('refuses unaligned ranges, and names the file when the kernel refuses', () => {
