@@ -1,7 +1,7 @@
 // How `npm run fuzz` drives the PL011: guest accesses, bytes arriving from the host (a memory backend) and
 // resets; the invariant is UARTINTR = (UARTRIS & UARTIMSC) != 0, and UARTMIS reading the same.
 import { MemoryChardev } from '../src/chardev/memory.js';
-import { hex } from '../src/regs/text.js';
+import { hex } from '../src/util/hex.js';
 import { DeviceHarness } from '../src/testing/device-harness.js';
 import { levelMismatch, registerFuzzProfile } from '../src/testing/fuzz/profile.js';
 import { Pl011 } from './pl011.js';

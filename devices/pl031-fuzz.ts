@@ -1,6 +1,6 @@
 // How `npm run fuzz` drives the PL031: guest accesses and time steps from any start time. Invariants: the
 // interrupt is RTCRIS & RTCIMSC, and a time step that carries the counter onto RTCMR raises RTCRIS.
-import { hex } from '../src/regs/text.js';
+import { hex } from '../src/util/hex.js';
 import { DeviceHarness } from '../src/testing/device-harness.js';
 import { levelMismatch, registerFuzzProfile } from '../src/testing/fuzz/profile.js';
 import { Pl031 } from './pl031.js';

@@ -2,7 +2,7 @@
 // requests (virt's power button on pin 3). Invariants: GPIOINTR = (GPIORIS & GPIOIE) != 0 and GPIOMIS reads
 // the same; GPIODATA shows the driven level of every input pin; an input pin at the level its interrupt
 // senses has its GPIORIS bit set.
-import { hex } from '../src/regs/text.js';
+import { hex } from '../src/util/hex.js';
 import { DeviceHarness } from '../src/testing/device-harness.js';
 import { levelMismatch, registerFuzzProfile } from '../src/testing/fuzz/profile.js';
 import type { Recorder } from '../src/testing/fuzz/target.js';

@@ -2,7 +2,7 @@
 // time steps at a clock fast enough for expiries to happen. Invariants: WDOGINT = WdogRIS while INTEN is
 // set, WdogMIS reads the same, and a reset is asked for only by an expiry with RESEN set and the interrupt
 // still raised.
-import { hex } from '../src/regs/text.js';
+import { hex } from '../src/util/hex.js';
 import { DeviceHarness } from '../src/testing/device-harness.js';
 import { levelMismatch, registerFuzzProfile } from '../src/testing/fuzz/profile.js';
 import { Sp805 } from './sp805.js';

@@ -6,7 +6,7 @@ import { SYSTEM_REGISTERS } from '../src/cpu/registers.js';
 import { readElf } from '../src/loader/elf.js';
 import { ramLimit } from '../src/files/input-file.js';
 import { loadElfIntoRam } from '../src/loader/load.js';
-import { Machine } from '../src/vmm/machine.js';
+import { Machine } from './machine.js';
 import { HARNESS_BASE, HarnessDevice } from '../devices/test-harness.js';
 
 export const FOUNDATION_RAM_BASE = 0x4000_0000;

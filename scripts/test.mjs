@@ -3,8 +3,8 @@
 // as source or as built `dist/...js`), with any mocha flag passed on (`--grep`). The spec list lives here and
 // not in .mocharc.json, where mocha would add it to the files named and run everything.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -21,6 +21,20 @@ function built(arg) {
   return path;
 }
 
+/**
+ * Removes built tests whose source is gone (moved or deleted): tsc leaves them in dist/, where the spec glob
+ * would still run them against modules that no longer exist.
+ */
+function removeOrphanTests(dir) {
+  if (!existsSync(dir)) return;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) removeOrphanTests(path);
+    else if (entry.name.endsWith('.test.js') && !existsSync(join(root, relative(join(root, 'dist'), path)).replace(/\.js$/, '.ts'))) rmSync(path);
+  }
+}
+
+removeOrphanTests(join(root, 'dist', 'test'));
 const args = process.argv.slice(2).map(built);
 const named = args.some((arg) => arg.endsWith('.test.js'));
 const mocha = join(root, 'node_modules', 'mocha', 'bin', 'mocha.js');

@@ -6,8 +6,8 @@
 // GICD_ICENABLERn set and clear the same enable bits, GICD_ISPENDRn/ICPENDRn and GICC_IAR/EOIR the same
 // pending and active bits, GICD_IPRIORITYRn holds a byte per INTID). The state is kept per interrupt
 // (gic-state.ts) and each register family is a field array over it (gic-field-array.ts).
+import { hex } from '../../src/util/hex.js';
 import type { LazyMessage } from '../../src/core/guest-errors.js';
-import { hex } from '../../src/regs/text.js';
 
 export interface GicHooks {
   /** Recomputes the CPU's IRQ output; called after every state change. */

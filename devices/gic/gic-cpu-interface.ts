@@ -11,8 +11,8 @@
 // - the highest pending interrupt is chosen across both groups, then signalled only if its group is enabled;
 //   GICC_HPPIR honours the priority mask but not the running priority;
 // - GICC_EOIR drops the highest active priority of the named INTID's group (a mismatch is UNPREDICTABLE).
+import { hex } from '../../src/util/hex.js';
 import type { MemoryOps } from '../../src/memory/region.js';
-import { hex } from '../../src/regs/text.js';
 import { defineTraceEvent } from '../../src/trace/index.js';
 import { ActivePriorities, APR_COUNT, IDLE_PRIORITY } from './gic-active-priorities.js';
 import { accessAllowed, type GicHooks, type GicRegister } from './gic-access.js';

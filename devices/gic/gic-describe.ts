@@ -1,6 +1,6 @@
 // `info pic` lines for a GICv2's interrupts (Arm IHI 0048B §3.2 interrupt states): one per interrupt that is
 // pending, active or enabled, with what decides whether it reaches the CPU.
-import { hex } from '../../src/regs/text.js';
+import { hex } from '../../src/util/hex.js';
 import { GIC_INTERNAL, GIC_NR_SGIS, type GicInterruptState } from './gic-state.js';
 import { at } from '../../src/util/at.js';
 

@@ -6,8 +6,8 @@
 // - GICD_ITARGETSRn is RAZ/WI, as §4.3.12 allows for a uniprocessor GIC and QEMU's arm_gic has it: every
 //   SPI goes to the one CPU (Linux reads a CPU mask of 0 there, which it accepts with one CPU);
 // - all 8 bits of each priority field are implemented, as in QEMU's arm_gic.
+import { hex } from '../../src/util/hex.js';
 import type { MemoryOps } from '../../src/memory/region.js';
-import { hex } from '../../src/regs/text.js';
 import { accessAllowed, type GicHooks, type GicRegister } from './gic-access.js';
 import { containsOffset, elementAt, readFields, writeFields, type FieldArray } from './gic-field-array.js';
 import { CPU0, GIC_NR_SGIS, type GicInterruptState } from './gic-state.js';

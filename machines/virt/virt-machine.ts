@@ -9,7 +9,7 @@ import { SysBusDevice } from '../../src/qom/sys-bus-device.js';
 import type { TypeInfo } from '../../src/qom/type-info.js';
 import type { RegisteredClass } from '../../src/qom/types.js';
 import type { IrqSink } from '../../src/core/irq.js';
-import { Machine } from '../../src/vmm/machine.js';
+import { Machine } from '../machine.js';
 import { GIC_SPI_BASE, GicDevice } from '../../devices/gic/gic-device.js';
 import { GenericTimer } from '../../devices/generic-timer/index.js';
 import { Pl011 } from '../../devices/pl011.js';

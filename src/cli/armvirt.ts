@@ -4,7 +4,7 @@
 // is loaded from its bundle (scripts/bundle.mjs), which starts several times faster than the module tree,
 // unless tsc has written the tree since the bundle was made.
 import { statSync } from 'node:fs';
-import { EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
+import { EXIT_VMM_ERROR } from '../core/exit-codes.js';
 
 /** The longest wait for a reader to take what is left of the output. */
 const DRAIN_LIMIT_MS = 5000;

@@ -1,6 +1,7 @@
 // From a resolved MachineConfig to a built machine (devices added, kernel loaded) and from a run's end to a
 // process exit code. Building throws plain errors whose messages name what is at fault; nothing here prints
 // a stack trace.
+import { hex } from '../util/hex.js';
 import { FoundationBoard } from '../../machines/foundation.js';
 import { bootVirt, readUserDtb, type BootLayout } from '../../machines/virt/boot.js';
 import { VIRT_MEMMAP } from '../../machines/virt/memory-map.js';
@@ -10,8 +11,8 @@ import { readFileSync } from 'node:fs';
 import type { GuestErrorLog, GuestErrorReporter } from '../core/guest-errors.js';
 import type { ExitReason } from '../core/run-loop.js';
 import type { MachineConfig } from '../vmm/config.js';
-import { EXIT_GUEST_FAULT, EXIT_TIMEOUT, EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
-import type { Machine } from '../vmm/machine.js';
+import { EXIT_GUEST_FAULT, EXIT_TIMEOUT, EXIT_VMM_ERROR } from '../core/exit-codes.js';
+import type { Machine } from '../../machines/machine.js';
 import type { VfioBackend } from '../vfio/host.js';
 import { GdbStub } from '../gdb/stub.js';
 import type { TerminationSignals } from './signals.js';
@@ -158,7 +159,6 @@ export function setLongTimeout(fire: () => void, ms: number): () => void {
   return () => clearTimeout(handle);
 }
 
-const hex = (n: number) => `0x${n.toString(16)}`;
 
 function exitCode(exit: ExitReason, config: MachineConfig, report: (message: string) => void): number {
   switch (exit.kind) {

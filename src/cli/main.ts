@@ -14,8 +14,8 @@ import { StreamTraceSink, traceRegistry } from '../trace/index.js';
 import {
   absolutePaths, ConfigError, DEFAULT_CONFIG_PATH, checkRawConfig, loadConfigFile, mergeRawConfigs, resolveConfig, type MachineConfig, type RawConfig,
 } from '../vmm/config.js';
-import { EXIT_USAGE, EXIT_VMM_ERROR } from '../vmm/exit-codes.js';
-import type { Machine } from '../vmm/machine.js';
+import { EXIT_USAGE, EXIT_VMM_ERROR } from '../core/exit-codes.js';
+import type { Machine } from '../../machines/machine.js';
 import { CPU_MODELS, DEBUG_ITEMS, parseCommandLine, usage, UsageError, type CommandLine } from './args.js';
 import { errorLines } from './error-lines.js';
 import { buildMachine, loadVfioBackend, MACHINE_TYPES, runMachine } from './launch.js';

@@ -58,15 +58,6 @@ export function sysregKey(e: SysregEncoding): number {
   return (e.op0 << 14) | (e.op1 << 11) | (e.crn << 7) | (e.crm << 3) | e.op2;
 }
 
-/** `S3_3_C14_C0_2` style name of an encoding, for messages about registers without a name here. */
-export function sysregName(key: number): string {
-  const e = { op0: key >> 14, op1: (key >> 11) & 7, crn: (key >> 7) & 15, crm: (key >> 3) & 15, op2: key & 7 };
-  const known = Object.entries(SYSTEM_REGISTERS).find(([, v]) => sysregKey(v) === key);
-  return known ? known[0] : `S${e.op0}_${e.op1}_C${e.crn}_C${e.crm}_${e.op2}`;
-}
-
-export type RegisterName = string;
-
 export type ResolvedRegister = { kind: 'id'; id: number } | { kind: 'sysreg'; encoding: SysregEncoding };
 
 /** Resolves a register name (case-insensitive; X0-X30, SP, PC, PSTATE, ELR_EL1, SPSR_EL1, ...). */

@@ -1,6 +1,7 @@
 // The typed vCPU: an AArch64 Cortex-A72 at EL1 on Unicorn (native/), with RAM and device pointers mapped
 // without copies, MMIO calling TS handlers, IRQ/FIQ input lines, trapped system registers and run() that
 // says why it stopped. docs/engine.md has the engine behaviour this relies on.
+import { hex } from '../util/hex.js';
 import type { GuestErrorReporter } from '../core/guest-errors.js';
 import { native, type NativeVcpu } from './native.js';
 import { HostMemory } from './host-memory.js';
@@ -108,7 +109,6 @@ export interface VcpuOptions {
   strictHypercalls?: boolean;
 }
 
-const hex = (n: number) => `0x${n.toString(16)}`;
 
 export class Vcpu {
   readonly clock: 'deterministic' | 'realtime';

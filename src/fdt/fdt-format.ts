@@ -49,8 +49,3 @@ export const U64_MAX = (1n << 64n) - 1n;
 export function alignUp(n: number, align: number): number {
   return Math.ceil(n / align) * align;
 }
-
-/** 0x-prefixed hex, for error messages that quote offsets and magic numbers. */
-export function hex(n: number | bigint): string {
-  return `0x${n.toString(16)}`;
-}

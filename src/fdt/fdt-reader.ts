@@ -1,11 +1,12 @@
 // Parses a DTB (version 16 or 17) into an FdtNode tree. Every offset is bounds-checked so a
 // corrupt or truncated blob fails with a message saying what and where, never with a RangeError.
 
+import { hex } from '../util/hex.js';
 import {
   FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_HEADER_SIZE, FDT_MAGIC, FDT_MIN_READ_VERSION, FDT_NOP, FDT_PROP,
   FDT_RSV_ALIGN, FDT_RSV_ENTRY_SIZE, FDT_TOKEN_ALIGN, FDT_VERSION, HDR_BOOT_CPUID_PHYS, HDR_LAST_COMP_VERSION,
   HDR_MAGIC, HDR_OFF_DT_STRINGS, HDR_OFF_DT_STRUCT, HDR_OFF_MEM_RSVMAP, HDR_SIZE_DT_STRINGS, HDR_SIZE_DT_STRUCT,
-  HDR_TOTALSIZE, HDR_VERSION, alignUp, hex,
+  HDR_TOTALSIZE, HDR_VERSION, alignUp,
 } from './fdt-format.js';
 import { childPath, type DtbContents, type FdtNode, type FdtReservation } from './fdt-node.js';
 

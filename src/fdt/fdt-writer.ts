@@ -2,11 +2,12 @@
 // closed in order and properties are written as they come. Every mistake that would give a blob
 // dtc or a guest kernel rejects (or silently misreads) is thrown here, naming node and property.
 
+import { hex } from '../util/hex.js';
 import { ByteBuffer } from './fdt-bytes.js';
 import {
   FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_HEADER_SIZE, FDT_LAST_COMP_VERSION, FDT_MAGIC, FDT_PROP,
   FDT_RSV_ALIGN, FDT_RSV_ENTRY_SIZE, FDT_TOKEN_ALIGN, FDT_VERSION, PHANDLE_MAX, PHANDLE_MIN, U32_MAX, U64_MAX,
-  alignUp, hex,
+  alignUp,
 } from './fdt-format.js';
 import { nodeNameProblem, propertyNameProblem } from './fdt-names.js';
 import { childPath, type FdtNode, type FdtReservation } from './fdt-node.js';

@@ -2,6 +2,7 @@
 // the guest's current SCTLR_EL1, TCR_EL1 and TTBR0/1_EL1, for the debugger's memory accesses. 4K, 16K and
 // 64K granules, 48-bit output addresses, top-byte-ignore; permissions are not checked (a debugger reads what
 // the kernel could). The Unicorn engine has no virtual-address API in 2.1.
+import { hex } from '../util/hex.js';
 
 export interface TranslationRegisters {
   sctlr: bigint;
@@ -18,7 +19,6 @@ export type Translation = { physical: bigint; size: bigint } | { fault: string }
 
 const bits = (value: bigint, high: number, low: number) => (value >> BigInt(low)) & ((1n << BigInt(high - low + 1)) - 1n);
 const OUTPUT_MASK = (1n << 48n) - 1n;
-const hex = (n: bigint) => `0x${n.toString(16)}`;
 
 /** log2 of the granule: TCR.TG0 (0 4K, 1 64K, 2 16K) and TCR.TG1 (1 16K, 2 4K, 3 64K) encode it differently. */
 function granuleBits(tcr: bigint, upper: boolean): number | undefined {

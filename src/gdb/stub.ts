@@ -7,7 +7,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import type { ExitReason, RunLoop } from '../core/run-loop.js';
 import type { Vcpu } from '../cpu/vcpu.js';
 import type { DebugStop } from '../cpu/vcpu-debug.js';
-import type { Machine } from '../vmm/machine.js';
+import type { Machine } from '../../machines/machine.js';
 import type { GdbTarget } from './commands.js';
 import { GdbConnection, type ConnectionOwner } from './connection.js';
 import { DebugPoints } from './debug-points.js';

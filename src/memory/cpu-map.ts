@@ -1,6 +1,7 @@
 // Keeps the vCPU's physical map equal to an address space's flat view: page-aligned RAM becomes pointer
 // mappings (no trap), everything else becomes trapped MMIO pages that dispatch to the device. Each commit
 // changes only what differs, so enabling a RAM-device region over an I/O region is one map call.
+import { hex } from '../util/hex.js';
 import { PAGE_SIZE } from '../cpu/host-memory.js';
 import type { MmioHandler, Vcpu } from '../cpu/vcpu.js';
 import { ioRead, ioWrite, type InvalidAccessReporter } from './access.js';
@@ -17,7 +18,6 @@ interface CpuMapping {
   apply(vcpu: CpuMapTarget): void;
 }
 
-const hex = (n: number) => `0x${n.toString(16)}`;
 
 /** What the map drives: the vCPU, or a stand-in that dispatches accesses the same way (the device harness). */
 export type CpuMapTarget = Pick<Vcpu, 'mapMemory' | 'mapMmio' | 'unmap' | 'handleUnmapped'>;

@@ -22,10 +22,14 @@ export class DeviceError extends Error {
     return this;
   }
 
-  /** The error as a DeviceError, so it can be prepended; other errors become the cause of a new one. */
+  /**
+   * The error as a DeviceError, so it can be prepended; other errors become the cause of a new one, which
+   * keeps their hint (a VFIO host's advice, say).
+   */
   static from(error: unknown): DeviceError {
     if (error instanceof DeviceError) return error;
     const message = error instanceof Error ? error.message : String(error);
-    return new DeviceError(message, { cause: error });
+    const hint = (error as { hint?: unknown } | null | undefined)?.hint;
+    return new DeviceError(message, { cause: error, hint: typeof hint === 'string' ? hint : undefined });
   }
 }

@@ -5,12 +5,13 @@
 // MMIO accesses are 1, 2 or 4 bytes, naturally aligned, inside one register (the vCPU splits 8-byte guest
 // accesses in two). Anything else, and any offset without a register, reads as zero, ignores writes and is
 // reported, never thrown: a guest must not be able to stop the VMM.
+import { hex } from '../util/hex.js';
 import type { LazyMessage } from '../core/guest-errors.js';
 import { defineTraceEvent } from '../trace/index.js';
 import { describeRegister } from './describe.js';
 import { RegisterLayout, type Register } from './layout.js';
 import type { IndexArgs, RegisterSpecs, RegisterValue, SetArgs } from './spec.js';
-import { bytes, hex } from './text.js';
+import { bytes } from './text.js';
 import { at } from '../util/at.js';
 
 const traceRead = defineTraceEvent('regbank_read', '%s: %u-byte read of %s at %#x -> %#x');

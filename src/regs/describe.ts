@@ -1,6 +1,6 @@
 // A register's value with its named fields decoded, for debug output: `UARTFR = 0x90 (TXFE=1 RXFF=0 BUSY=0)`.
+import { hex } from '../util/hex.js';
 import type { Register } from './layout.js';
-import { hex } from './text.js';
 
 export function describeRegister(register: Register, value: number | bigint): string {
   const fields = Object.entries(register.fields).map(([name, { bit, width = 1 }]) => {

@@ -1,8 +1,9 @@
 // Lays a bank's register declarations out once: checks them (errors name the bank and the register), expands
 // arrays into elements, gives each register its 32-bit words in the bank's storage and indexes every byte
 // offset, so an MMIO access finds its register with one map lookup.
+import { hex } from '../util/hex.js';
 import type { AccessMode, FieldSpec, RegisterSpec, RegisterSpecs } from './spec.js';
-import { bytes, hex } from './text.js';
+import { bytes } from './text.js';
 import { at } from '../util/at.js';
 
 export interface Register {

@@ -4,9 +4,6 @@
 import { FdtWriter } from '../fdt/fdt-writer.js';
 import { DeviceTreeBuilder, Phandles, writeFixedClock } from '../qom/device-tree.js';
 
-export const APB_PCLK_PHANDLE = 0x8000;
-export const INTC_PHANDLE = 0x8001;
-
 export interface MinimalTreeOptions {
   /** The node written is itself the interrupt controller (a GIC under test): no stand-in, its phandle is the parent. */
   interruptController?: object;

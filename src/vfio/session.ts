@@ -2,12 +2,12 @@
 // for DMA (IOVA = guest physical address, as QEMU's container listener maps address_space_memory), each
 // IOMMU group opened once, and the host's events dispatched by the run loop between slices. The errors
 // carry QEMU's strings (VFIO-FACTS §1.3) so users can search for them.
-import { DeviceError } from '../qom/device-error.js';
 import type { HostMemory } from '../cpu/host-memory.js';
 import type { HostEventSource } from '../core/run-loop.js';
 import {
   VFIO_API_VERSION, VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE, VFIO_GROUP_FLAGS_VIABLE, VFIO_TYPE1_IOMMU, VFIO_TYPE1v2_IOMMU,
 } from './uapi.js';
+import { VfioError } from './vfio-error.js';
 import { errnoText, VfioHostError, type VfioBackend, type VfioContainer, type VfioDevice, type VfioGroup } from './host.js';
 
 export interface GuestRam {
@@ -32,7 +32,7 @@ export function hostCall<T>(what: string, call: () => T): T {
   try {
     return call();
   } catch (error) {
-    throw new DeviceError(`${what}: ${hostErrorText(error)}`, { cause: error });
+    throw new VfioError(`${what}: ${hostErrorText(error)}`, { cause: error });
   }
 }
 
@@ -57,13 +57,13 @@ export class VfioSession implements HostEventSource {
    */
   openDevice(name: string, groupId: number): VfioDevice {
     const open = this.openGroup(groupId);
-    if (open.devices.has(name)) throw new DeviceError('device is already attached');
+    if (open.devices.has(name)) throw new VfioError('device is already attached');
     let device: VfioDevice;
     try {
       device = open.group.getDevice(name);
     } catch (error) {
       this.releaseGroupIfUnused(groupId);
-      throw new DeviceError(`error getting device from group ${groupId}: ${hostErrorText(error)}`, {
+      throw new VfioError(`error getting device from group ${groupId}: ${hostErrorText(error)}`, {
         cause: error,
         hint: `Verify all devices in group ${groupId} are bound to vfio-platform or pci-stub and not already in use`,
       });
@@ -97,12 +97,13 @@ export class VfioSession implements HostEventSource {
     try {
       const status = hostCall(`failed to get group ${groupId} status`, () => group.status());
       if (!(status & VFIO_GROUP_FLAGS_VIABLE)) {
-        throw new DeviceError(`group ${groupId} is not viable`, { hint: 'Please ensure all devices within the iommu_group are bound to their vfio bus driver.' });
+        throw new VfioError(`group ${groupId} is not viable`, { hint: 'Please ensure all devices within the iommu_group are bound to their vfio bus driver.' });
       }
       try {
         this.attachToContainer(group);
       } catch (error) {
-        throw DeviceError.from(error).prepend(`failed to setup container for group ${groupId}: `);
+        const hint = error instanceof VfioError ? error.hint : undefined;
+        throw new VfioError(`failed to setup container for group ${groupId}: ${hostErrorText(error)}`, { cause: error, hint });
       }
     } catch (error) {
       group.close();
@@ -119,16 +120,16 @@ export class VfioSession implements HostEventSource {
       try {
         group.setContainer(this.container);
       } catch (error) {
-        throw new DeviceError(hostErrorText(error), { cause: error });
+        throw new VfioError(hostErrorText(error), { cause: error });
       }
       return;
     }
     const container = this.backend.openContainer();
     try {
       const version = container.apiVersion();
-      if (version !== VFIO_API_VERSION) throw new DeviceError(`unsupported VFIO API version ${version} (expected ${VFIO_API_VERSION})`);
+      if (version !== VFIO_API_VERSION) throw new VfioError(`unsupported VFIO API version ${version} (expected ${VFIO_API_VERSION})`);
       const type = [VFIO_TYPE1v2_IOMMU, VFIO_TYPE1_IOMMU].find((t) => container.checkExtension(t));
-      if (type === undefined) throw new DeviceError('no available IOMMU models (the host has neither type1 nor type1v2)');
+      if (type === undefined) throw new VfioError('no available IOMMU models (the host has neither type1 nor type1v2)');
       group.setContainer(container);
       container.setIommu(type);
       for (const { memory, base } of this.ram) {
@@ -136,7 +137,7 @@ export class VfioSession implements HostEventSource {
       }
     } catch (error) {
       container.close();
-      throw error instanceof VfioHostError ? new DeviceError(hostErrorText(error), { cause: error }) : error;
+      throw error instanceof VfioHostError ? new VfioError(hostErrorText(error), { cause: error }) : error;
     }
     this.container = container;
   }

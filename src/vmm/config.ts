@@ -8,9 +8,10 @@ import { parseJsonText } from '../config/json-text.js';
 import { InputFileError, readInputFile } from '../files/input-file.js';
 import { parseSize } from '../qom/number-text.js';
 import type { PassthroughPolicy } from '../../devices/vfio-platform/machine-keys.js';
-import { VIRT_MEMMAP } from '../../machines/virt/memory-map.js';
+import { MACHINE_TYPES, type MachineTypeLimits, type MachineType } from '../../machines/machine-types.js';
 import { parseGdbListen, type GdbListenAddress } from '../gdb/listen-address.js';
 import { projectPath } from '../project-paths.js';
+import { hex } from '../util/hex.js';
 
 export const MACHINES_DIR = projectPath('machines');
 export const CONFIG_SCHEMA_PATH = join(MACHINES_DIR, 'machine-config.schema.json');
@@ -20,12 +21,6 @@ export const DEFAULT_CONFIG_PATH = join(MACHINES_DIR, 'virt-demo.json');
 const PAGE_SIZE = 0x1000;
 /** A machine config is a few hundred bytes; this bounds what a mistaken path (a disk image, a log) costs. */
 const CONFIG_FILE_LIMIT = { maxBytes: 16 * 2 ** 20, what: 'the 16 MiB a machine config may have' };
-/** The platform bus window may grow up to RAM (QEMU's is a fixed 32 MiB). */
-const MAX_PLATFORM_BUS_BYTES = VIRT_MEMMAP.ram.base - VIRT_MEMMAP.platformBus.base;
-/** RAM starts at 1 GiB and the guest's physical space ends at 256 GiB (as QEMU virt without highmem RAM). */
-const MAX_RAM_BYTES = 255 * 2 ** 30;
-
-export type MachineType = 'virt' | 'foundation';
 
 /** A machine config file's JSON as the schema describes it (every key optional). */
 export interface RawConfig {
@@ -171,6 +166,7 @@ export function resolveConfig(raw: RawConfig, source: string, flagOf: (key: keyo
     return Number(value);
   };
   const machine = raw.machine ?? 'virt';
+  const limits: MachineTypeLimits = MACHINE_TYPES[machine];
   const config: MachineConfig = {
     source,
     machine,
@@ -194,22 +190,23 @@ export function resolveConfig(raw: RawConfig, source: string, flagOf: (key: keyo
   };
   if (config.memoryBytes !== undefined && config.memoryBytes % PAGE_SIZE !== 0) {
     problems.push(`${where('memory')}: '${raw.memory}' is not a whole number of 4K pages`);
-  } else if (config.memoryBytes !== undefined && config.memoryBytes > MAX_RAM_BYTES) {
-    problems.push(`${where('memory')}: '${raw.memory}' is more than the 255G of RAM the virt memory map has room for`);
+  } else if (config.memoryBytes !== undefined && config.memoryBytes > limits.maxRamBytes) {
+    problems.push(`${where('memory')}: '${raw.memory}' is more than the ${limits.maxRamBytes / 2 ** 30}G of RAM the ${machine} memory map has room for`);
   }
   const busSize = config.platformBus.sizeBytes;
-  if (busSize !== undefined && busSize > MAX_PLATFORM_BUS_BYTES) {
+  const bus = limits.platformBus;
+  if (busSize !== undefined && bus !== undefined && busSize > bus.end - bus.base) {
     problems.push(
-      `${where('platformBus', '.size')}: '${raw.platformBus?.size}' does not fit between the platform bus at 0x${VIRT_MEMMAP.platformBus.base.toString(16)} ` +
-        `and RAM at 0x${VIRT_MEMMAP.ram.base.toString(16)} (at most ${MAX_PLATFORM_BUS_BYTES / 2 ** 20}M)`,
+      `${where('platformBus', '.size')}: '${raw.platformBus?.size}' does not fit between the platform bus at ${hex(bus.base)} ` +
+        `and ${bus.endName} at ${hex(bus.end)} (at most ${(bus.end - bus.base) / 2 ** 20}M)`,
     );
   }
   if (config.clock === 'deterministic' && config.vfioHost === 'linux') {
     problems.push(`${where('clock')}: a deterministic clock skips idle time, so a guest waiting for a real device's interrupt would time out at once: use realtime with the linux VFIO host`);
   }
-  if (machine === 'foundation') {
+  if (limits.noLinuxBoot !== undefined) {
     for (const key of ['initrd', 'append', 'dtb', 'devices', 'platformBus', 'vfioHost', 'passthroughPolicy'] as const) {
-      if (raw[key] !== undefined) problems.push(`${where(key)}: the foundation board has no device tree, platform bus or Linux boot; use machine 'virt'`);
+      if (raw[key] !== undefined) problems.push(`${where(key)}: ${limits.noLinuxBoot}`);
     }
   }
   if (problems.length) throw new ConfigError(problems);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { usage } from '../../src/cli/args.js';
-import * as exitCodes from '../../src/vmm/exit-codes.js';
+import * as exitCodes from '../../src/core/exit-codes.js';
 import { signalExitCode, TERMINATION_SIGNALS } from '../../src/cli/signals.js';
 import { writeElf } from '../support/elf-image.js';
 import { writeLinuxImage } from '../support/linux-image.js';

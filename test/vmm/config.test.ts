@@ -1,10 +1,11 @@
 import { expect } from 'chai';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  absolutePaths, ConfigError, deviceOptionText, loadConfigFile, MACHINES_DIR, mergeRawConfigs, resolveConfig,
+  absolutePaths, CONFIG_SCHEMA_PATH, ConfigError, deviceOptionText, loadConfigFile, MACHINES_DIR, mergeRawConfigs, resolveConfig,
 } from '../../src/vmm/config.js';
+import { MACHINE_TYPES } from '../../machines/machine-types.js';
 
 function problemsOf(action: () => unknown): string[] {
   try {
@@ -113,7 +114,12 @@ describe('machine config model', () => {
     expect(configs).to.include('virt-demo.json');
     for (const name of configs) {
       const { raw, baseDir } = loadConfigFile(join(MACHINES_DIR, name));
-      expect(resolveConfig(absolutePaths(raw, baseDir), name).machine, name).to.be.oneOf(['virt', 'foundation']);
+      expect(resolveConfig(absolutePaths(raw, baseDir), name).machine, name).to.be.oneOf(Object.keys(MACHINE_TYPES));
     }
+  });
+
+  it('the schema offers exactly the machine types whose limits the config model checks', () => {
+    const schema = JSON.parse(readFileSync(CONFIG_SCHEMA_PATH, 'utf8')) as { properties: { machine: { enum: string[] } } };
+    expect([...schema.properties.machine.enum].sort()).to.deep.equal(Object.keys(MACHINE_TYPES).sort());
   });
 });

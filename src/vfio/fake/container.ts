@@ -2,6 +2,7 @@
 // vfio_iommu_type1.c rules): SET_IOMMU needs an attached group, mappings are page aligned and never overlap,
 // an unmap may not split a mapping (type1v2 rule, applied to both types), and the last group leaving the
 // container releases the IOMMU with its mappings. Devices reach guest memory only through these mappings.
+import { hex } from '../../util/hex.js';
 import { PAGE_SIZE } from '../../cpu/host-memory.js';
 import { VfioHostError, type DmaMapping, type VfioContainer } from '../host.js';
 import {
@@ -142,8 +143,4 @@ export class FakeContainer implements VfioContainer {
 
 function pageAligned(n: number): boolean {
   return Number.isSafeInteger(n) && n % PAGE_SIZE === 0;
-}
-
-function hex(n: number): string {
-  return `0x${n.toString(16)}`;
 }

@@ -2,6 +2,7 @@
 // platform handlers (vfio_platform_set_irq_trigger / _mask / _unmask). Errno values are the kernel's:
 // EINVAL for any bad header, range or data, ENOTTY when the flags name no single action, EBUSY for a second
 // mask/unmask eventfd, EBADF for a descriptor the host does not know.
+import { hex } from '../../util/hex.js';
 import { VfioHostError, type EventNotifier, type IrqSet } from '../host.js';
 import {
   VFIO_IRQ_SET_ACTION_MASK, VFIO_IRQ_SET_ACTION_TRIGGER, VFIO_IRQ_SET_ACTION_TYPE_MASK, VFIO_IRQ_SET_ACTION_UNMASK,
@@ -81,8 +82,4 @@ function setVirqfd(context: SetIrqsContext, irq: FakeIrq, unmask: boolean, notif
   if (unmask) irq.unmaskFd = fd;
   else irq.maskFd = fd;
   fd.consume(act);
-}
-
-function hex(n: number): string {
-  return `0x${n.toString(16)}`;
 }

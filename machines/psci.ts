@@ -1,8 +1,8 @@
 // PSCI (Arm DEN 0022D) as QEMU's virt offers it to a guest with one CPU: answered by the VMM on the HVC
 // (or SMC) conduit the device tree advertises. SYSTEM_OFF and SYSTEM_RESET end the run with a clear
 // reason; CPU_ON has no second CPU to start and says so with the proper error.
-import type { HypercallInfo, Vcpu } from '../cpu/vcpu.js';
-import { defineTraceEvent } from '../trace/index.js';
+import type { HypercallInfo, Vcpu } from '../src/cpu/vcpu.js';
+import { defineTraceEvent } from '../src/trace/index.js';
 
 const tracePsci = defineTraceEvent('psci_call', 'function 0x%x (%s) -> %d');
 

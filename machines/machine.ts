@@ -1,23 +1,23 @@
 // What every machine has: one vCPU and its run loop, the physical address space the vCPU's map follows,
 // RAM, the object tree its devices live in (/machine/NAME, each made with the machine's context: clock, log,
 // DMA, reset and power requests), and PSCI answered on HVC. Machine types add and wire their devices on top.
-import { Vcpu, type VcpuOptions } from '../cpu/vcpu.js';
-import { GuestErrorLog } from '../core/guest-errors.js';
-import { RunLoop, type ExitReason } from '../core/run-loop.js';
-import { AddressSpace } from '../memory/address-space.js';
-import { CpuMemoryMap } from '../memory/cpu-map.js';
-import { GuestRam } from '../memory/guest-ram.js';
-import { MemoryRegion } from '../memory/region.js';
-import type { IrqSink } from '../core/irq.js';
-import { ContextExtensions } from '../qom/machine-context.js';
-import { MachineTree } from '../qom/machine-tree.js';
-import type { ArmObject } from '../qom/object.js';
-import type { SysBusDevice } from '../qom/sys-bus-device.js';
-import type { RegisteredClass } from '../qom/types.js';
-import type { VfioBackend } from '../vfio/host.js';
-import { VfioSession } from '../vfio/session.js';
-import { VFIO_SESSION } from '../../devices/vfio-platform/machine-keys.js';
-import { EXIT_GUEST_RESET } from './exit-codes.js';
+import { Vcpu, type VcpuOptions } from '../src/cpu/vcpu.js';
+import { GuestErrorLog } from '../src/core/guest-errors.js';
+import { RunLoop, type ExitReason } from '../src/core/run-loop.js';
+import { AddressSpace } from '../src/memory/address-space.js';
+import { CpuMemoryMap } from '../src/memory/cpu-map.js';
+import { GuestRam } from '../src/memory/guest-ram.js';
+import { MemoryRegion } from '../src/memory/region.js';
+import type { IrqSink } from '../src/core/irq.js';
+import { ContextExtensions } from '../src/qom/machine-context.js';
+import { MachineTree } from '../src/qom/machine-tree.js';
+import type { ArmObject } from '../src/qom/object.js';
+import type { SysBusDevice } from '../src/qom/sys-bus-device.js';
+import type { RegisteredClass } from '../src/qom/types.js';
+import type { VfioBackend } from '../src/vfio/host.js';
+import { VfioSession } from '../src/vfio/session.js';
+import { VFIO_SESSION } from '../devices/vfio-platform/machine-keys.js';
+import { EXIT_GUEST_RESET } from '../src/core/exit-codes.js';
 import { Psci } from './psci.js';
 
 /** Guest physical addresses stop at 1 TiB (the vCPU's limit). */

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { Psci, PsciStatus, PSCI_VERSION_1_1 } from '../../src/vmm/psci.js';
+import { Psci, PsciStatus, PSCI_VERSION_1_1 } from '../../machines/psci.js';
 import { FOREVER_NS, guestWith } from '../support/guest.js';
 
 /** Runs `calls` (x0..x1 pairs) through HVC #0 and collects each x0 answer in x10.. onwards. */
