@@ -110,9 +110,9 @@ export class VfioIrqs {
     const destination = intp.line.destination;
     if (!destination) return 'the line is not wired';
     if (!intp.automasked) return undefined;
-    const onEoi = this.options.context.onEndOfInterrupt;
-    if (!onEoi) return 'the machine has no end-of-interrupt notifiers';
-    intp.stopResample = onEoi(destination, () => this.resample(intp));
+    const context = this.options.context;
+    if (!context.onEndOfInterrupt) return 'the machine has no end-of-interrupt notifiers';
+    intp.stopResample = context.onEndOfInterrupt(destination, () => this.resample(intp));
     return intp.stopResample ? undefined : 'the line does not end at an interrupt controller input';
   }
 

@@ -41,7 +41,7 @@ export interface RunOptions {
 }
 
 export async function runCases(cases: readonly CrashCase[], options: RunOptions, onDone: (outcome: Outcome) => void = () => {}): Promise<Outcome[]> {
-  const outcomes: Outcome[] = new Array(cases.length);
+  const outcomes = new Array<Outcome>(cases.length);
   let next = 0;
   const worker = async () => {
     while (next < cases.length) {
