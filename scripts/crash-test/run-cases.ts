@@ -46,8 +46,9 @@ export async function runCases(cases: readonly CrashCase[], options: RunOptions,
   const worker = async () => {
     while (next < cases.length) {
       const index = next++;
-      outcomes[index] = await runCase(cases[index]!, options);
-      onDone(outcomes[index]!);
+      const outcome = await runCase(cases[index]!, options);
+      outcomes[index] = outcome;
+      onDone(outcome);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));
