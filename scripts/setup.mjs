@@ -19,7 +19,8 @@ const quiet = process.argv.includes('--quiet');
 
 /**
  * Debian packages: dtc (tests check every DTB), the guest cross toolchain, qemu for comparisons, gdb-multiarch
- * (the debugger the gdbstub tests drive), the addon's build.
+ * (the debugger the gdbstub tests drive), the addon's build, clang-format (`npm run lint` checks native/ and
+ * firmware/ with it).
  */
 const DEBIAN_PACKAGES = [
   'device-tree-compiler',
@@ -30,6 +31,7 @@ const DEBIAN_PACKAGES = [
   'make',
   'g++',
   'python3',
+  'clang-format',
 ];
 
 function say(msg) {

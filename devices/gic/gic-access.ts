@@ -15,7 +15,7 @@ export interface GicHooks {
   /** Ends an active interrupt's active state and runs its deactivation notifiers. */
   deactivate(intid: number): void;
   /** A guest programming error; the message is built only if it is logged. */
-  guestError(message: LazyMessage): void;
+  guestError: (message: LazyMessage) => void;
 }
 
 export interface GicRegister {

@@ -111,9 +111,9 @@ export class VfioIrqs {
     if (!destination) return 'the line is not wired';
     const { unmask } = intp; // an automasked IRQ's
     if (!unmask) return undefined;
-    const onEoi = this.options.context.onEndOfInterrupt;
-    if (!onEoi) return 'the machine has no end-of-interrupt notifiers';
-    intp.stopResample = onEoi(destination, () => this.resample(intp, unmask));
+    const context = this.options.context;
+    if (!context.onEndOfInterrupt) return 'the machine has no end-of-interrupt notifiers';
+    intp.stopResample = context.onEndOfInterrupt(destination, () => this.resample(intp, unmask));
     return intp.stopResample ? undefined : 'the line does not end at an interrupt controller input';
   }
 

@@ -38,7 +38,7 @@ function readInput(path: string, what: string, limit: InputLimit): Uint8Array {
   try {
     return new Uint8Array(readInputFile(path, limit));
   } catch (e) {
-    if (e instanceof InputFileError) throw new Error(`cannot read ${what} '${path}': ${e.reason}`);
+    if (e instanceof InputFileError) throw new Error(`cannot read ${what} '${path}': ${e.reason}`, { cause: e });
     throw e;
   }
 }
@@ -49,7 +49,7 @@ export function readUserDtb(path: string): Uint8Array {
   try {
     readDtb(bytes);
   } catch (e) {
-    throw new Error(`DTB '${path}' is not a valid flattened device tree: ${(e as Error).message.replace(/^readDtb: /, '')}`);
+    throw new Error(`DTB '${path}' is not a valid flattened device tree: ${(e as Error).message.replace(/^readDtb: /, '')}`, { cause: e });
   }
   return bytes;
 }

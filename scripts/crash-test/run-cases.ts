@@ -41,13 +41,14 @@ export interface RunOptions {
 }
 
 export async function runCases(cases: readonly CrashCase[], options: RunOptions, onDone: (outcome: Outcome) => void = () => {}): Promise<Outcome[]> {
-  const outcomes: Outcome[] = new Array(cases.length);
+  const outcomes = new Array<Outcome>(cases.length);
   let next = 0;
   const worker = async () => {
     while (next < cases.length) {
       const index = next++;
-      outcomes[index] = await runCase(cases[index]!, options);
-      onDone(outcomes[index]!);
+      const outcome = await runCase(cases[index]!, options);
+      outcomes[index] = outcome;
+      onDone(outcome);
     }
   };
   await Promise.all(Array.from({ length: Math.max(1, options.concurrency) }, worker));

@@ -7,7 +7,6 @@ import { bootVirt, readUserDtb, type BootLayout } from '../../machines/virt/boot
 import { VIRT_MEMMAP } from '../../machines/virt/memory-map.js';
 import { buildVirtDtb } from '../../machines/virt/virt-fdt.js';
 import { VirtMachine } from '../../machines/virt/virt-machine.js';
-import { readFileSync } from 'node:fs';
 import type { GuestErrorLog, GuestErrorReporter } from '../core/guest-errors.js';
 import type { ExitReason } from '../core/run-loop.js';
 import type { MachineConfig } from '../vmm/config.js';

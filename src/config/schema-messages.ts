@@ -91,13 +91,13 @@ function describe(error: ErrorObject, at: (string | number)[], root: unknown): P
     case 'pattern':
       return [{ at, text: `${where}: ${show(value)} is not valid: ${typeof parent.description === 'string' ? parent.description : `it must match /${String(schema)}/`}` }];
     case 'minLength':
-      return [{ at, text: `${where}: ${show(value)} is shorter than ${schema} character${schema === 1 ? '' : 's'}` }];
+      return [{ at, text: `${where}: ${show(value)} is shorter than ${schema as number} character${schema === 1 ? '' : 's'}` }];
     case 'maxLength':
-      return [{ at, text: `${where}: a string of ${(value as string).length} characters is longer than ${schema}` }];
+      return [{ at, text: `${where}: a string of ${(value as string).length} characters is longer than ${schema as number}` }];
     case 'minimum':
-      return [{ at, text: `${where}: ${show(value)} is below the minimum ${schema}` }];
+      return [{ at, text: `${where}: ${show(value)} is below the minimum ${schema as number}` }];
     case 'maximum':
-      return [{ at, text: `${where}: ${show(value)} is above the maximum ${schema}` }];
+      return [{ at, text: `${where}: ${show(value)} is above the maximum ${schema as number}` }];
     case 'required':
       return [{ at, text: `${where}: missing required key '${String(params.missingProperty)}'` }];
     case 'additionalProperties': {

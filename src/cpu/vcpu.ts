@@ -298,7 +298,7 @@ export class Vcpu {
    */
   run(deadlineNs: number): StopReason {
     if (this.closed) throw new Error('run() on a closed vCPU');
-    let cause: number;
+    let cause: Cause;
     try {
       cause = this.cpu.run(this.toEngineDeadline(deadlineNs));
     } catch (e) {

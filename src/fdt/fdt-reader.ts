@@ -126,9 +126,9 @@ class StructParser {
         case FDT_END_NODE:
           return node;
         case FDT_END:
-          fail(`FDT_END at offset ${hex(tokenOffset)} inside node '${path}', which was never closed`);
+          return fail(`FDT_END at offset ${hex(tokenOffset)} inside node '${path}', which was never closed`);
         default:
-          fail(`unknown token ${hex(token)} at offset ${hex(tokenOffset)} in node '${path}'`);
+          return fail(`unknown token ${hex(token)} at offset ${hex(tokenOffset)} in node '${path}'`);
       }
     }
   }

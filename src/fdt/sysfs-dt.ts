@@ -74,7 +74,7 @@ function attempt<T>(path: string, fn: () => T): T {
     return fn();
   } catch (err) {
     const why = err instanceof Error ? err.message : String(err);
-    throw new Error(`readDtDirectory: cannot read '${path}': ${why}`);
+    throw new Error(`readDtDirectory: cannot read '${path}': ${why}`, { cause: err });
   }
 }
 

@@ -50,7 +50,7 @@ export function readElf(path: string, limit: InputLimit): ElfImage {
   try {
     bytes = readInputFile(path, limit);
   } catch (e) {
-    if (e instanceof InputFileError) throw new Error(`cannot read ELF image '${path}': ${e.reason}`);
+    if (e instanceof InputFileError) throw new Error(`cannot read ELF image '${path}': ${e.reason}`, { cause: e });
     throw e;
   }
   return parseElf(bytes, `'${path}'`);

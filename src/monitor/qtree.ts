@@ -16,7 +16,7 @@ function visit(object: ArmObject, depth: number, out: string[]): void {
   out.push(`${pad}${object.path} (${object.typeName})`);
   for (const p of object.type.properties) {
     const value = object.getProperty(p.name);
-    out.push(`${pad}  ${p.name} = ${value === undefined ? '<unset>' : p.format(value as never)}`);
+    out.push(`${pad}  ${p.name} = ${value === undefined ? '<unset>' : p.format(value)}`);
   }
   if (object instanceof SysBusDevice) {
     object.mmioRegions.forEach((region, n) => {

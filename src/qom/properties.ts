@@ -47,9 +47,9 @@ interface KindRules<T extends PropertyValue> {
   kind: PropertyKind;
   typeLabel: string;
   accepts: string;
-  fromText(text: string, resolvePath: PathResolver): T | undefined;
-  fromValue(value: unknown): T | undefined;
-  format?(value: T): string;
+  fromText: (text: string, resolvePath: PathResolver) => T | undefined;
+  fromValue: (value: unknown) => T | undefined;
+  format?: (value: T) => string;
   /** The value of a property declared without a default (QEMU's zero-initialised fields). */
   implicitDefault?: T;
 }
@@ -62,7 +62,8 @@ function define<T extends PropertyValue>(
   const givenDefault = options.default ?? rules.implicitDefault;
   const defaultValue = givenDefault === undefined ? undefined : rules.fromValue(givenDefault);
   if (givenDefault !== undefined && defaultValue === undefined) {
-    throw new TypeError(`property '${name}': default ${String(givenDefault)} is not ${rules.accepts}`);
+    const shown = givenDefault instanceof ArmObject ? `an object of type ${givenDefault.type.name}` : String(givenDefault);
+    throw new TypeError(`property '${name}': default ${shown} is not ${rules.accepts}`);
   }
   return {
     name,

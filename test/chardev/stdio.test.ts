@@ -15,7 +15,7 @@ describe('stdio chardev', () => {
     const output = new PassThrough();
     const chardev = new StdioChardev({ input: new PassThrough(), output });
     chardev.write(new TextEncoder().encode('hello\n'));
-    expect(output.read().toString()).to.equal('hello\n');
+    expect((output.read() as Buffer).toString()).to.equal('hello\n');
     chardev.close();
   });
 

@@ -73,7 +73,7 @@ describe('JSON Schema checks', () => {
   });
 
   it('takes Object.prototype member names as the plain keys they are in JSON', () => {
-    const value = JSON.parse('{"name": "vm", "__proto__": 1, "constructor": {}, "toString": "x", "hasOwnProperty": true}');
+    const value: unknown = JSON.parse('{"name": "vm", "__proto__": 1, "constructor": {}, "toString": "x", "hasOwnProperty": true}');
     expect(problems(value)).to.deep.equal([
       "cfg.json: $: unknown key '__proto__' (allowed: name, memory, trigger, count, devices)",
       "cfg.json: $: unknown key 'constructor' (allowed: name, memory, trigger, count, devices)",
@@ -84,7 +84,7 @@ describe('JSON Schema checks', () => {
   });
 
   it('lists problems in the order of the file, quoting keys that are not plain names', () => {
-    const value = JSON.parse('{"count": 0, "odd key": 1, "name": "", "trigger": "leve"}');
+    const value: unknown = JSON.parse('{"count": 0, "odd key": 1, "name": "", "trigger": "leve"}');
     expect(problems(value)).to.deep.equal([
       'cfg.json: $.count: 0 is below the minimum 1',
       `cfg.json: $: unknown key 'odd key' (allowed: name, memory, trigger, count, devices)`,

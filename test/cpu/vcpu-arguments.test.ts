@@ -3,6 +3,7 @@ import { native, type NativeVcpu } from '../../src/cpu/native.js';
 
 /** Calls a binding as untyped JS may: any arguments, any count. */
 function call(cpu: NativeVcpu, method: keyof NativeVcpu, ...args: unknown[]): unknown {
+  // eslint-disable-next-line @typescript-eslint/unbound-method -- applied with its object as this
   return Reflect.apply(cpu[method], cpu, args);
 }
 

@@ -88,7 +88,7 @@ describe('platform bus on virt', () => {
 describe('platform bus placement', () => {
   class Blob extends SysBusDevice {
     protected override onRealize(): void {
-      for (const size of String(this.getProperty('sizes')).split('+')) this.initMmio(MemoryRegion.container('blob', Number(size)));
+      for (const size of (this.getString('sizes') ?? '').split('+')) this.initMmio(MemoryRegion.container('blob', Number(size)));
       this.initIrq();
     }
   }

@@ -141,7 +141,7 @@ describe('gdb-multiarch against the gdb server', function () {
     const armvirt = await session((socket) => startArmvirt(['-kernel', elf, '-gdb', `unix:${socket}`]), 'armvirt');
     const qemu = await session((socket) => startQemu(elf, socket), 'qemu');
     expect(armvirt.text).to.equal(qemu.text);
-    expect(armvirt.text).to.match(/^#1  0xffffff80400[0-9a-f]{5} in main /m);
+    expect(armvirt.text).to.match(/^#1 {2}0xffffff80400[0-9a-f]{5} in main /m);
     expect(armvirt.exit).to.contain('[Inferior 1 (process 1) exited normally]');
     expect(armvirt.run.stdout).to.equal(qemu.run.stdout);
   });

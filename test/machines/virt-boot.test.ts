@@ -59,7 +59,7 @@ describe('virt boot', () => {
     vm.close();
   });
 
-  it('boots an ELF at its entry point', async () => {
+  it('boots an ELF at its entry point', () => {
     const vm = new VirtMachine({ ramSize: 16 * 1024 * 1024, clock: 'deterministic', log: () => {} });
     const layout = bootVirt(vm, { kernel: firmwarePath('spin') });
     expect(layout.entry).to.equal(0x4000_0000);

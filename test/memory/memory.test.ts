@@ -63,7 +63,7 @@ describe('memory regions and flat views', () => {
     root.addSubregion(0, dev);
     expect(() => root.addSubregion(0x2000, dev)).to.throw("memory region 'dev' is already in 'system'");
     // @ts-expect-error: only a container holds subregions
-    expect(() => dev.addSubregion(0, MemoryRegion.io('x', 4, scratch().ops))).to.throw(TypeError);
+    expect(() => dev.addSubregion(0, MemoryRegion.io('x', 4, scratch().ops))).to.throw(TypeError); // eslint-disable-line @typescript-eslint/no-unsafe-return, @typescript-eslint/no-unsafe-call -- the call is the type error under test
     expect(() => MemoryRegion.alias('a', dev, 0x800, 0x1000)).to.throw("alias 'a': 0x800+0x1000 is outside 'dev' (size 0x1000)");
   });
 

@@ -8,15 +8,15 @@ const scripts = fileURLToPath(new URL('../../../scripts/lib/', import.meta.url))
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
 interface GuestPaths { busybox: string; modulesDir: string; image: string }
-const { buildInitramfs } = (await import(join(scripts, 'initramfs.mjs'))) as { buildInitramfs(o: object): Uint8Array };
-const { newcArchive } = (await import(join(scripts, 'cpio.mjs'))) as { newcArchive(entries: object[]): Uint8Array };
+const { buildInitramfs } = (await import(join(scripts, 'initramfs.mjs'))) as { buildInitramfs: (o: object) => Uint8Array };
+const { newcArchive } = (await import(join(scripts, 'cpio.mjs'))) as { newcArchive: (entries: object[]) => Uint8Array };
 const { moduleClosure, modinfo } = (await import(join(scripts, 'kernel-modules.mjs'))) as {
-  moduleClosure(dir: string, names: string[]): { files: string[]; modulesDep: string };
-  modinfo(bytes: Uint8Array, what: string): Map<string, string>;
+  moduleClosure: (dir: string, names: string[]) => { files: string[]; modulesDep: string };
+  modinfo: (bytes: Uint8Array, what: string) => Map<string, string>;
 };
 const { LINUX_GUEST, linuxGuestPaths } = (await import(join(scripts, 'linux-guest.mjs'))) as {
   LINUX_GUEST: { release: string };
-  linuxGuestPaths(): GuestPaths;
+  linuxGuestPaths: () => GuestPaths;
 };
 
 interface Entry { name: string; mode: number; uid: number; gid: number; mtime: number; rdev: [number, number]; data: Buffer }

@@ -31,7 +31,7 @@ describe('set-up from nothing (scripts/setup.mjs)', () => {
     expect(r.status).to.equal(1);
     expect(r.stderr).to.include('missing Debian packages: device-tree-compiler, binutils-aarch64-linux-gnu');
     expect(r.stderr).to.match(
-      /sudo apt-get update && sudo apt-get install -y --no-install-recommends device-tree-compiler binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu qemu-system-arm gdb-multiarch make g\+\+ python3\n/,
+      /sudo apt-get update && sudo apt-get install -y --no-install-recommends device-tree-compiler binutils-aarch64-linux-gnu gcc-aarch64-linux-gnu qemu-system-arm gdb-multiarch make g\+\+ python3 clang-format\n/,
     );
   });
 });

@@ -2,7 +2,6 @@
 // IOMMU groups, MMIO regions, IRQs, host device tree nodes and behaviour models. Loaded from JSON checked
 // against machines/hosts/vfio-host.schema.json, then against the rules a schema cannot express (unique
 // names, resolvable phandles); every message names the file and the JSON path at fault.
-import { join } from 'node:path';
 import { checkJson, JsonCheckError, loadSchemaFile, type JsonSchema } from '../../config/json-schema.js';
 import { parseJsonText } from '../../config/json-text.js';
 import { InputFileError, readInputFile } from '../../files/input-file.js';

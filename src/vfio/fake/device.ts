@@ -50,6 +50,7 @@ export class HostDevice {
       return flags;
     });
     this.irqs = description.irqs.map((kind, i) => new FakeIrq(this.name, i, kind));
+    // eslint-disable-next-line @typescript-eslint/no-this-alias -- the getter below runs with the host literal as `this`
     const device = this;
     const host: ModelHost = {
       label: this.name,

@@ -44,7 +44,7 @@ export function setIrqs(context: SetIrqsContext, set: IrqSet): void {
     if (!data.slice(0, count).every(fits)) throw invalid(`data does not match ${dataType === VFIO_IRQ_SET_DATA_BOOL ? 'DATA_BOOL' : 'DATA_EVENTFD'}`);
   }
   const irq = at(context.irqs, index);
-  const first = data[0] as boolean | EventNotifier | null | undefined;
+  const first = data[0];
   switch (flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) {
     case VFIO_IRQ_SET_ACTION_TRIGGER:
       if (count === 0 && dataType === VFIO_IRQ_SET_DATA_NONE) return irq.setTrigger(undefined);

@@ -216,7 +216,7 @@ describe('vfio-platform realize', () => {
     it('a group that is not viable, with the hint QEMU gives', () => {
       const dir = mkdtempSync(join(tmpdir(), 'armvirt-host-'));
       try {
-        const description = JSON.parse(readFileSync(join(HOSTS_DIR, 'test-device.json'), 'utf8'));
+        const description = JSON.parse(readFileSync(join(HOSTS_DIR, 'test-device.json'), 'utf8')) as Record<string, unknown>;
         description.$schema = join(HOSTS_DIR, 'vfio-host.schema.json');
         description.groups = [{ id: 5, viable: false }];
         writeFileSync(join(dir, 'host.json'), JSON.stringify(description));

@@ -5,7 +5,7 @@ import {
   VFIO_API_VERSION, VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE, VFIO_GROUP_FLAGS_CONTAINER_SET, VFIO_GROUP_FLAGS_VIABLE,
   VFIO_IOMMU_INFO_PGSIZES, VFIO_NOIOMMU_IOMMU, VFIO_TYPE1_IOMMU, VFIO_TYPE1v2_IOMMU,
 } from '../../../src/vfio/uapi.js';
-import { TEST_DEVICE, expectErrno, loadHost, openDevice } from './fake-host-fixture.js';
+import { TEST_DEVICE, expectErrno, loadHost, openDevice, type OpenedHost } from './fake-host-fixture.js';
 
 const RW = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
 
@@ -90,7 +90,7 @@ describe('fake VFIO host: container and group rules', () => {
   });
 
   it('shares one device state between two device fds, as the kernel refcounts open_device', () => {
-    let opened;
+    let opened: Omit<OpenedHost, 'host'>;
     ({ host, ...opened } = openDevice());
     const second = opened.group.getDevice(TEST_DEVICE);
     second.write(0x10, new Uint8Array([0x5a, 0, 0, 0]));
@@ -100,7 +100,7 @@ describe('fake VFIO host: container and group rules', () => {
   });
 
   it('keeps the container while a device fd is open (UNSET_CONTAINER: EBUSY)', () => {
-    let opened;
+    let opened: Omit<OpenedHost, 'host'>;
     ({ host, ...opened } = openDevice());
     expectErrno(() => opened.group.unsetContainer(), 'EBUSY');
     opened.device.close();
@@ -109,7 +109,7 @@ describe('fake VFIO host: container and group rules', () => {
   });
 
   it('drops the IOMMU and its mappings when the last group leaves the container', () => {
-    let opened;
+    let opened: Omit<OpenedHost, 'host'>;
     ({ host, ...opened } = openDevice());
     opened.container.mapDma({ memory: new HostMemory(0x2000), offset: 0, iova: 0x10000, size: 0x2000, flags: RW });
     opened.device.close();

@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildVirtDtb } from '../../../machines/virt/virt-fdt.js';
@@ -8,11 +8,11 @@ import { DeviceError } from '../../../src/qom/device-error.js';
 import { parseHostDescription, type HostDescription } from '../../../src/vfio/fake/index.js';
 import { materialiseHost } from '../../../src/vfio/fake/materialise.js';
 import { machineWithHost, TEST_DEVICE } from '../../devices/vfio-platform/passthrough.js';
-import { HOSTS_DIR } from './fake-host-fixture.js';
+import { descriptionJson, type DescriptionJson } from './fake-host-fixture.js';
 
 /** The shipped test-device description with one thing changed. */
-function testDevice(change: (d: any) => void): unknown {
-  const description = JSON.parse(readFileSync(join(HOSTS_DIR, 'test-device.json'), 'utf8'));
+function testDevice(change: (d: DescriptionJson) => void): unknown {
+  const description = descriptionJson('test-device.json');
   change(description);
   return description;
 }
@@ -29,7 +29,7 @@ function problems(description: unknown): string[] {
 
 describe('fake VFIO host: the host stays in its tree', () => {
   describe('the schema refuses names that are paths', () => {
-    const cases: [string, (d: any) => void, string][] = [
+    const cases: [string, (d: DescriptionJson) => void, string][] = [
       ["a device name with '..'", (d) => (d.devices[0].name = 'a0000000..'), "host.json: $.devices[0].name: 'a0000000..' is not valid: a sysfs platform device name"],
       ["a device name with '/'", (d) => (d.devices[0].name = 'a0000000.x/y'), "host.json: $.devices[0].name: 'a0000000.x/y' is not valid"],
       ["a node path with a '..' component", (d) => (d.devices[0].node.path = '/soc/../../../../tmp'), "host.json: $.devices[0].node.path: '/soc/../../../../tmp' is not valid: an absolute device tree node path"],

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { JsonCheckError } from '../../../src/config/json-schema.js';
 import { FakeVfioHost, loadHostDescription, parseHostDescription } from '../../../src/vfio/fake/index.js';
-import { HOSTS_DIR } from './fake-host-fixture.js';
+import { HOSTS_DIR, type DescriptionJson } from './fake-host-fixture.js';
 
 /** A valid one-device description; tests break one thing in a copy. */
-function calxeda(): any {
+function calxeda(): DescriptionJson {
   return {
     devices: [{
       name: 'fff51000.ethernet',
@@ -43,7 +43,7 @@ describe('fake VFIO host: host descriptions', () => {
     expect(problems(calxeda())).to.deep.equal([]);
   });
 
-  const cases: [string, (d: any) => void, string][] = [
+  const cases: [string, (d: DescriptionJson) => void, string][] = [
     ['a sysfs name without unit address', (d) => { d.devices[0].name = 'ethernet'; },
       "host.json: $.devices[0].name: 'ethernet' is not valid: a sysfs platform device name: <unit address in hex>.<node name>, e.g. fff51000.ethernet"],
     ['an unknown key', (d) => { d.devices[0].iommugroup = 1; },

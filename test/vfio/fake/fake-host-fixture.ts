@@ -1,5 +1,6 @@
 // Opens a shipped host description the way vfio-platform's realize does (container, group, IOMMU, device
 // fd), collecting the host's log so tests can assert on it.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FakeVfioHost, type FakeContainer } from '../../../src/vfio/fake/index.js';
@@ -12,12 +13,32 @@ import { VfioHostError, type Errno } from '../../../src/vfio/host.js';
 export const HOSTS_DIR = join(fileURLToPath(import.meta.url), '..', '..', '..', '..', '..', 'machines', 'hosts');
 export const TEST_DEVICE = 'a0000000.vfio-test';
 
+/** Some of a JSON object's entries, named so that a test can change them, and any others. */
+type JsonObject = Record<string, unknown>;
+
+/** A host description as its JSON file holds it, typed loosely enough that a test can break any part of it. */
+export interface DescriptionJson extends JsonObject {
+  devices: [DeviceJson, ...DeviceJson[]];
+}
+
+export interface DeviceJson extends JsonObject {
+  node: { path: unknown; properties: JsonObject };
+  regions: [JsonObject, ...JsonObject[]];
+  irqs: [JsonObject, JsonObject, ...JsonObject[]];
+  model: JsonObject;
+}
+
 export interface OpenedHost {
   host: FakeVfioHost;
   container: FakeContainer;
   group: FakeGroup;
   device: FakeDevice;
   log: string[];
+}
+
+/** A shipped host description's JSON, to change in a test. */
+export function descriptionJson(file: string): DescriptionJson {
+  return JSON.parse(readFileSync(join(HOSTS_DIR, file), 'utf8')) as DescriptionJson;
 }
 
 export function loadHost(file: string): { host: FakeVfioHost; log: string[] } {

@@ -1,10 +1,8 @@
 import { expect } from 'chai';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { FakeVfioHost, parseHostDescription, Pl011HostModel } from '../../../src/vfio/fake/index.js';
 import type { FakeDevice } from '../../../src/vfio/fake/device.js';
 import { VFIO_REGION_INFO_FLAG_MMAP } from '../../../src/vfio/uapi.js';
-import { HOSTS_DIR, openDevice, readU32, u32 } from './fake-host-fixture.js';
+import { descriptionJson, openDevice, readU32, u32 } from './fake-host-fixture.js';
 
 const NAME = '1c0a0800.serial';
 // ARM DDI 0183G register offsets and bits, as a guest driver uses them.
@@ -77,9 +75,9 @@ describe('fake VFIO host: the PL011 model (machines/hosts/pl011.json)', () => {
   });
 
   it('refuses a description that would let the guest map the UART: its FIFO must be trapped', () => {
-    const json = JSON.parse(readFileSync(join(HOSTS_DIR, 'pl011.json'), 'utf8'));
+    const json = descriptionJson('pl011.json');
     json.devices[0].regions[0].address = '0x1c0a0000';
-    json.devices[0].node.properties.reg.cells[1] = '0x1c0a0000';
+    (json.devices[0].node.properties.reg as { cells: unknown[] }).cells[1] = '0x1c0a0000';
     expect(() => new FakeVfioHost(parseHostDescription(json, 'aligned.json'))).to.throw(
       "aligned.json: $.devices[0].regions[0]: model 'pl011': the UART is 0x1000 bytes, not page aligned: its FIFO must be trapped",
     );

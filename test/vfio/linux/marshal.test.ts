@@ -72,7 +72,7 @@ describe('VFIO struct marshalling', () => {
       expect(struct(bytes).u32('irq_set.argsz')).to.equal(23);
       expect(struct(bytes).u32('irq_set.flags')).to.equal(0x0a);
       expect(struct(bytes).u32('irq_set.start')).to.equal(1);
-      expect([...bytes.subarray(at['irq_set.data']!)]).to.deep.equal([1, 0, 1]);
+      expect([...bytes.subarray(at['irq_set.data'] ?? expect.fail('no offset for irq_set.data'))]).to.deep.equal([1, 0, 1]);
     });
 
     it('DATA_EVENTFD | ACTION_TRIGGER: an s32 fd per subindex, -1 to de-assign', () => {
