@@ -23,8 +23,25 @@ const POWER_DOWN = 'reboot: Power down';
 // which makes every system call dearer: the same command line must mean the same kernel set-up on both.
 const commandLine = (init: string) => `console=ttyAMA0 nokaslr armvirt.init=${init}`;
 const EMULATORS = {
-  armvirt: (init: string) => [process.execPath, join(root, 'dist/src/cli/armvirt.js'), '-M', 'virt', '-m', '512M', '-nographic', '-kernel', IMAGE, '-initrd', INITRAMFS, '-append', commandLine(init)],
-  qemu: (init: string) => [QEMU_BINARY, ...qemuVirtArgs({ memory: '512M', kernel: IMAGE, extra: ['-initrd', INITRAMFS, '-append', commandLine(init), '-no-reboot'] })],
+  armvirt: (init: string) => [
+    process.execPath,
+    join(root, 'dist/src/cli/armvirt.js'),
+    '-M',
+    'virt',
+    '-m',
+    '512M',
+    '-nographic',
+    '-kernel',
+    IMAGE,
+    '-initrd',
+    INITRAMFS,
+    '-append',
+    commandLine(init),
+  ],
+  qemu: (init: string) => [
+    QEMU_BINARY,
+    ...qemuVirtArgs({ memory: '512M', kernel: IMAGE, extra: ['-initrd', INITRAMFS, '-append', commandLine(init), '-no-reboot'] }),
+  ],
 };
 type Emulator = keyof typeof EMULATORS;
 
@@ -58,8 +75,14 @@ export async function linuxBenchmarks(runs: number) {
   }
   const med = <T>(xs: T[], pick: (x: T) => number) => median(xs.map(pick));
   return {
-    boot: ratioOfPairs(samples.armvirt.map((s) => s.bootMs), samples.qemu.map((s) => s.bootMs)),
-    workload: ratioOfPairs(samples.armvirt.map((s) => s.workloadMs), samples.qemu.map((s) => s.workloadMs)),
+    boot: ratioOfPairs(
+      samples.armvirt.map((s) => s.bootMs),
+      samples.qemu.map((s) => s.bootMs),
+    ),
+    workload: ratioOfPairs(
+      samples.armvirt.map((s) => s.workloadMs),
+      samples.qemu.map((s) => s.workloadMs),
+    ),
     syscall_roundtrip_ns: med(guest.armvirt, (g) => g.syscallNs),
     syscall_roundtrip_ns_qemu: med(guest.qemu, (g) => g.syscallNs),
     page_fault_ns: med(guest.armvirt, (g) => g.pageFaultNs),

@@ -75,9 +75,17 @@ function breakpointOverhead() {
  */
 async function mmio() {
   const n = 2_000_000;
-  const trapped = await pairedRatio(RUNS, () => timeLoop('mmio_loop', n, 'realtime'), () => timeLoop('ram_loop', n, 'realtime'));
+  const trapped = await pairedRatio(
+    RUNS,
+    () => timeLoop('mmio_loop', n, 'realtime'),
+    () => timeLoop('ram_loop', n, 'realtime'),
+  );
   const pointerDevice = (b: FoundationBoard) => b.system.addSubregion(0x0a10_0000, MemoryRegion.ramDevice('bench mmap', new HostMemory(0x1000)));
-  const fastpath = await pairedRatio(RUNS, () => timeLoop('ptr_loop', n * 50, 'realtime', pointerDevice), () => timeLoop('ram_loop', n * 50, 'realtime'));
+  const fastpath = await pairedRatio(
+    RUNS,
+    () => timeLoop('ptr_loop', n * 50, 'realtime', pointerDevice),
+    () => timeLoop('ram_loop', n * 50, 'realtime'),
+  );
   return { mmioNs: ((trapped.ours - trapped.reference) / n) * 1e9, fastpath };
 }
 
@@ -215,29 +223,61 @@ async function main() {
     return;
   }
   const rows: [string, string, string][] = [
-    ['guest MIPS, real-time loop / raw libunicorn', `${formatRatio(m.realtime, 3)} (${m.realtime.ours.toFixed(0)} / ${m.realtime.reference.toFixed(0)} MIPS)`, '>= 0.9'],
+    [
+      'guest MIPS, real-time loop / raw libunicorn',
+      `${formatRatio(m.realtime, 3)} (${m.realtime.ours.toFixed(0)} / ${m.realtime.reference.toFixed(0)} MIPS)`,
+      '>= 0.9',
+    ],
     ['guest MIPS, deterministic loop / raw libunicorn', `${formatRatio(m.deterministic, 3)} (${m.deterministic.ours.toFixed(0)} MIPS)`, '>= 0.75'],
     ['trapped MMIO read through a JS handler', `${results.mmio_js_ns.toFixed(0)} ns`, '<= 300 ns'],
     ['device-pointer load time / RAM load time', formatRatio(io.fastpath, 3), '<= 1.05'],
     ['IRQ round trip (raise, handler, EOI write, lower)', `${results.irq_roundtrip_us.toFixed(2)} us`, '<= 2 us'],
     ['switch a 4 KiB region fast <-> trapped (one way)', `${results.region_switch_us.toFixed(1)} us`, '<= 30 us'],
-    ['process start to first guest instruction', `${results.startup_ms.toFixed(0)} ms (node alone: ${results.startup_node_baseline_ms.toFixed(0)} ms)`, '<= 150 ms'],
+    [
+      'process start to first guest instruction',
+      `${results.startup_ms.toFixed(0)} ms (node alone: ${results.startup_node_baseline_ms.toFixed(0)} ms)`,
+      '<= 150 ms',
+    ],
     ['virt_boot.elf spawn to "ready", armvirt / QEMU', `${formatRatio(boot)} (${boot.ours.toFixed(0)} / ${boot.reference.toFixed(0)} ms)`, '<= 1.5'],
-    ['virt_irq_storm.elf timer IRQs/s, armvirt / QEMU', `${formatRatio(storm)} (${(storm.ours / 1e3).toFixed(0)}k / ${(storm.reference / 1e3).toFixed(0)}k)`, '>= 1.0'],
-    ['vfio ID read, slow path (x-no-mmap) / fast path', `${results.vfio_fast_vs_slow_ratio.toFixed(0)} (${vfio.vfio_slow_read_ns.toFixed(0)} / ${vfio.vfio_fast_read_ns.toFixed(2)} ns)`, '(report)'],
+    [
+      'virt_irq_storm.elf timer IRQs/s, armvirt / QEMU',
+      `${formatRatio(storm)} (${(storm.ours / 1e3).toFixed(0)}k / ${(storm.reference / 1e3).toFixed(0)}k)`,
+      '>= 1.0',
+    ],
+    [
+      'vfio ID read, slow path (x-no-mmap) / fast path',
+      `${results.vfio_fast_vs_slow_ratio.toFixed(0)} (${vfio.vfio_slow_read_ns.toFixed(0)} / ${vfio.vfio_fast_read_ns.toFixed(2)} ns)`,
+      '(report)',
+    ],
     ['vfio level IRQs per second, resample path', results.vfio_irq_per_s_resample.toFixed(0), '>= 300000'],
     ['vfio level IRQs per second, user-side eventfd path', results.vfio_irq_per_s_eventfd.toFixed(0), '>= 200000'],
     ['guest MIPS with 10 breakpoints set elsewhere / none', formatRatio(breakpoints, 3), '>= 0.95'],
-    ['Linux spawn to init\'s first line, armvirt / QEMU', `${formatRatio(linux.boot)} (${linux.boot.ours.toFixed(0)} / ${linux.boot.reference.toFixed(0)} ms)`, '<= 1.5'],
-    ['Linux workload, spawn to power-off, armvirt / QEMU', `${formatRatio(linux.workload)} (${linux.workload.ours.toFixed(0)} / ${linux.workload.reference.toFixed(0)} ms)`, '<= 2.0'],
-    ['getppid() round trip at EL0 (QEMU beside it)', `${results.syscall_roundtrip_ns.toFixed(0)} ns (QEMU ${results.syscall_roundtrip_ns_qemu.toFixed(0)} ns)`, '(report)'],
+    [
+      "Linux spawn to init's first line, armvirt / QEMU",
+      `${formatRatio(linux.boot)} (${linux.boot.ours.toFixed(0)} / ${linux.boot.reference.toFixed(0)} ms)`,
+      '<= 1.5',
+    ],
+    [
+      'Linux workload, spawn to power-off, armvirt / QEMU',
+      `${formatRatio(linux.workload)} (${linux.workload.ours.toFixed(0)} / ${linux.workload.reference.toFixed(0)} ms)`,
+      '<= 2.0',
+    ],
+    [
+      'getppid() round trip at EL0 (QEMU beside it)',
+      `${results.syscall_roundtrip_ns.toFixed(0)} ns (QEMU ${results.syscall_roundtrip_ns_qemu.toFixed(0)} ns)`,
+      '(report)',
+    ],
     ['first-touch page fault (QEMU beside it)', `${results.page_fault_ns.toFixed(0)} ns (QEMU ${results.page_fault_ns_qemu.toFixed(0)} ns)`, '(report)'],
   ];
-  process.stdout.write(`armvirt benchmarks: medians of ${RUNS} runs, ratios as median (lowest-highest) of paired runs (rerun: npm run bench, or npm run bench -- --json)\n`);
+  process.stdout.write(
+    `armvirt benchmarks: medians of ${RUNS} runs, ratios as median (lowest-highest) of paired runs (rerun: npm run bench, or npm run bench -- --json)\n`,
+  );
   for (const [what, value, goal] of rows) process.stdout.write(`  ${what.padEnd(52)} ${value.padEnd(40)} goal ${goal}\n`);
   process.stdout.write(`raw reference: bench/raw/build/raw_mips firmware/build/spin.bin 250000000\n`);
   if (noisy.length > 0) {
-    process.stdout.write(`the host was too noisy to trust ${noisy.join(', ')}: their runs spread wider than ${NOISE_LIMIT * 100}% of the median; rerun on a quiet host\n`);
+    process.stdout.write(
+      `the host was too noisy to trust ${noisy.join(', ')}: their runs spread wider than ${NOISE_LIMIT * 100}% of the median; rerun on a quiet host\n`,
+    );
   }
 }
 

@@ -81,7 +81,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     process.stdout.write(`${JSON.stringify(results)}\n`);
   } else {
     process.stdout.write(`vfio-platform benchmarks: medians of ${RUNS} runs (rerun: node dist/bench/vfio.js)\n`);
-    process.stdout.write(`  ID read, slow path / fast path       ${results.vfio_fast_vs_slow_ratio.toFixed(0)} (${results.vfio_slow_read_ns.toFixed(0)} ns / ${results.vfio_fast_read_ns.toFixed(2)} ns)\n`);
+    process.stdout.write(
+      `  ID read, slow path / fast path       ${results.vfio_fast_vs_slow_ratio.toFixed(0)} (${results.vfio_slow_read_ns.toFixed(0)} ns / ${results.vfio_fast_read_ns.toFixed(2)} ns)\n`,
+    );
     process.stdout.write(`  level IRQs per second, resample path ${results.vfio_irq_per_s_resample.toFixed(0)}   goal >= 200000\n`);
     process.stdout.write(`  level IRQs per second, eventfd path  ${results.vfio_irq_per_s_eventfd.toFixed(0)}\n`);
   }

@@ -12,7 +12,10 @@ import { patchFirmwareWord } from '../test/support/firmware-patch.js';
 import { pairedRatio, type PairedRatio } from './ratio.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const ARMVIRT = { command: process.execPath, args: (kernel: string) => [join(root, 'dist/src/cli/armvirt.js'), '-M', 'virt', '-m', '128M', '-nographic', '-kernel', kernel] };
+const ARMVIRT = {
+  command: process.execPath,
+  args: (kernel: string) => [join(root, 'dist/src/cli/armvirt.js'), '-M', 'virt', '-m', '128M', '-nographic', '-kernel', kernel],
+};
 const QEMU = { command: QEMU_BINARY, args: (kernel: string) => qemuVirtArgs({ kernel }) };
 const STORM_IRQS = 100_000;
 const TIMEOUT_MS = 20_000;

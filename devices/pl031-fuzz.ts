@@ -22,7 +22,7 @@ registerFuzzProfile('pl031', (typeName, rng, options) => {
       before = now;
       // Only time moved (no guest access loaded the counter): did it pass the match value?
       const ahead = (match - last.counter) >>> 0;
-      if (now.now !== last.now && ahead !== 0 && ahead <= ((now.counter - last.counter) >>> 0) && !(ris & 1)) {
+      if (now.now !== last.now && ahead !== 0 && ahead <= (now.counter - last.counter) >>> 0 && !(ris & 1)) {
         return `the counter went from ${last.counter} to ${now.counter} past RTCMR ${match}, but RTCRIS is 0`;
       }
       return levelMismatch(0, harness.irq(0).level, (ris & imsc & 1) !== 0, () => `RTCRIS ${hex(ris)} & RTCIMSC ${hex(imsc)}`);

@@ -34,7 +34,9 @@ registerFuzzProfile('pl061', (typeName, rng, options) => {
           return 0;
         },
       },
-      ...(powerButton ? [{ weight: 1, run: (_rng: unknown, record: Recorder): number => (record?.('power-down request'), harness.requestPowerDown(), 0) }] : []),
+      ...(powerButton
+        ? [{ weight: 1, run: (_rng: unknown, record: Recorder): number => (record?.('power-down request'), harness.requestPowerDown(), 0) }]
+        : []),
     ],
     check: () => {
       const ris = gpio.regs.get('GPIORIS');

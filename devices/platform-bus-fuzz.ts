@@ -15,7 +15,10 @@ import { at } from '../src/util/at.js';
 const WINDOW_SIZES = ['0x10000', '0x100000', '0x2000000'];
 
 registerFuzzProfile('platform-bus-device', (typeName, rng, options) => {
-  const harness = DeviceHarness.create(typeName, { ...options, properties: { 'mmio-size': rng.pick(WINDOW_SIZES), 'num-irqs': String(rng.between(1, 16)) } }).as(PlatformBus);
+  const harness = DeviceHarness.create(typeName, {
+    ...options,
+    properties: { 'mmio-size': rng.pick(WINDOW_SIZES), 'num-irqs': String(rng.between(1, 16)) },
+  }).as(PlatformBus);
   const bus = harness.device;
   const linked: SysBusDevice[] = [];
   const uarts: MemoryChardev[] = [];
@@ -62,7 +65,8 @@ registerFuzzProfile('platform-bus-device', (typeName, rng, options) => {
         }
         const offset = bus.mmioOffset(device, 0);
         if (offset === undefined) return `${device.label()} is not in the window`;
-        if (offset + device.mmio(0).size > bus.mmioSize) return `${device.label()} at 0x${offset.toString(16)} does not fit the 0x${bus.mmioSize.toString(16)}-byte window`;
+        if (offset + device.mmio(0).size > bus.mmioSize)
+          return `${device.label()} at 0x${offset.toString(16)} does not fit the 0x${bus.mmioSize.toString(16)}-byte window`;
       }
       return undefined;
     },

@@ -82,7 +82,10 @@ export class Machine {
       extension: (key) => this.extensions.get(key),
     });
 
-    const psci = new Psci({ powerOff: (reason, argument) => this.loop.stop(reason, this.powerOffExitCode(argument)), reset: (reason) => this.loop.stop(reason, EXIT_GUEST_RESET) });
+    const psci = new Psci({
+      powerOff: (reason, argument) => this.loop.stop(reason, this.powerOffExitCode(argument)),
+      reset: (reason) => this.loop.stop(reason, EXIT_GUEST_RESET),
+    });
     this.vcpu.onHypercall((cpu, call) => psci.handle(cpu, call));
   }
 
@@ -128,7 +131,9 @@ export class Machine {
   close(): void {
     if (this.closed) return;
     this.closed = true;
-    this.tree.unrealizeAll((device, error) => this.log(`${device.label()}: not given back at close: ${error instanceof Error ? error.message : String(error)}`));
+    this.tree.unrealizeAll((device, error) =>
+      this.log(`${device.label()}: not given back at close: ${error instanceof Error ? error.message : String(error)}`),
+    );
     this.vfio?.close();
     this.vcpu.close();
     this.ownGuestErrors?.flush();

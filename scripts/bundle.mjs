@@ -17,7 +17,9 @@ const deviceIndex = {
   name: 'device-index',
   setup(build) {
     build.onLoad({ filter: /[\\/]devices[\\/]index\.js$/ }, () => ({
-      contents: deviceModules().map((module) => `import './${relative(DEVICES_DIR, module)}';`).join('\n'),
+      contents: deviceModules()
+        .map((module) => `import './${relative(DEVICES_DIR, module)}';`)
+        .join('\n'),
       resolveDir: DEVICES_DIR,
       loader: 'js',
     }));

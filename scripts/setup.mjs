@@ -90,10 +90,14 @@ function ensureNodeModules() {
 
 function nodeGypCommand() {
   if (process.env.npm_config_node_gyp) return [process.execPath, process.env.npm_config_node_gyp];
-  const npmDir = dirname(dirname(execFileSync(process.execPath, ['-e', 'console.log(require.resolve("npm/package.json"))'], {
-    encoding: 'utf8',
-    env: { ...process.env, NODE_PATH: '/usr/lib/node_modules:/usr/local/lib/node_modules' },
-  }).trim()));
+  const npmDir = dirname(
+    dirname(
+      execFileSync(process.execPath, ['-e', 'console.log(require.resolve("npm/package.json"))'], {
+        encoding: 'utf8',
+        env: { ...process.env, NODE_PATH: '/usr/lib/node_modules:/usr/local/lib/node_modules' },
+      }).trim(),
+    ),
+  );
   return [process.execPath, join(npmDir, 'npm', 'node_modules', 'node-gyp', 'bin', 'node-gyp.js')];
 }
 

@@ -22,7 +22,8 @@ function parse(argv: string[]): Options {
   for (let i = 0; i < argv.length; i++) {
     const [flag, inline] = argv[i]!.split('=', 2) as [string, string | undefined];
     const value = () => inline ?? argv[++i] ?? usage(`${flag} needs a value`);
-    const count = (text: string) => (/^\d+$/.test(text) && Number(text) <= 2 ** 32 - 1 ? Number(text) : usage(`${flag} '${text}' is not a whole number below 2^32`));
+    const count = (text: string) =>
+      /^\d+$/.test(text) && Number(text) <= 2 ** 32 - 1 ? Number(text) : usage(`${flag} '${text}' is not a whole number below 2^32`);
     if (flag === '--seed') options.seed = count(value());
     else if (flag === '--accesses') options.accesses = count(value());
     else if (flag === '--device') options.devices.push(...value().split(','));
@@ -55,8 +56,15 @@ for (const name of chosen) {
   outcomes.push(outcome);
   const seconds = ((performance.now() - started) / 1e3).toFixed(1);
   if (outcome.failure) process.stdout.write(`${describeFailure(outcome)}\n`);
-  else process.stdout.write(`${name.padEnd(22)} ${String(outcome.accesses).padStart(9)} accesses ${String(outcome.steps).padStart(9)} operations ${seconds.padStart(6)} s  ok: ${outcome.invariant}\n`);
+  else
+    process.stdout.write(
+      `${name.padEnd(22)} ${String(outcome.accesses).padStart(9)} accesses ${String(outcome.steps).padStart(9)} operations ${seconds.padStart(6)} s  ok: ${outcome.invariant}\n`,
+    );
 }
 const failed = outcomes.filter((o) => o.failure);
-process.stdout.write(failed.length ? `fuzz: ${failed.length} of ${outcomes.length} targets failed (seed ${options.seed})\n` : `fuzz: all ${outcomes.length} targets held their invariants (seed ${options.seed})\n`);
+process.stdout.write(
+  failed.length
+    ? `fuzz: ${failed.length} of ${outcomes.length} targets failed (seed ${options.seed})\n`
+    : `fuzz: all ${outcomes.length} targets held their invariants (seed ${options.seed})\n`,
+);
 process.exit(failed.length ? 1 : 0);

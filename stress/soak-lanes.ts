@@ -41,7 +41,8 @@ async function runToDone(vm: VirtMachine, done: RegExp, what: string): Promise<n
     if (m) count = Number(m[1]);
   };
   const exit = await vm.run();
-  if (exit.kind !== 'stopped' || exit.exitCode !== 0 || count === undefined) throw new Error(`${what}: ${JSON.stringify(exit)}, output ${JSON.stringify(uart.output)}`);
+  if (exit.kind !== 'stopped' || exit.exitCode !== 0 || count === undefined)
+    throw new Error(`${what}: ${JSON.stringify(exit)}, output ${JSON.stringify(uart.output)}`);
   return count;
 }
 

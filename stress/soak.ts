@@ -84,7 +84,9 @@ const problems = [
   ...totals.flatMap((t) => t.mismatches.map((m) => `${t.lane}: ${m}`)),
   ...(Math.abs(rssDrift) >= RSS_DRIFT_LIMIT ? [`RSS drifted ${(rssDrift * 100).toFixed(1)} % (limit ${RSS_DRIFT_LIMIT * 100} %)`] : []),
   ...(after.fds > before.fds ? [`${after.fds - before.fds} more file descriptors open`] : []),
-  ...(after.sharedMappings > before.sharedMappings ? [`${after.sharedMappings - before.sharedMappings} more shared memory mappings (${newMappingKinds(before, after).join(', ')})`] : []),
+  ...(after.sharedMappings > before.sharedMappings
+    ? [`${after.sharedMappings - before.sharedMappings} more shared memory mappings (${newMappingKinds(before, after).join(', ')})`]
+    : []),
 ];
 const figures = {
   minutes: (performance.now() - started) / 60e3,
@@ -103,9 +105,16 @@ const figures = {
 if (json) {
   process.stdout.write(`${JSON.stringify(figures)}\n`);
 } else {
-  for (const t of totals) say(`  ${t.lane.padEnd(30)} ${String(t.rounds).padStart(5)} rounds, IRQs host ${t.hostIrqs} = guest ${t.guestIrqs}${t.hostIrqs === t.guestIrqs ? '' : '  MISMATCH'}`);
-  say(`  RSS ${(before.rssBytes / 2 ** 20).toFixed(1)} MiB -> ${(after.rssBytes / 2 ** 20).toFixed(1)} MiB (${(rssDrift * 100).toFixed(2)} %, limit ${RSS_DRIFT_LIMIT * 100} %)`);
-  say(`  file descriptors ${before.fds} -> ${after.fds}; memory mappings ${before.mappings} -> ${after.mappings}, of them shared (the VMM's own) ${before.sharedMappings} -> ${after.sharedMappings}`);
+  for (const t of totals)
+    say(
+      `  ${t.lane.padEnd(30)} ${String(t.rounds).padStart(5)} rounds, IRQs host ${t.hostIrqs} = guest ${t.guestIrqs}${t.hostIrqs === t.guestIrqs ? '' : '  MISMATCH'}`,
+    );
+  say(
+    `  RSS ${(before.rssBytes / 2 ** 20).toFixed(1)} MiB -> ${(after.rssBytes / 2 ** 20).toFixed(1)} MiB (${(rssDrift * 100).toFixed(2)} %, limit ${RSS_DRIFT_LIMIT * 100} %)`,
+  );
+  say(
+    `  file descriptors ${before.fds} -> ${after.fds}; memory mappings ${before.mappings} -> ${after.mappings}, of them shared (the VMM's own) ${before.sharedMappings} -> ${after.sharedMappings}`,
+  );
   say(problems.length ? `soak: FAILED\n${problems.map((p) => `  ${p}`).join('\n')}` : 'soak: ok');
 }
 process.exit(problems.length ? 1 : 0);

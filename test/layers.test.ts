@@ -75,7 +75,7 @@ describe('layers', () => {
         "import '../high/c.js';",
         "const d = await import('../high/d.js');",
         "// import { e } from '../high/e.js';",
-        "const f = \"import { f } from '../high/f.js'\";",
+        'const f = "import { f } from \'../high/f.js\'";',
         "import { g } from './g.js';",
         "import { readFileSync } from 'node:fs';",
       ].join('\n');

@@ -19,8 +19,6 @@ describe('monitor views', () => {
 
   it('-device help lists the user-creatable device types; -device TYPE,help their properties', () => {
     expect(deviceHelp('help')).to.match(/\n {2}pl031 +Arm PL031 real-time clock\n/);
-    expect(deviceHelp('pl031,help')).to.equal(
-      'pl031 options:\n  start-time=<uint64>  - Counter value at reset, in seconds since the epoch (default: 0)',
-    );
+    expect(deviceHelp('pl031,help')).to.equal('pl031 options:\n  start-time=<uint64>  - Counter value at reset, in seconds since the epoch (default: 0)');
   });
 });

@@ -52,9 +52,21 @@ export class El1Timer {
       return { name: reg, handler: { read, write: (v) => (traceWrite(name, reg, v), write(v)) } };
     };
     this.sysregs = {
-      CTL: register('CTL', () => this.readCtl(), (v) => this.writeCtl(v)),
-      CVAL: register('CVAL', () => this.readCval(), (v) => this.writeCval(v)),
-      TVAL: register('TVAL', () => this.readTval(), (v) => this.writeTval(v)),
+      CTL: register(
+        'CTL',
+        () => this.readCtl(),
+        (v) => this.writeCtl(v),
+      ),
+      CVAL: register(
+        'CVAL',
+        () => this.readCval(),
+        (v) => this.writeCval(v),
+      ),
+      TVAL: register(
+        'TVAL',
+        () => this.readTval(),
+        (v) => this.writeTval(v),
+      ),
     };
   }
 

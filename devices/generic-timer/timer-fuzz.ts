@@ -47,9 +47,11 @@ class TimerFuzzTarget implements FuzzTarget {
       const ctl = timer.readCtl();
       const cval = timer.readCval();
       const met = (ctl & 1n) !== 0n && count >= cval;
-      if (((ctl & 4n) !== 0n) !== met) return `${name} timer: CTL 0x${ctl.toString(16)} has ISTATUS ${(ctl >> 2n) & 1n} at count 0x${count.toString(16)}, CVAL 0x${cval.toString(16)}`;
+      if (((ctl & 4n) !== 0n) !== met)
+        return `${name} timer: CTL 0x${ctl.toString(16)} has ISTATUS ${(ctl >> 2n) & 1n} at count 0x${count.toString(16)}, CVAL 0x${cval.toString(16)}`;
       const expected = met && (ctl & 2n) === 0n;
-      if (timer.irq.level !== expected) return `${name} timer: output ${timer.irq.level ? 'high' : 'low'} with CTL 0x${ctl.toString(16)}, count 0x${count.toString(16)}, CVAL 0x${cval.toString(16)}`;
+      if (timer.irq.level !== expected)
+        return `${name} timer: output ${timer.irq.level ? 'high' : 'low'} with CTL 0x${ctl.toString(16)}, count 0x${count.toString(16)}, CVAL 0x${cval.toString(16)}`;
     }
     return undefined;
   }

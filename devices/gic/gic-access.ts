@@ -30,7 +30,14 @@ export interface GicRegister {
  * Whether an access may proceed; reports the others, which read as zero and ignore writes. `value` is
  * undefined for a read.
  */
-export function accessAllowed(frame: string, register: GicRegister | undefined, offset: number, size: number, value: number | undefined, report: (message: LazyMessage) => void): boolean {
+export function accessAllowed(
+  frame: string,
+  register: GicRegister | undefined,
+  offset: number,
+  size: number,
+  value: number | undefined,
+  report: (message: LazyMessage) => void,
+): boolean {
   const sizeOk = register !== undefined && ((size === 4 && offset % 4 === 0) || (size === 1 && register.byteAccess === true));
   if (sizeOk && (value === undefined ? register.access !== 'WO' : register.access !== 'RO')) return true;
   report(() => refusal(frame, register, sizeOk, offset, size, value));

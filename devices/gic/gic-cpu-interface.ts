@@ -45,12 +45,21 @@ const rw = (name: string): GicRegister => ({ name, access: 'RW' });
 const ro = (name: string): GicRegister => ({ name, access: 'RO' });
 const wo = (name: string): GicRegister => ({ name, access: 'WO' });
 const REGISTERS = new Map<number, GicRegister>([
-  [0x00, rw('GICC_CTLR')], [0x04, rw('GICC_PMR')], [0x08, rw('GICC_BPR')], [0x0c, ro('GICC_IAR')],
-  [0x10, wo('GICC_EOIR')], [0x14, ro('GICC_RPR')], [0x18, ro('GICC_HPPIR')], [0x1c, rw('GICC_ABPR')],
-  [0x20, ro('GICC_AIAR')], [0x24, wo('GICC_AEOIR')], [0x28, ro('GICC_AHPPIR')],
+  [0x00, rw('GICC_CTLR')],
+  [0x04, rw('GICC_PMR')],
+  [0x08, rw('GICC_BPR')],
+  [0x0c, ro('GICC_IAR')],
+  [0x10, wo('GICC_EOIR')],
+  [0x14, ro('GICC_RPR')],
+  [0x18, ro('GICC_HPPIR')],
+  [0x1c, rw('GICC_ABPR')],
+  [0x20, ro('GICC_AIAR')],
+  [0x24, wo('GICC_AEOIR')],
+  [0x28, ro('GICC_AHPPIR')],
   ...Array.from({ length: APR_COUNT }, (_, n): [number, GicRegister] => [GICC_APR0 + 4 * n, rw(`GICC_APR${n}`)]),
   ...Array.from({ length: APR_COUNT }, (_, n): [number, GicRegister] => [GICC_NSAPR0 + 4 * n, rw(`GICC_NSAPR${n}`)]),
-  [0xfc, ro('GICC_IIDR')], [0x1000, wo('GICC_DIR')],
+  [0xfc, ro('GICC_IIDR')],
+  [0x1000, wo('GICC_DIR')],
 ]);
 
 export class GicCpuInterface implements MemoryOps {
@@ -244,7 +253,9 @@ export class GicCpuInterface implements MemoryOps {
 
   private implemented(intid: number, register: string, offset: number, value: number): boolean {
     if (intid < this.state.count) return true;
-    this.hooks.guestError(() => `GICC: write of ${hex(value)} to ${register} (offset ${hex(offset)}): INTID ${intid} is not implemented (0..${this.state.count - 1}); ignored`);
+    this.hooks.guestError(
+      () => `GICC: write of ${hex(value)} to ${register} (offset ${hex(offset)}): INTID ${intid} is not implemented (0..${this.state.count - 1}); ignored`,
+    );
     return false;
   }
 

@@ -15,7 +15,6 @@ export const GIC_CPU_SIZE = 0x2000;
 /** First SPI's INTID: device tree `interrupts` count SPIs from here. */
 export const GIC_SPI_BASE = 32;
 
-
 export class GicDevice extends SysBusDevice {
   private gic: Gic | undefined;
 

@@ -19,9 +19,18 @@ const GICD_CTLR_ENABLE_GRP1 = 1 << 1;
 const GICD_IIDR = 0x0000_043b;
 /** GIC-400 identification registers at 0xFD0..0xFFC; PIDR2 0x2B: architecture GICv2. */
 const ID_REGISTERS: readonly (readonly [name: string, value: number])[] = [
-  ['GICD_PIDR4', 0x04], ['GICD_PIDR5', 0x00], ['GICD_PIDR6', 0x00], ['GICD_PIDR7', 0x00],
-  ['GICD_PIDR0', 0x90], ['GICD_PIDR1', 0xb4], ['GICD_PIDR2', 0x2b], ['GICD_PIDR3', 0x00],
-  ['GICD_CIDR0', 0x0d], ['GICD_CIDR1', 0xf0], ['GICD_CIDR2', 0x05], ['GICD_CIDR3', 0xb1],
+  ['GICD_PIDR4', 0x04],
+  ['GICD_PIDR5', 0x00],
+  ['GICD_PIDR6', 0x00],
+  ['GICD_PIDR7', 0x00],
+  ['GICD_PIDR0', 0x90],
+  ['GICD_PIDR1', 0xb4],
+  ['GICD_PIDR2', 0x2b],
+  ['GICD_PIDR3', 0x00],
+  ['GICD_CIDR0', 0x0d],
+  ['GICD_CIDR1', 0xf0],
+  ['GICD_CIDR2', 0x05],
+  ['GICD_CIDR3', 0xb1],
 ];
 const ID_BASE = 0xfd0;
 
@@ -104,10 +113,24 @@ export class GicDistributor implements MemoryOps {
   private fieldArrays(): FieldArray[] {
     const s = this.state;
     const perIrq = (name: string, base: number, bits: 1 | 2 | 8, get: FieldArray['get'], set: FieldArray['set']): FieldArray => ({
-      name, base, bits, span: 1024, implemented: s.count, byteAccess: bits === 8, get, set,
+      name,
+      base,
+      bits,
+      span: 1024,
+      implemented: s.count,
+      byteAccess: bits === 8,
+      get,
+      set,
     });
     const perSgi = (name: string, base: number, set: FieldArray['set']): FieldArray => ({
-      name, base, bits: 8, span: GIC_NR_SGIS, implemented: GIC_NR_SGIS, byteAccess: true, get: (i) => at(s.sgiSources, i), set,
+      name,
+      base,
+      bits: 8,
+      span: GIC_NR_SGIS,
+      implemented: GIC_NR_SGIS,
+      byteAccess: true,
+      get: (i) => at(s.sgiSources, i),
+      set,
     });
     const pending = (i: number) => (s.isPending(i) ? 1 : 0);
     // SGI bits of the enable and pending registers are WI: SGIs stay enabled, and pend through GICD_SGIR and
@@ -115,15 +138,33 @@ export class GicDistributor implements MemoryOps {
     const notSgi = (i: number, bit: number) => bit !== 0 && i >= GIC_NR_SGIS;
     const razWi = () => 0;
     return [
-      perIrq('GICD_IGROUPR', 0x080, 1, (i) => at(s.group, i), (i, bit) => {
-        s.group[i] = bit;
-      }),
-      perIrq('GICD_ISENABLER', 0x100, 1, (i) => at(s.enabled, i), (i, bit) => {
-        if (notSgi(i, bit)) s.setEnabled(i, true);
-      }),
-      perIrq('GICD_ICENABLER', 0x180, 1, (i) => at(s.enabled, i), (i, bit) => {
-        if (notSgi(i, bit)) s.setEnabled(i, false);
-      }),
+      perIrq(
+        'GICD_IGROUPR',
+        0x080,
+        1,
+        (i) => at(s.group, i),
+        (i, bit) => {
+          s.group[i] = bit;
+        },
+      ),
+      perIrq(
+        'GICD_ISENABLER',
+        0x100,
+        1,
+        (i) => at(s.enabled, i),
+        (i, bit) => {
+          if (notSgi(i, bit)) s.setEnabled(i, true);
+        },
+      ),
+      perIrq(
+        'GICD_ICENABLER',
+        0x180,
+        1,
+        (i) => at(s.enabled, i),
+        (i, bit) => {
+          if (notSgi(i, bit)) s.setEnabled(i, false);
+        },
+      ),
       perIrq('GICD_ISPENDR', 0x200, 1, pending, (i, bit) => {
         if (notSgi(i, bit)) s.latch[i] = 1;
       }),
@@ -131,22 +172,46 @@ export class GicDistributor implements MemoryOps {
       perIrq('GICD_ICPENDR', 0x280, 1, pending, (i, bit) => {
         if (notSgi(i, bit)) s.latch[i] = 0;
       }),
-      perIrq('GICD_ISACTIVER', 0x300, 1, (i) => at(s.active, i), (i, bit) => {
-        if (bit) s.active[i] = 1;
-      }),
+      perIrq(
+        'GICD_ISACTIVER',
+        0x300,
+        1,
+        (i) => at(s.active, i),
+        (i, bit) => {
+          if (bit) s.active[i] = 1;
+        },
+      ),
       // Deactivation here runs the notifiers too: a source waiting for the end of its interrupt (VFIO
       // resampling) must not wait forever because the guest chose this register over GICC_EOIR.
-      perIrq('GICD_ICACTIVER', 0x380, 1, (i) => at(s.active, i), (i, bit) => {
-        if (bit && s.active[i]) this.hooks.deactivate(i);
-      }),
-      perIrq('GICD_IPRIORITYR', 0x400, 8, (i) => at(s.priority, i), (i, field) => {
-        s.priority[i] = field;
-      }),
+      perIrq(
+        'GICD_ICACTIVER',
+        0x380,
+        1,
+        (i) => at(s.active, i),
+        (i, bit) => {
+          if (bit && s.active[i]) this.hooks.deactivate(i);
+        },
+      ),
+      perIrq(
+        'GICD_IPRIORITYR',
+        0x400,
+        8,
+        (i) => at(s.priority, i),
+        (i, field) => {
+          s.priority[i] = field;
+        },
+      ),
       perIrq('GICD_ITARGETSR', 0x800, 8, razWi, razWi),
       // Int_config[1]: edge (1) or level (0); Int_config[0] is reserved in GICv2.
-      perIrq('GICD_ICFGR', 0xc00, 2, (i) => at(s.edge, i) << 1, (i, field) => {
-        if (i >= GIC_NR_SGIS) s.edge[i] = field >> 1;
-      }),
+      perIrq(
+        'GICD_ICFGR',
+        0xc00,
+        2,
+        (i) => at(s.edge, i) << 1,
+        (i, field) => {
+          if (i >= GIC_NR_SGIS) s.edge[i] = field >> 1;
+        },
+      ),
       // Non-secure access control exists only with Security Extensions.
       perIrq('GICD_NSACR', 0xe00, 2, razWi, razWi),
       perSgi('GICD_CPENDSGIR', 0xf10, (i, field) => {

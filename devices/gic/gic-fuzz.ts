@@ -23,7 +23,8 @@ registerFuzzProfile('arm-gic', (typeName, rng, options) => {
   let notifiers = 0;
   return {
     harness,
-    invariant: 'IRQ/FIQ outputs = the highest-priority pending, enabled, inactive interrupt beats GICC_PMR and the running priority, its group enabled in GICD_CTLR and GICC_CTLR; SGIs stay enabled and edge-triggered',
+    invariant:
+      'IRQ/FIQ outputs = the highest-priority pending, enabled, inactive interrupt beats GICC_PMR and the running priority, its group enabled in GICD_CTLR and GICC_CTLR; SGIs stay enabled and edge-triggered',
     hotOffsets: [GICD_HOT, GICC_HOT],
     actions: [
       {
@@ -65,7 +66,11 @@ registerFuzzProfile('arm-gic', (typeName, rng, options) => {
     check: () => {
       const expected = expectedOutput(gic.state, gic.distributor, gic.cpuInterface);
       const why = () => `the interrupt to signal is ${expected === undefined ? 'none' : `an ${expected.toUpperCase()}`}; ${gic.describe().trimEnd()}`;
-      return levelMismatch(0, harness.irq(0).level, expected === 'irq', why) ?? levelMismatch(1, harness.irq(1).level, expected === 'fiq', why) ?? sgiRules(gic.state);
+      return (
+        levelMismatch(0, harness.irq(0).level, expected === 'irq', why) ??
+        levelMismatch(1, harness.irq(1).level, expected === 'fiq', why) ??
+        sgiRules(gic.state)
+      );
     },
   };
 });

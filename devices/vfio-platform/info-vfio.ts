@@ -25,7 +25,9 @@ function describe(device: VfioPlatform): string {
   });
   for (const intp of device.vfioIrqs?.intps ?? []) {
     const line = intp.line;
-    lines.push(`  irq ${intp.pin}: ${intp.automasked ? 'level' : 'edge'}, ${intp.path} path, ${intp.state}, line ${line.level ? 'high' : 'low'}, raised ${line.raises} times`);
+    lines.push(
+      `  irq ${intp.pin}: ${intp.automasked ? 'level' : 'edge'}, ${intp.path} path, ${intp.state}, line ${line.level ? 'high' : 'low'}, raised ${line.raises} times`,
+    );
   }
   return `${lines.join('\n')}\n`;
 }

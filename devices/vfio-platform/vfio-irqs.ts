@@ -18,7 +18,11 @@ import type { EventNotifier, IrqInfo, VfioDevice } from '../../src/vfio/host.js'
 import type { VfioSession } from '../../src/vfio/session.js';
 import { hostErrorText } from '../../src/vfio/session.js';
 import {
-  VFIO_IRQ_INFO_AUTOMASKED, VFIO_IRQ_SET_ACTION_TRIGGER, VFIO_IRQ_SET_ACTION_UNMASK, VFIO_IRQ_SET_DATA_EVENTFD, VFIO_IRQ_SET_DATA_NONE,
+  VFIO_IRQ_INFO_AUTOMASKED,
+  VFIO_IRQ_SET_ACTION_TRIGGER,
+  VFIO_IRQ_SET_ACTION_UNMASK,
+  VFIO_IRQ_SET_DATA_EVENTFD,
+  VFIO_IRQ_SET_DATA_NONE,
 } from '../../src/vfio/uapi.js';
 
 const traceInterrupt = defineTraceEvent('vfio_platform_intp_interrupt', 'Inject IRQ #%d (fd = %d)');
@@ -235,7 +239,9 @@ export class VfioIrqs {
     try {
       this.options.device.setIrqs({ flags, index: intp.pin, start: 0, ...set });
     } catch (error) {
-      this.options.context.log(`vfio ${this.options.name}: Failed to tear down ${action} eventfd signaling for interrupt index ${intp.pin}-0: ${hostErrorText(error)}`);
+      this.options.context.log(
+        `vfio ${this.options.name}: Failed to tear down ${action} eventfd signaling for interrupt index ${intp.pin}-0: ${hostErrorText(error)}`,
+      );
     }
   }
 }

@@ -102,13 +102,15 @@ registerFuzzProfile('vfio-platform', (typeName, rng, options) => {
       }
       for (const intp of intps) {
         const level = intp.line.level;
-        if (intp.path === 'eventfd' && level !== (intp.state === 'active')) return `eventfd path: IRQ ${intp.pin} is ${intp.state.toUpperCase()} with its output ${level ? 'high' : 'low'}`;
+        if (intp.path === 'eventfd' && level !== (intp.state === 'active'))
+          return `eventfd path: IRQ ${intp.pin} is ${intp.state.toUpperCase()} with its output ${level ? 'high' : 'low'}`;
         if (intp.path === 'resample' && intp.automasked && level !== at(hostIrqs, intp.pin).isMasked) {
           return `resample path: level IRQ ${intp.pin} output is ${level ? 'high' : 'low'} while the host has it ${at(hostIrqs, intp.pin).isMasked ? 'masked' : 'unmasked'}`;
         }
         if (intp.path === 'resample' && !intp.automasked && level) return `resample path: edge IRQ ${intp.pin} output stays high`;
       }
-      if (active.length && device.vfioRegions.some((region) => region.fastPathEnabled)) return `IRQ ${at(active, 0).pin} is ACTIVE with a region on the fast path`;
+      if (active.length && device.vfioRegions.some((region) => region.fastPathEnabled))
+        return `IRQ ${at(active, 0).pin} is ACTIVE with a region on the fast path`;
       return undefined;
     },
     close: () => {

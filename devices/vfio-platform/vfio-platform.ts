@@ -118,7 +118,9 @@ export class VfioPlatform extends SysBusDevice {
     try {
       return readDtDirectory(base);
     } catch (error) {
-      this.context.log(`vfio ${this.host?.name}: warning: cannot read the host device tree at ${base} (${(error as Error).message}): phandles in the host node cannot be followed`);
+      this.context.log(
+        `vfio ${this.host?.name}: warning: cannot read the host device tree at ${base} (${(error as Error).message}): phandles in the host node cannot be followed`,
+      );
       return empty;
     }
   }
@@ -268,7 +270,10 @@ function readCompatibles(sysfsPath: string, root: string): string[] {
   } catch (error) {
     throw new DeviceError(`Failed to open file “${path}”: ${fsErrorText(error)}`, { cause: error });
   }
-  return bytes.toString('latin1').split('\0').filter((s) => s.length > 0);
+  return bytes
+    .toString('latin1')
+    .split('\0')
+    .filter((s) => s.length > 0);
 }
 
 function fsErrorText(error: unknown): string {
@@ -314,4 +319,3 @@ registerType<VfioPlatform>({
   plug: { platformBus: ['virt'] },
   instanceInit: (device) => (device.presetCompatibles = ['amd,xgbe-seattle-v1a']),
 });
-

@@ -84,7 +84,9 @@ export class VfioRegion {
           if (bytes.length !== size) throw new Error(`short read of ${bytes.length} bytes`);
           value = littleEndian(bytes);
         } catch (error) {
-          this.options.guestError(() => `vfio_region_read(${this.options.deviceName}:region${info.index}+0x${offset.toString(16)}, ${size}) failed: ${hostErrorText(error)}`);
+          this.options.guestError(
+            () => `vfio_region_read(${this.options.deviceName}:region${info.index}+0x${offset.toString(16)}, ${size}) failed: ${hostErrorText(error)}`,
+          );
           value = at(ALL_ONES, size);
         }
         this.options.onTrappedAccess();
@@ -96,7 +98,8 @@ export class VfioRegion {
           if (written !== size) throw new Error(`short write of ${written} bytes`);
         } catch (error) {
           this.options.guestError(
-            () => `vfio_region_write(${this.options.deviceName}:region${info.index}+0x${offset.toString(16)}, 0x${value.toString(16)}, ${size}) failed: ${hostErrorText(error)}`,
+            () =>
+              `vfio_region_write(${this.options.deviceName}:region${info.index}+0x${offset.toString(16)}, 0x${value.toString(16)}, ${size}) failed: ${hostErrorText(error)}`,
           );
         }
         this.options.onTrappedAccess();

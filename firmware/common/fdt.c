@@ -4,22 +4,19 @@
  */
 #include "fdt.h"
 
-#define FDT_MAGIC           0xd00dfeed
-#define FDT_BEGIN_NODE      0x1
-#define FDT_END_NODE        0x2
-#define FDT_PROP            0x3
-#define FDT_NOP             0x4
-#define FDT_END             0x9
+#define FDT_MAGIC      0xd00dfeed
+#define FDT_BEGIN_NODE 0x1
+#define FDT_END_NODE   0x2
+#define FDT_PROP       0x3
+#define FDT_NOP        0x4
+#define FDT_END        0x9
 
-#define MAX_DEPTH           16
-#define MAX_PATH_PARTS      8
+#define MAX_DEPTH      16
+#define MAX_PATH_PARTS 8
 
 typedef unsigned char u8;
 
-static u32 be32(const u8 *p)
-{
-    return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3];
-}
+static u32 be32(const u8 *p) { return (u32)p[0] << 24 | (u32)p[1] << 16 | (u32)p[2] << 8 | p[3]; }
 
 static int str_eq(const char *a, const char *b)
 {
@@ -49,10 +46,10 @@ static int blob_open(const void *fdt, struct blob *b)
     const u8 *h = fdt;
     if (be32(h) != FDT_MAGIC || be32(h + 20) < 17) /* magic, version */
         return -FDT_ERR_BADMAGIC;
-    b->structs = h + be32(h + 8);                  /* off_dt_struct */
-    b->struct_size = be32(h + 36);                 /* size_dt_struct */
-    b->strings = (const char *)h + be32(h + 12);   /* off_dt_strings */
-    b->strings_size = be32(h + 32);                /* size_dt_strings */
+    b->structs = h + be32(h + 8);                /* off_dt_struct */
+    b->struct_size = be32(h + 36);               /* size_dt_struct */
+    b->strings = (const char *)h + be32(h + 12); /* off_dt_strings */
+    b->strings_size = be32(h + 32);              /* size_dt_strings */
     return 0;
 }
 
@@ -97,10 +94,8 @@ static int next_token(const struct blob *b, u32 *offset, struct token *t)
     }
     case FDT_END_NODE:
     case FDT_NOP:
-    case FDT_END:
-        break;
-    default:
-        return -FDT_ERR_BADSTRUCTURE;
+    case FDT_END: break;
+    default: return -FDT_ERR_BADSTRUCTURE;
     }
     *offset = (at + 3) & ~3u;
     return 0;
@@ -139,7 +134,7 @@ struct bus {
     int has_ranges;
     const u8 *ranges;
     u32 ranges_len;
-    u32 interrupt_parent;   /* phandle, inherited from the ancestors; 0 = none */
+    u32 interrupt_parent; /* phandle, inherited from the ancestors; 0 = none */
 };
 
 /* Moves `address` of bus `stack[k]`'s child address space up to the root, through each bus's `ranges`. */
@@ -250,7 +245,8 @@ int fdt_find_compatible(const void *fdt, const char *compatible, struct fdt_devi
             if (++depth >= MAX_DEPTH)
                 return -FDT_ERR_UNSUPPORTED;
             /* defaults of the Devicetree Specification, 2.3.5 */
-            stack[depth] = (struct bus){ .address_cells = 2, .size_cells = 1,
+            stack[depth] = (struct bus){ .address_cells = 2,
+                                         .size_cells = 1,
                                          .interrupt_parent = depth ? stack[depth - 1].interrupt_parent : 0 };
             dev->name = t.name;
         } else if (t.tag == FDT_END_NODE) {

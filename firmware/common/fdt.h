@@ -9,31 +9,31 @@
 
 #include "lib.h"
 
-#define FDT_MAX_REGS          4
-#define FDT_MAX_IRQS          4
-#define FDT_MAX_IRQ_CELLS     3
+#define FDT_MAX_REGS      4
+#define FDT_MAX_IRQS      4
+#define FDT_MAX_IRQ_CELLS 3
 
 /* Why a look-up failed (returned negated). */
 enum fdt_error {
-    FDT_ERR_BADMAGIC = 1,   /* not a DTB, or a version before 17 */
-    FDT_ERR_NOTFOUND,       /* no node with that compatible / path / property */
-    FDT_ERR_BADSTRUCTURE,   /* a token or length runs outside the structure block */
-    FDT_ERR_UNSUPPORTED,    /* more address cells than 64 bits, or more regs/irqs than FDT_MAX_* */
-    FDT_ERR_NOTRANSLATION,  /* an ancestor bus has no `ranges`, or no range covers the address */
-    FDT_ERR_NOINTPARENT,    /* `interrupts` without a reachable interrupt parent or its #interrupt-cells */
+    FDT_ERR_BADMAGIC = 1,  /* not a DTB, or a version before 17 */
+    FDT_ERR_NOTFOUND,      /* no node with that compatible / path / property */
+    FDT_ERR_BADSTRUCTURE,  /* a token or length runs outside the structure block */
+    FDT_ERR_UNSUPPORTED,   /* more address cells than 64 bits, or more regs/irqs than FDT_MAX_* */
+    FDT_ERR_NOTRANSLATION, /* an ancestor bus has no `ranges`, or no range covers the address */
+    FDT_ERR_NOINTPARENT,   /* `interrupts` without a reachable interrupt parent or its #interrupt-cells */
 };
 
 struct fdt_reg {
-    u64 address;            /* CPU physical address */
+    u64 address; /* CPU physical address */
     u64 size;
 };
 
 struct fdt_device {
-    const char *name;       /* the node's unit name, e.g. "vfio-test@0" (points into the blob) */
+    const char *name; /* the node's unit name, e.g. "vfio-test@0" (points into the blob) */
     unsigned nregs;
     struct fdt_reg regs[FDT_MAX_REGS];
     unsigned nirqs;
-    unsigned irq_cells;     /* #interrupt-cells of the interrupt parent */
+    unsigned irq_cells; /* #interrupt-cells of the interrupt parent */
     u32 irqs[FDT_MAX_IRQS][FDT_MAX_IRQ_CELLS];
 };
 

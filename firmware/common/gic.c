@@ -31,22 +31,10 @@ void gic_enable_spi(u32 intid, int edge)
     gicd_set_bit(GICD_ISENABLER(0), intid);
 }
 
-void gic_disable(u32 intid)
-{
-    gicd_set_bit(GICD_ICENABLER(0), intid);
-}
+void gic_disable(u32 intid) { gicd_set_bit(GICD_ICENABLER(0), intid); }
 
-int gic_pending(u32 intid)
-{
-    return (int)gicd_bit(GICD_ISPENDR(0), intid);
-}
+int gic_pending(u32 intid) { return (int)gicd_bit(GICD_ISPENDR(0), intid); }
 
-u32 gic_ack(void)
-{
-    return gicc_read(GICC_IAR);
-}
+u32 gic_ack(void) { return gicc_read(GICC_IAR); }
 
-void gic_eoi(u32 iar)
-{
-    gicc_write(GICC_EOIR, iar);
-}
+void gic_eoi(u32 iar) { gicc_write(GICC_EOIR, iar); }

@@ -4,10 +4,7 @@
 #include "lib.h"
 
 /* The console is the test harness's PUTC register; programs for the virt machine override this. */
-__attribute__((weak)) void putc(char c)
-{
-    harness_write(HARNESS_PUTC, (u32)(unsigned char)c);
-}
+__attribute__((weak)) void putc(char c) { harness_write(HARNESS_PUTC, (u32)(unsigned char)c); }
 
 void puts(const char *s)
 {
@@ -66,7 +63,7 @@ void firmware_exit(unsigned long code)
 void unexpected_exception(unsigned long kind, unsigned long esr, unsigned long elr, unsigned long far)
 {
     if (exiting || reporting)
-        halt();         /* the exit HVC itself faulted (no PSCI), or printing faulted */
+        halt(); /* the exit HVC itself faulted (no PSCI), or printing faulted */
     reporting = 1;
     puts("UNEXPECTED EXCEPTION kind=");
     if (kind >= 10)
@@ -82,20 +79,29 @@ void unexpected_exception(unsigned long kind, unsigned long esr, unsigned long e
     firmware_exit(1);
 }
 
-static u64 read_esr(void) { u64 v; __asm__ volatile("mrs %0, esr_el1" : "=r"(v)); return v; }
-static u64 read_elr(void) { u64 v; __asm__ volatile("mrs %0, elr_el1" : "=r"(v)); return v; }
-static u64 read_far(void) { u64 v; __asm__ volatile("mrs %0, far_el1" : "=r"(v)); return v; }
+static u64 read_esr(void)
+{
+    u64 v;
+    __asm__ volatile("mrs %0, esr_el1" : "=r"(v));
+    return v;
+}
+static u64 read_elr(void)
+{
+    u64 v;
+    __asm__ volatile("mrs %0, elr_el1" : "=r"(v));
+    return v;
+}
+static u64 read_far(void)
+{
+    u64 v;
+    __asm__ volatile("mrs %0, far_el1" : "=r"(v));
+    return v;
+}
 
 /* Default handlers: an interrupt nobody expected. Kind = the SPx vector index (5 IRQ, 6 FIQ). */
-__attribute__((weak)) void irq_handler(void)
-{
-    unexpected_exception(5, read_esr(), read_elr(), read_far());
-}
+__attribute__((weak)) void irq_handler(void) { unexpected_exception(5, read_esr(), read_elr(), read_far()); }
 
-__attribute__((weak)) void fiq_handler(void)
-{
-    unexpected_exception(6, read_esr(), read_elr(), read_far());
-}
+__attribute__((weak)) void fiq_handler(void) { unexpected_exception(6, read_esr(), read_elr(), read_far()); }
 
 /*
  * The string functions GCC may call. Built with loop-pattern distribution off so that the loops

@@ -1,11 +1,11 @@
 /* Stage 1 translation tables: see mmu.h. */
 #include "mmu.h"
 
-#define ENTRIES         (PAGE_SIZE / 8)
-#define BITS_PER_LEVEL  (GRANULE_SHIFT - 3)
+#define ENTRIES        (PAGE_SIZE / 8)
+#define BITS_PER_LEVEL (GRANULE_SHIFT - 3)
 /* 4 KiB: levels 1..3 for 39 bits; 64 KiB: levels 2..3 for 42 bits. */
-#define START_LEVEL     (GRANULE_SHIFT == 12 ? 1 : 2)
-#define TABLE_POOL      (GRANULE_SHIFT == 12 ? 32 : 8)
+#define START_LEVEL    (GRANULE_SHIFT == 12 ? 1 : 2)
+#define TABLE_POOL     (GRANULE_SHIFT == 12 ? 32 : 8)
 
 static u64 tables[TABLE_POOL][ENTRIES] __attribute__((aligned(PAGE_SIZE)));
 static int tables_used;
@@ -28,7 +28,8 @@ static unsigned index_at(u64 va, int level)
 
 static u64 *root(void)
 {
-    if (tables_used == 0) new_table();
+    if (tables_used == 0)
+        new_table();
     return tables[0];
 }
 
@@ -38,7 +39,8 @@ static u64 *walk(u64 va, int create)
     for (int level = START_LEVEL; level < 3; level++) {
         u64 *entry = &table[index_at(va, level)];
         if (!(*entry & 1)) {
-            if (!create) return 0;
+            if (!create)
+                return 0;
             *entry = (u64)new_table() | PTE_VALID;
         }
         table = (u64 *)(*entry & PTE_ADDR_MASK);
@@ -46,15 +48,9 @@ static u64 *walk(u64 va, int create)
     return &table[index_at(va, 3)];
 }
 
-void mmu_map(u64 va, u64 pa, u64 attrs)
-{
-    *walk(va, 1) = pa | attrs | PTE_VALID;
-}
+void mmu_map(u64 va, u64 pa, u64 attrs) { *walk(va, 1) = pa | attrs | PTE_VALID; }
 
-u64 *mmu_pte(u64 va)
-{
-    return walk(va, 0);
-}
+u64 *mmu_pte(u64 va) { return walk(va, 0); }
 
 void mmu_flush(u64 va)
 {
@@ -68,7 +64,9 @@ void mmu_enable(void)
     /* T0SZ, IRGN0/ORGN0 write-back, SH0 inner, TG0, EPD1 (no TTBR1 walks), IPS 40 bits. */
     u64 tcr = (64 - VA_BITS) | (1UL << 8) | (1UL << 10) | (3UL << 12) | (tg0 << 14) | (1UL << 23) | (2UL << 32);
     __asm__ volatile("msr mair_el1, %0\n msr tcr_el1, %1\n msr ttbr0_el1, %2\n isb\n tlbi vmalle1\n dsb ish\n isb"
-                     : : "r"(mair), "r"(tcr), "r"(root()) : "memory");
+                     :
+                     : "r"(mair), "r"(tcr), "r"(root())
+                     : "memory");
     u64 sctlr;
     __asm__ volatile("mrs %0, sctlr_el1" : "=r"(sctlr));
     sctlr |= 1;
@@ -77,7 +75,8 @@ void mmu_enable(void)
 
 u64 mmu_alloc_page(void)
 {
-    if (next_free_page == 0) next_free_page = ((u64)__end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
+    if (next_free_page == 0)
+        next_free_page = ((u64)__end + PAGE_SIZE - 1) & ~(PAGE_SIZE - 1);
     u64 page = next_free_page;
     next_free_page += PAGE_SIZE;
     memset((void *)page, 0, PAGE_SIZE);

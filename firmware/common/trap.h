@@ -15,19 +15,19 @@ struct trap_frame {
 };
 
 /* Where the exception came from: the vector table offset of its entry. */
-#define FROM_EL1T   0x000
-#define FROM_EL1H   0x200
-#define FROM_EL0    0x400
+#define FROM_EL1T 0x000
+#define FROM_EL1H 0x200
+#define FROM_EL0  0x400
 
 /* ESR_EL1.EC values (Arm ARM D17.2.37). */
-#define EC_UNKNOWN          0x00
-#define EC_SYSREG           0x18
-#define EC_SVC64            0x15
-#define EC_IABT_LOWER       0x20
-#define EC_IABT_SAME        0x21
-#define EC_DABT_LOWER       0x24
-#define EC_DABT_SAME        0x25
-#define EC_BRK              0x3c
+#define EC_UNKNOWN    0x00
+#define EC_SYSREG     0x18
+#define EC_SVC64      0x15
+#define EC_IABT_LOWER 0x20
+#define EC_IABT_SAME  0x21
+#define EC_DABT_LOWER 0x24
+#define EC_DABT_SAME  0x25
+#define EC_BRK        0x3c
 
 static inline u32 esr_ec(u64 esr) { return (u32)(esr >> 26) & 0x3f; }
 /* The fault status code of an abort: DFSC/IFSC. */
@@ -38,10 +38,7 @@ void handle_sync(struct trap_frame *frame, u64 from);
 void handle_irq(struct trap_frame *frame);
 
 extern char trap_vectors[];
-static inline void use_trap_vectors(void)
-{
-    __asm__ volatile("msr vbar_el1, %0; isb" : : "r"(trap_vectors) : "memory");
-}
+static inline void use_trap_vectors(void) { __asm__ volatile("msr vbar_el1, %0; isb" : : "r"(trap_vectors) : "memory"); }
 
 /* The immediate of the SVC with which an EL0 function returns (el0_exit in trap_vectors.S). */
 #define SVC_EL0_EXIT 0xfff

@@ -28,7 +28,8 @@ int vfio_test_find(unsigned long dtb, struct vfio_test_dev *dev)
     int err = fdt_find_compatible((const void *)dtb, VFIO_TEST_COMPATIBLE, &dev->node);
     if (err)
         return fail(fdt_strerror(err));
-    if (dev->node.nregs != 2 || dev->node.regs[0].size < VFIO_TEST_REGION0_SIZE || dev->node.regs[1].size < VFIO_TEST_REGION1_SIZE)
+    if (dev->node.nregs != 2 || dev->node.regs[0].size < VFIO_TEST_REGION0_SIZE ||
+        dev->node.regs[1].size < VFIO_TEST_REGION1_SIZE)
         return fail("reg does not describe the two regions");
     if (dev->node.nirqs != 2 || dev->node.irq_cells != 3)
         return fail("interrupts is not two 3-cell GIC specifiers");

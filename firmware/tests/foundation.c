@@ -15,18 +15,18 @@
 #include "lib.h"
 
 /* Generous bound for "wait for an interrupt" spin loops; the host test's timeout is the real limit. */
-#define SPIN_LIMIT      100000000UL
-#define MASK_SPINS      1000UL
-#define TIMER_NS        1000000u    /* 1 ms of virtual time */
+#define SPIN_LIMIT 100000000UL
+#define MASK_SPINS 1000UL
+#define TIMER_NS   1000000u /* 1 ms of virtual time */
 
-static volatile unsigned long line_irqs;    /* IRQs caused by a write of 1 to IRQ_LINE */
-static volatile unsigned long timer_irqs;   /* IRQs caused by the one-shot timer (STATUS bit0) */
+static volatile unsigned long line_irqs;  /* IRQs caused by a write of 1 to IRQ_LINE */
+static volatile unsigned long timer_irqs; /* IRQs caused by the one-shot timer (STATUS bit0) */
 
 /* Runs with IRQs masked (exception entry). Always leaves the IRQ line low. */
 void irq_handler(void)
 {
     if (harness_read(HARNESS_STATUS) & HARNESS_STATUS_TIMER) {
-        harness_write(HARNESS_STATUS, HARNESS_STATUS_TIMER);   /* W1C */
+        harness_write(HARNESS_STATUS, HARNESS_STATUS_TIMER); /* W1C */
         harness_write(HARNESS_IRQ_LINE, 0);
         timer_irqs = timer_irqs + 1;
     } else {

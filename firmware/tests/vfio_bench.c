@@ -7,8 +7,8 @@
  *   irqs=N   N level interrupts end to end: the device re-raises after each ack (REPEAT = N - 1), the
  *            handler acknowledges the GIC, W1C-acks the device and EOIs; the count is the handler's
  */
-#include "lib.h"
 #include "gic.h"
+#include "lib.h"
 #include "vfio_test_dt.h"
 
 static struct vfio_test_dev dev;

@@ -7,7 +7,7 @@
 #include "gic.h"
 #include "trap.h"
 
-#define SGI_TEST 1
+#define SGI_TEST  1
 #define RAM_START 0x40000000UL
 
 static volatile u64 seen_esr, seen_elr, seen_from, seen_spsr;
@@ -17,7 +17,8 @@ static volatile int n_events;
 
 static void event(char c)
 {
-    if (n_events < (int)sizeof events - 1) events[n_events++] = c;
+    if (n_events < (int)sizeof events - 1)
+        events[n_events++] = c;
 }
 
 /* ---- EL0 code and data ------------------------------------------------------------------------- */
@@ -77,7 +78,8 @@ EL0_TEXT static u64 el0_dc_zva(u64 arg)
 void handle_sync(struct trap_frame *f, u64 from)
 {
     u32 ec = esr_ec(f->esr);
-    if (ec == EC_SVC64 && (f->esr & 0xffff) == SVC_EL0_EXIT) el0_return(f->x[0]);
+    if (ec == EC_SVC64 && (f->esr & 0xffff) == SVC_EL0_EXIT)
+        el0_return(f->x[0]);
     seen_esr = f->esr;
     seen_elr = f->elr;
     seen_from = from;
@@ -87,9 +89,11 @@ void handle_sync(struct trap_frame *f, u64 from)
         event('S');
         u64 imm = f->esr & 0xffff;
         u64 sum = 0;
-        for (int i = 0; i < 8; i++) sum += f->x[i];
+        for (int i = 0; i < 8; i++)
+            sum += f->x[i];
         f->x[0] = imm * 1000 + sum; /* the "system call": returns in x0, and doubles x1..x7 */
-        for (int i = 1; i < 8; i++) f->x[i] *= 2;
+        for (int i = 1; i < 8; i++)
+            f->x[i] *= 2;
         return; /* ELR is the instruction after the SVC already */
     }
     if (f->elr < RAM_START) {
@@ -136,10 +140,7 @@ static void report(const char *what, const void *fn)
     puts("\n");
 }
 
-static u64 run_el0(u64 (*fn)(u64), u64 arg)
-{
-    return el0_call(fn, arg, el0_stack + sizeof el0_stack / sizeof el0_stack[0]);
-}
+static u64 run_el0(u64 (*fn)(u64), u64 arg) { return el0_call(fn, arg, el0_stack + sizeof el0_stack / sizeof el0_stack[0]); }
 
 static void el1_faults(void)
 {
@@ -213,16 +214,20 @@ static void irq_interplay(void)
 
     svc_inside_irq = 1;
     gicd_write(GICD_SGIR, (1u << 16) | SGI_TEST); /* to this CPU */
-    for (int spins = 0; spins < 1000 && n_events == 0; spins++) __asm__ volatile("isb");
+    for (int spins = 0; spins < 1000 && n_events == 0; spins++)
+        __asm__ volatile("isb");
     svc_inside_irq = 0;
     puts("events: ");
     puts(events);
     puts("\n");
 
     n_events = 0;
-    __asm__ volatile("str %w0, [%1]\n svc #0x78" : : "r"((1u << 16) | SGI_TEST), "r"(GICD_BASE + GICD_SGIR)
+    __asm__ volatile("str %w0, [%1]\n svc #0x78"
+                     :
+                     : "r"((1u << 16) | SGI_TEST), "r"(GICD_BASE + GICD_SGIR)
                      : "x0", "x1", "x2", "x3", "x4", "x5", "x6", "x7", "memory");
-    for (int spins = 0; spins < 1000 && n_events < 2; spins++) __asm__ volatile("isb");
+    for (int spins = 0; spins < 1000 && n_events < 2; spins++)
+        __asm__ volatile("isb");
     events[n_events] = 0;
     puts("an sgi pending as svc #0x78 is taken: ");
     puts(events);

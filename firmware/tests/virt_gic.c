@@ -163,7 +163,7 @@ static void spurious(void)
 
 static void sgis(void)
 {
-    gicd_write(GICD_SGIR, (2u << 24) | 3);              /* TargetListFilter 2: this CPU */
+    gicd_write(GICD_SGIR, (2u << 24) | 3); /* TargetListFilter 2: this CPU */
     show("SGI 3 to self: ISPENDR0", gicd_read(GICD_ISPENDR(0)) & 0xffff);
     show("SGI 3 to self: SPENDSGIR0", gicd_read(GICD_SPENDSGIR));
     u32 iar = ack();
@@ -177,9 +177,9 @@ static void sgis(void)
     iar = ack();
     show("SGI 5 by target list: IAR", iar);
     eoi(iar);
-    gicd_write(GICD_SGIR, (1u << 24) | 6);              /* every CPU but this one: nobody */
+    gicd_write(GICD_SGIR, (1u << 24) | 6); /* every CPU but this one: nobody */
     show("SGI 6 to others: IAR", ack());
-    gicd_write(GICD_SGIR, (3u << 24) | 7);              /* reserved filter: QEMU sends it to every CPU */
+    gicd_write(GICD_SGIR, (3u << 24) | 7); /* reserved filter: QEMU sends it to every CPU */
     iar = ack();
     show("SGI 7 with reserved filter 3: IAR", iar);
     if (iar != INTID_SPURIOUS)
@@ -372,10 +372,10 @@ static void interrupt_groups(void)
     show("GICD_CTLR after writing 3", gicd_read(GICD_CTLR));
     gicc_write(GICC_CTLR, 0x3ff);
     show("GICC_CTLR after writing 0x3ff", gicc_read(GICC_CTLR));
-    gicc_write(GICC_CTLR, 3);                           /* both groups, no AckCtl, no FIQEn */
+    gicc_write(GICC_CTLR, 3); /* both groups, no AckCtl, no FIQEn */
     set_priority(SPI_A, 0x80);
     set_priority(SPI_B, 0x40);
-    gicd_write(GICD_IGROUPR(2), 1u << (SPI_B % 32));    /* B in Group 1 */
+    gicd_write(GICD_IGROUPR(2), 1u << (SPI_B % 32)); /* B in Group 1 */
     show("GICD_IGROUPR2", gicd_read(GICD_IGROUPR(2)));
 
     gicd_set_bit(GICD_ISPENDR(0), SPI_B);
@@ -384,7 +384,7 @@ static void interrupt_groups(void)
     show("Group 1 B pending: AHPPIR", gicc_read(GICC_AHPPIR));
     show("Group 1 B pending: AIAR", gicc_read(GICC_AIAR));
 
-    gicc_write(GICC_CTLR, 3 | (1u << 2));               /* AckCtl: IAR takes Group 1 too */
+    gicc_write(GICC_CTLR, 3 | (1u << 2)); /* AckCtl: IAR takes Group 1 too */
     u32 b = ack();
     show("Group 1 B pending: IAR with AckCtl", b);
     show("GICC_NSAPR1 with B active", gicc_read(GICC_NSAPR0 + 4));
@@ -396,7 +396,7 @@ static void interrupt_groups(void)
 
     gicd_set_bit(GICD_ISPENDR(0), SPI_A);
     show("Group 0 A pending: AIAR", gicc_read(GICC_AIAR));
-    gicc_write(GICC_CTLR, 3 | (1u << 3));               /* FIQEn: Group 0 is signalled as FIQ */
+    gicc_write(GICC_CTLR, 3 | (1u << 3)); /* FIQEn: Group 0 is signalled as FIQ */
     handled = 0;
     __asm__ volatile("msr daifclr, #1" : : : "memory");
     int taken = wait_handled(1);

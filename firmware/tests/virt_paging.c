@@ -8,18 +8,18 @@
 #include "mmu.h"
 #include "trap.h"
 
-#define UART_PAGE       0x09000000UL
-#define DEMAND_EL1      0x80000000UL    /* nothing mapped: pages appear on first touch */
-#define DEMAND_EL0      0x90000000UL    /* the same for EL0, mapped EL0 read/write */
-#define NO_CODE         0xa0000000UL    /* never mapped */
-#define GRANTABLE       0xc0000000UL    /* from here on, a permission fault on a write is fixed by granting it */
-#define RO_EL1          0xc0000000UL
-#define RO_EL0          0xc1000000UL
-#define NO_AF_EL1       0xd0000000UL
-#define NO_AF_EL0       0xd1000000UL
-#define CODE_PXN        0xe0000000UL    /* a page holding `ret`, execute-never at EL1 */
-#define CODE_EL1        0xe1000000UL    /* the same page, executable at EL1 */
-#define CODE_UXN        0xe2000000UL    /* the same page, execute-never at EL0 */
+#define UART_PAGE  0x09000000UL
+#define DEMAND_EL1 0x80000000UL /* nothing mapped: pages appear on first touch */
+#define DEMAND_EL0 0x90000000UL /* the same for EL0, mapped EL0 read/write */
+#define NO_CODE    0xa0000000UL /* never mapped */
+#define GRANTABLE  0xc0000000UL /* from here on, a permission fault on a write is fixed by granting it */
+#define RO_EL1     0xc0000000UL
+#define RO_EL0     0xc1000000UL
+#define NO_AF_EL1  0xd0000000UL
+#define NO_AF_EL0  0xd1000000UL
+#define CODE_PXN   0xe0000000UL /* a page holding `ret`, execute-never at EL1 */
+#define CODE_EL1   0xe1000000UL /* the same page, executable at EL1 */
+#define CODE_UXN   0xe2000000UL /* the same page, execute-never at EL0 */
 
 extern char __text_start[], __el0_text_start[], __el0_text_end[], __data_start[], __data_end[];
 extern char __el0_data_start[], __el0_data_end[], __end[];
@@ -47,10 +47,7 @@ EL0_TEXT static u64 el0_write(u64 address)
     return *(volatile u64 *)address;
 }
 
-EL0_TEXT static u64 el0_read(u64 address)
-{
-    return *(volatile u64 *)address;
-}
+EL0_TEXT static u64 el0_read(u64 address) { return *(volatile u64 *)address; }
 
 EL0_TEXT static u64 el0_call_address(u64 address)
 {
@@ -62,7 +59,8 @@ EL0_TEXT static u64 el0_call_address(u64 address)
 void handle_sync(struct trap_frame *f, u64 from)
 {
     u32 ec = esr_ec(f->esr);
-    if (ec == EC_SVC64 && (f->esr & 0xffff) == SVC_EL0_EXIT) el0_return(f->x[0]);
+    if (ec == EC_SVC64 && (f->esr & 0xffff) == SVC_EL0_EXIT)
+        el0_return(f->x[0]);
     seen_esr = f->esr;
     seen_far = f->far;
     seen_from = from;
@@ -93,15 +91,13 @@ void handle_sync(struct trap_frame *f, u64 from)
     f->elr += 4;
 }
 
-void handle_irq(struct trap_frame *f)
-{
-    (void)f;
-}
+void handle_irq(struct trap_frame *f) { (void)f; }
 
 /* ---- set-up -------------------------------------------------------------------------------------- */
 static void map_range(char *start, char *end, u64 attrs)
 {
-    for (u64 va = (u64)start; va < (u64)end; va += PAGE_SIZE) mmu_map(va, va, attrs);
+    for (u64 va = (u64)start; va < (u64)end; va += PAGE_SIZE)
+        mmu_map(va, va, attrs);
 }
 
 static void build_tables(void)
@@ -127,10 +123,7 @@ static void report(const char *what)
     puts("\n");
 }
 
-static u64 run_el0(u64 (*fn)(u64), u64 arg)
-{
-    return el0_call(fn, arg, el0_stack + sizeof el0_stack / sizeof el0_stack[0]);
-}
+static u64 run_el0(u64 (*fn)(u64), u64 arg) { return el0_call(fn, arg, el0_stack + sizeof el0_stack / sizeof el0_stack[0]); }
 
 static void set_alignment_check(int on)
 {
@@ -149,7 +142,8 @@ static void data_faults(void)
     puts(*p == 0x1234 ? "  mapped by the handler, retried: read back ok\n" : "  read back FAIL\n");
     int before = faults;
     u64 sum = 0;
-    for (int i = 1; i <= 4; i++) sum += *(volatile u64 *)(DEMAND_EL1 + i * PAGE_SIZE);
+    for (int i = 1; i <= 4; i++)
+        sum += *(volatile u64 *)(DEMAND_EL1 + i * PAGE_SIZE);
     report("el1 reads of 4 more pages");
     puts("  faults ");
     put_dec(faults - before);

@@ -6,17 +6,17 @@
  */
 #include "lib.h"
 
-#define PSCI_VERSION            0x84000000UL
-#define PSCI_CPU_SUSPEND        0xc4000001UL
-#define PSCI_CPU_OFF            0x84000002UL
-#define PSCI_CPU_ON             0xc4000003UL
-#define PSCI_AFFINITY_INFO      0xc4000004UL
-#define PSCI_MIGRATE            0xc4000005UL
-#define PSCI_MIGRATE_INFO_TYPE  0x84000006UL
-#define PSCI_SYSTEM_RESET       0x84000009UL
-#define PSCI_FEATURES           0x8400000aUL
-#define PSCI_SYSTEM_SUSPEND     0xc400000eUL
-#define PSCI_SYSTEM_RESET2      0x84000012UL
+#define PSCI_VERSION           0x84000000UL
+#define PSCI_CPU_SUSPEND       0xc4000001UL
+#define PSCI_CPU_OFF           0x84000002UL
+#define PSCI_CPU_ON            0xc4000003UL
+#define PSCI_AFFINITY_INFO     0xc4000004UL
+#define PSCI_MIGRATE           0xc4000005UL
+#define PSCI_MIGRATE_INFO_TYPE 0x84000006UL
+#define PSCI_SYSTEM_RESET      0x84000009UL
+#define PSCI_FEATURES          0x8400000aUL
+#define PSCI_SYSTEM_SUSPEND    0xc400000eUL
+#define PSCI_SYSTEM_RESET2     0x84000012UL
 
 static long psci(unsigned long fn, unsigned long a1, unsigned long a2, unsigned long a3)
 {
@@ -41,7 +41,10 @@ static void show(const char *what, long value)
     putc('\n');
 }
 
-static const struct { const char *name; unsigned long fn; } features[] = {
+static const struct {
+    const char *name;
+    unsigned long fn;
+} features[] = {
     { "PSCI_VERSION", PSCI_VERSION },
     { "CPU_SUSPEND", PSCI_CPU_SUSPEND },
     { "CPU_OFF", PSCI_CPU_OFF },
@@ -57,7 +60,11 @@ static const struct { const char *name; unsigned long fn; } features[] = {
     { "unassigned 0x840000ff", 0x840000ffUL },
 };
 
-static void secondary_entry(void) { for (;;) wfi(); }
+static void secondary_entry(void)
+{
+    for (;;)
+        wfi();
+}
 
 int main(unsigned long dtb)
 {

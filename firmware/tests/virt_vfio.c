@@ -8,13 +8,13 @@
  * user-side eventfd path (x-irqfd=off) the VMM takes the first trapped access after an injection as the
  * guest's end of interrupt and unmasks the level IRQ then, so reading first would let it fire again.
  */
-#include "lib.h"
 #include "gic.h"
+#include "lib.h"
 #include "vfio_test_dt.h"
 
-#define DMA_LENGTH       256
-#define UNMAPPED_IOVA    0x10000000UL  /* below RAM: no IOMMU mapping */
-#define WAIT_LIMIT       10000000UL
+#define DMA_LENGTH    256
+#define UNMAPPED_IOVA 0x10000000UL /* below RAM: no IOMMU mapping */
+#define WAIT_LIMIT    10000000UL
 
 static struct vfio_test_dev dev;
 
@@ -23,7 +23,7 @@ static struct vfio_test_dev dev;
 static volatile u32 handled_intids[MAX_EVENTS];
 static volatile u32 status_after_ack[MAX_EVENTS];
 static volatile unsigned handled;
-static volatile unsigned unexpected;   /* other INTIDs, including spurious 1023 */
+static volatile unsigned unexpected; /* other INTIDs, including spurious 1023 */
 
 static unsigned char dma_out[DMA_LENGTH] __attribute__((aligned(64)));
 static unsigned char dma_back[DMA_LENGTH] __attribute__((aligned(64)));
@@ -251,7 +251,7 @@ static void test_dma(void)
     put_dma_status(in);
     puts(", ");
     put_dec(in_device);
-    puts("/" );
+    puts("/");
     put_dec(DMA_LENGTH);
     puts(" bytes in the device buffer\n");
     puts("dma: device -> ram status ");

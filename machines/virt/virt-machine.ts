@@ -105,8 +105,14 @@ export class VirtMachine extends Machine {
    */
   addDynamicDevice(optionText: string): Device {
     const options = parseDeviceOptions(optionText);
-    if (options.help === undefined && this.tree.registry.typeNames().includes(options.type) && !this.tree.registry.get(options.type).pluggableOnPlatformBus(VIRT)) {
-      throw new DeviceError(`Option '-device ${options.type}' cannot be handled by this machine (it takes: ${this.tree.registry.platformBusTypes(VIRT).join(', ')})`);
+    if (
+      options.help === undefined &&
+      this.tree.registry.typeNames().includes(options.type) &&
+      !this.tree.registry.get(options.type).pluggableOnPlatformBus(VIRT)
+    ) {
+      throw new DeviceError(
+        `Option '-device ${options.type}' cannot be handled by this machine (it takes: ${this.tree.registry.platformBusTypes(VIRT).join(', ')})`,
+      );
     }
     const device = this.tree.addFromOptions(optionText);
     try {
@@ -135,7 +141,8 @@ export class VirtMachine extends Machine {
     const claims = new Map<VirtPlace, { type: TypeInfo; properties: Readonly<Record<string, string>> }>();
     for (const { type, fixed } of this.tree.registry.fixedTypes(VIRT)) {
       const place = VIRT_DEVICE_PLACES.find((p) => p === fixed.place);
-      if (!place) throw new DeviceError(`type '${type.name}' claims virt's place '${fixed.place}', which virt does not have (places: ${VIRT_DEVICE_PLACES.join(', ')})`);
+      if (!place)
+        throw new DeviceError(`type '${type.name}' claims virt's place '${fixed.place}', which virt does not have (places: ${VIRT_DEVICE_PLACES.join(', ')})`);
       const other = claims.get(place);
       if (other) throw new DeviceError(`types '${other.type.name}' and '${type.name}' both claim virt's place '${place}'`);
       claims.set(place, { type, properties: fixed.properties ?? {} });

@@ -40,7 +40,8 @@ int main(void) {
   double fresh = uncounted_mips(uc, 20000000);
   CHECK(uc_emu_start(uc, reg(uc, UC_ARM64_REG_PC), 0, 0, 1000));
   double after = uncounted_mips(uc, 10000);
-  printf("uncounted run after a counted one: %s (%.0f vs %.0f MIPS)\n", after < fresh / 10 ? "crawls" : "full speed", after, fresh);
+  printf("uncounted run after a counted one: %s (%.0f vs %.0f MIPS)\n", after < fresh / 10 ? "crawls" : "full speed",
+         after, fresh);
 
   signal(SIGALRM, hung);
   alarm(20);

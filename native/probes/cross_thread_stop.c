@@ -52,6 +52,7 @@ int main(void) {
   }
   atomic_store(&done, 1);
   pthread_join(t, NULL);
-  printf("a stop from another thread: %s\n", replays ? "can land right after a memory access and replay the block" : "lands between blocks only");
+  printf("a stop from another thread: %s\n",
+         replays ? "can land right after a memory access and replay the block" : "lands between blocks only");
   return 0;
 }

@@ -20,6 +20,7 @@ int main(void) {
   CHECK(uc_emu_start(uc, 0x100c, 0x1010, 0, 0));
   uint64_t ticks = reg(uc, UC_ARM64_REG_X2) - first;
   printf("CNTV_CTL_EL0 after writing 1: %lu\n", (unsigned long)reg(uc, UC_ARM64_REG_X1));
-  printf("CNTVCT_EL0 across 20 ms of host time and one instruction: %s\n", ticks > 1000000 ? "advances with the host clock" : "stands still");
+  printf("CNTVCT_EL0 across 20 ms of host time and one instruction: %s\n",
+         ticks > 1000000 ? "advances with the host clock" : "stands still");
   return 0;
 }

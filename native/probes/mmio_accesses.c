@@ -24,6 +24,8 @@ int main(void) {
   CHECK(uc_mmio_map(uc, 0x10000, 0x1000, on_read, NULL, on_write, NULL));
   CHECK(uc_emu_start(uc, 0x1000, 0x100c, 0, 0));
   printf("a 64-bit load from MMIO reaches the callback as: %u accesses of %u and %u bytes\n", n, sizes[0], sizes[1]);
-  printf("PC inside an MMIO callback: %s\n", pc_seen == 0x1008 ? "the accessing instruction" : pc_seen == 0x1000 ? "the start of the block" : "elsewhere");
+  printf("PC inside an MMIO callback: %s\n", pc_seen == 0x1008   ? "the accessing instruction"
+                                             : pc_seen == 0x1000 ? "the start of the block"
+                                                                 : "elsewhere");
   return 0;
 }

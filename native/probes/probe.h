@@ -8,13 +8,13 @@
 #include <stdlib.h>
 #include <unicorn/unicorn.h>
 
-#define CHECK(call)                                                               \
-  do {                                                                            \
-    uc_err e_ = (call);                                                           \
-    if (e_ != UC_ERR_OK) {                                                        \
+#define CHECK(call)                                                                   \
+  do {                                                                                \
+    uc_err e_ = (call);                                                               \
+    if (e_ != UC_ERR_OK) {                                                            \
       fprintf(stderr, "%s:%d: %s: %s\n", __FILE__, __LINE__, #call, uc_strerror(e_)); \
-      exit(1);                                                                    \
-    }                                                                             \
+      exit(1);                                                                        \
+    }                                                                                 \
   } while (0)
 
 static inline void write_cp_reg(uc_engine* uc, int op0, int op1, int crn, int crm, int op2, uint64_t value) {
@@ -26,7 +26,7 @@ static inline void write_cp_reg(uc_engine* uc, int op0, int op1, int crn, int cr
 static inline uc_engine* open_engine(const uint32_t* code, size_t words) {
   uc_engine* uc;
   CHECK(uc_open(UC_ARCH_ARM64, UC_MODE_ARM, &uc));
-  write_cp_reg(uc, 3, 6, 1, 1, 0, (1u << 0) | (1u << 8) | (1u << 10));  // SCR_EL3 = NS | HCE | RW
+  write_cp_reg(uc, 3, 6, 1, 1, 0, (1u << 0) | (1u << 8) | (1u << 10));    // SCR_EL3 = NS | HCE | RW
   write_cp_reg(uc, 3, 4, 1, 1, 0, (1ull << 31) | (1u << 4) | (1u << 3));  // HCR_EL2 = RW | IMO | FMO
   CHECK(uc_mem_map(uc, 0x1000, 0x2000, UC_PROT_ALL));
   CHECK(uc_mem_write(uc, 0x1000, code, words * 4));

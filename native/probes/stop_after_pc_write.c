@@ -22,6 +22,7 @@ int main(void) {
   CHECK(uc_hook_add(uc, &h, UC_HOOK_INSN, (void*)on_sysreg, NULL, 1, 0, UC_ARM64_INS_MRS));
   CHECK(uc_hook_add(uc, &h, UC_HOOK_INTR, (void*)on_exception, NULL, 1, 0));
   uc_emu_start(uc, 0x1000, 0, 100000, 0);  // the timeout only guards against running on forever
-  printf("stop asked after a hook moved PC in the same block: %s\n", reg(uc, UC_ARM64_REG_X2) == 0 ? "honoured" : "dropped");
+  printf("stop asked after a hook moved PC in the same block: %s\n",
+         reg(uc, UC_ARM64_REG_X2) == 0 ? "honoured" : "dropped");
   return 0;
 }

@@ -24,7 +24,9 @@ static int run(uint32_t insn) {
 int main(void) {
   int unimplemented = run(0xd53ccc00);  // mrs x0, s3_0_c12_c12_0 (ICC_IAR1_EL1: no GICv3 CPU interface)
   int implemented = run(0xd5380000);    // mrs x0, midr_el1
-  printf("hook returning 1 for an unimplemented register: %s\n", unimplemented >= 1000 ? "runs it again forever" : "steps past it");
-  printf("hook returning 1 for an implemented register: %s\n", implemented >= 1000 ? "runs it again forever" : "steps past it");
+  printf("hook returning 1 for an unimplemented register: %s\n",
+         unimplemented >= 1000 ? "runs it again forever" : "steps past it");
+  printf("hook returning 1 for an implemented register: %s\n",
+         implemented >= 1000 ? "runs it again forever" : "steps past it");
   return 0;
 }

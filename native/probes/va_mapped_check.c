@@ -18,8 +18,8 @@ int main(void) {
   CHECK(uc_mem_write(uc, 0x40000100, &magic, 8));
   CHECK(uc_reg_write(uc, UC_ARM64_REG_TTBR0_EL1, &ttbr));
   CHECK(uc_reg_write(uc, UC_ARM64_REG_MAIR_EL1, &mair));
-  write_cp_reg(uc, 3, 0, 2, 0, 2, 0x80803519);      // TCR_EL1: T0SZ 25, 4 KiB granule, EPD1
-  write_cp_reg(uc, 3, 0, 1, 0, 0, 0x00c50839);      // SCTLR_EL1 with M set
+  write_cp_reg(uc, 3, 0, 2, 0, 2, 0x80803519);  // TCR_EL1: T0SZ 25, 4 KiB granule, EPD1
+  write_cp_reg(uc, 3, 0, 1, 0, 0, 0x00c50839);  // SCTLR_EL1 with M set
   uc_err err = uc_emu_start(uc, 0x1000, 0x100c, 0, 0);
   uint64_t copy = 0;
   uc_mem_read(uc, 0x40000110, &copy, 8);

@@ -107,8 +107,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   unsigned major = 0, minor = 0;
   uc_version(&major, &minor);
   if (major < 2 || (major == 2 && minor < 1)) {
-    Napi::Error error = Napi::Error::New(
-        env, "the Unicorn engine loaded is " + EngineVersionText() + ", and armvirt needs 2.1 or newer: run 'npm run setup'");
+    Napi::Error error = Napi::Error::New(env, "the Unicorn engine loaded is " + EngineVersionText() +
+                                                  ", and armvirt needs 2.1 or newer: run 'npm run setup'");
     error.Set("code", "ARMVIRT_ENGINE_TOO_OLD");
     error.ThrowAsJavaScriptException();
     return exports;

@@ -144,15 +144,24 @@ class Args {
 
   static std::string Describe(Napi::Value v) {
     switch (v.Type()) {
-      case napi_undefined: return "undefined (missing?)";
-      case napi_null: return "null";
-      case napi_boolean: return "a boolean";
-      case napi_number: return "a number";
-      case napi_string: return "a string";
-      case napi_symbol: return "a symbol";
-      case napi_bigint: return "a bigint";
-      case napi_function: return "a function";
-      default: break;
+      case napi_undefined:
+        return "undefined (missing?)";
+      case napi_null:
+        return "null";
+      case napi_boolean:
+        return "a boolean";
+      case napi_number:
+        return "a number";
+      case napi_string:
+        return "a string";
+      case napi_symbol:
+        return "a symbol";
+      case napi_bigint:
+        return "a bigint";
+      case napi_function:
+        return "a function";
+      default:
+        break;
     }
     if (v.IsTypedArray()) return "a typed array of another kind";
     if (v.IsArrayBuffer()) return "an ArrayBuffer";

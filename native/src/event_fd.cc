@@ -34,7 +34,8 @@ Napi::Value EventFdWrite(const Napi::CallbackInfo& info) {
   }
   uint64_t value = uint64_t(n);
   ssize_t r;
-  do r = write(fd, &value, sizeof value); while (r < 0 && errno == EINTR);
+  do r = write(fd, &value, sizeof value);
+  while (r < 0 && errno == EINTR);
   if (r < 0) ThrowErrno(env, errno, "write eventfd " + std::to_string(fd));
   return env.Undefined();
 }
@@ -46,7 +47,8 @@ Napi::Value EventFdRead(const Napi::CallbackInfo& info) {
   if (!Args(info, "eventfdRead").Fd(0, "fd", fd)) return env.Undefined();
   uint64_t value = 0;
   ssize_t r;
-  do r = read(fd, &value, sizeof value); while (r < 0 && errno == EINTR);
+  do r = read(fd, &value, sizeof value);
+  while (r < 0 && errno == EINTR);
   if (r < 0 && errno != EAGAIN) {
     ThrowErrno(env, errno, "read eventfd " + std::to_string(fd));
     return env.Undefined();

@@ -35,8 +35,8 @@ Napi::Value AllocateHostMemory(const Napi::CallbackInfo& info) {
   size_t size = size_t(requested);
   void* ptr = mmap(nullptr, size, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
   if (ptr == MAP_FAILED) {
-    Napi::Error::New(env, std::string("allocateHostMemory: mmap of ") + std::to_string(size) +
-                              " bytes failed: " + strerror(errno))
+    Napi::Error::New(
+        env, std::string("allocateHostMemory: mmap of ") + std::to_string(size) + " bytes failed: " + strerror(errno))
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
@@ -105,8 +105,9 @@ Napi::Value MapSharedFile(const Napi::CallbackInfo& info) {
   int prot = PROT_READ | (writable ? PROT_WRITE : 0);
   void* ptr = mmap(nullptr, size_t(size), prot, MAP_SHARED, fd, off_t(offset));
   if (ptr == MAP_FAILED) {
-    ThrowErrno(env, errno, "mmap fd " + std::to_string(fd) + " at " + std::to_string(offset) + " (" +
-                               std::to_string(size) + " bytes)");
+    ThrowErrno(
+        env, errno,
+        "mmap fd " + std::to_string(fd) + " at " + std::to_string(offset) + " (" + std::to_string(size) + " bytes)");
     return env.Undefined();
   }
   auto* mapping = new SharedMapping{ptr, size_t(size), true};

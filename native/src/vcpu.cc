@@ -48,31 +48,31 @@ bool CpRegArgs(const Args& args, uint32_t (&e)[5]) {
 
 Napi::Function Vcpu::Init(Napi::Env env) {
   std::vector<Napi::ClassPropertyDescriptor<Vcpu>> methods = {
-                         InstanceMethod("setHandlers", &Vcpu::SetHandlers),
-                         InstanceMethod("mapPointer", &Vcpu::MapPointer),
-                         InstanceMethod("mapMmio", &Vcpu::MapMmio),
-                         InstanceMethod("unmap", &Vcpu::Unmap),
-                         InstanceMethod("mappings", &Vcpu::Mappings),
-                         InstanceMethod("readMemory", &Vcpu::ReadMemory),
-                         InstanceMethod("writeMemory", &Vcpu::WriteMemory),
-                         InstanceMethod("regRead", &Vcpu::RegRead),
-                         InstanceMethod("regWrite", &Vcpu::RegWrite),
-                         InstanceMethod("cpRegRead", &Vcpu::CpRegRead),
-                         InstanceMethod("cpRegWrite", &Vcpu::CpRegWrite),
-                         InstanceMethod("getPc", &Vcpu::GetPc),
-                         InstanceMethod("setPc", &Vcpu::SetPc),
-                         InstanceMethod("setIrqLine", &Vcpu::SetIrqLine),
-                         InstanceMethod("trapSysreg", &Vcpu::TrapSysreg),
-                         InstanceMethod("run", &Vcpu::Run),
-                         InstanceMethod("requestStop", &Vcpu::RequestStop),
-                         InstanceMethod("setDeadline", &Vcpu::SetDeadline),
-                         InstanceMethod("lastException", &Vcpu::LastException),
-                         InstanceMethod("setStrictHypercalls", &Vcpu::SetStrictHypercalls),
-                         InstanceMethod("deliveredExceptions", &Vcpu::DeliveredExceptions),
-                         InstanceMethod("nowNs", &Vcpu::NowNs),
-                         InstanceMethod("instructionCount", &Vcpu::InstructionCount),
-                         InstanceMethod("advanceClock", &Vcpu::AdvanceClock),
-                         InstanceMethod("close", &Vcpu::Close),
+      InstanceMethod("setHandlers", &Vcpu::SetHandlers),
+      InstanceMethod("mapPointer", &Vcpu::MapPointer),
+      InstanceMethod("mapMmio", &Vcpu::MapMmio),
+      InstanceMethod("unmap", &Vcpu::Unmap),
+      InstanceMethod("mappings", &Vcpu::Mappings),
+      InstanceMethod("readMemory", &Vcpu::ReadMemory),
+      InstanceMethod("writeMemory", &Vcpu::WriteMemory),
+      InstanceMethod("regRead", &Vcpu::RegRead),
+      InstanceMethod("regWrite", &Vcpu::RegWrite),
+      InstanceMethod("cpRegRead", &Vcpu::CpRegRead),
+      InstanceMethod("cpRegWrite", &Vcpu::CpRegWrite),
+      InstanceMethod("getPc", &Vcpu::GetPc),
+      InstanceMethod("setPc", &Vcpu::SetPc),
+      InstanceMethod("setIrqLine", &Vcpu::SetIrqLine),
+      InstanceMethod("trapSysreg", &Vcpu::TrapSysreg),
+      InstanceMethod("run", &Vcpu::Run),
+      InstanceMethod("requestStop", &Vcpu::RequestStop),
+      InstanceMethod("setDeadline", &Vcpu::SetDeadline),
+      InstanceMethod("lastException", &Vcpu::LastException),
+      InstanceMethod("setStrictHypercalls", &Vcpu::SetStrictHypercalls),
+      InstanceMethod("deliveredExceptions", &Vcpu::DeliveredExceptions),
+      InstanceMethod("nowNs", &Vcpu::NowNs),
+      InstanceMethod("instructionCount", &Vcpu::InstructionCount),
+      InstanceMethod("advanceClock", &Vcpu::AdvanceClock),
+      InstanceMethod("close", &Vcpu::Close),
   };
   AddDebugMethods(methods);
   return DefineClass(env, "Vcpu", methods);
@@ -139,8 +139,9 @@ Napi::Value Vcpu::SetHandlers(const Napi::CallbackInfo& info) {
   Args args(info, "setHandlers");
   Napi::Function mmioRead, mmioWrite, sysreg, exception;
   Napi::Uint32Array shared;
-  if (!args.Function(0, "mmioRead", mmioRead) || !args.Function(1, "mmioWrite", mmioWrite) || !args.Function(2, "sysreg", sysreg) ||
-      !args.Function(3, "exception", exception) || !args.Uint32Array(4, "args", shared)) {
+  if (!args.Function(0, "mmioRead", mmioRead) || !args.Function(1, "mmioWrite", mmioWrite) ||
+      !args.Function(2, "sysreg", sysreg) || !args.Function(3, "exception", exception) ||
+      !args.Uint32Array(4, "args", shared)) {
     return env.Undefined();
   }
   if (shared.ElementLength() < 8) {
@@ -363,9 +364,7 @@ Napi::Value Vcpu::DeliveredExceptions(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), double(deliveredExceptions_));
 }
 
-Napi::Value Vcpu::NowNs(const Napi::CallbackInfo& info) {
-  return Napi::Number::New(info.Env(), double(VirtualNs()));
-}
+Napi::Value Vcpu::NowNs(const Napi::CallbackInfo& info) { return Napi::Number::New(info.Env(), double(VirtualNs())); }
 
 Napi::Value Vcpu::InstructionCount(const Napi::CallbackInfo& info) {
   return Napi::Number::New(info.Env(), double(icount_));

@@ -40,18 +40,16 @@ enum class StopCause : int32_t {
 
 // What a trapped system register does. Mirrored by the SysregAction enum in src/cpu/vcpu.ts.
 enum class SysregAction : uint8_t {
-  PassThrough = 0,  // let Unicorn execute it
-  CallJs = 1,       // the VMM's handler gives the value / takes the write
-  VirtualCount = 2, // CNTVCT_EL0/CNTPCT_EL0 from the virtual clock, computed here (Linux reads it constantly)
-  ReadAsZero = 3,   // unimplemented register: read 0, write ignored, never hang
+  PassThrough = 0,   // let Unicorn execute it
+  CallJs = 1,        // the VMM's handler gives the value / takes the write
+  VirtualCount = 2,  // CNTVCT_EL0/CNTPCT_EL0 from the virtual clock, computed here (Linux reads it constantly)
+  ReadAsZero = 3,    // unimplemented register: read 0, write ignored, never hang
 };
-
-
 
 struct Mapping {
   uint64_t size;
   bool isShadow;
-  std::unique_ptr<MmioSlot> slot;   // MMIO only
+  std::unique_ptr<MmioSlot> slot;              // MMIO only
   Napi::Reference<Napi::ArrayBuffer> backing;  // pointer mappings only: keeps host memory alive
   std::unique_ptr<GuestMapping> guestMapping;  // pointer mappings only: keeps unmapSharedFile away from it
 };
@@ -199,11 +197,11 @@ class Vcpu : public Napi::ObjectWrap<Vcpu> {
   // An HVC/SMC no handler answered ends the run instead of being UNDEFINED in the guest.
   bool strictHypercalls_ = false;
   uint64_t deliveredExceptions_ = 0;
-  bool recursiveException_ = false;  // the last undelivered exception was taken at its own vector
+  bool recursiveException_ = false;   // the last undelivered exception was taken at its own vector
   bool fetchAbortDelivered_ = false;  // the engine stopped at a fetch fault delivered to the guest: resume
   bool fetchFaultStop_ = false;       // the engine stopped at a fetch fault the guest cannot take
-  uc_context* context_ = nullptr;  // scratch for reading the syndrome
-  long syndromeOffset_ = -1;  // byte offset of env->exception.syndrome inside a uc_context blob
+  uc_context* context_ = nullptr;     // scratch for reading the syndrome
+  long syndromeOffset_ = -1;          // byte offset of env->exception.syndrome inside a uc_context blob
 
   DebugState debug_;
 };

@@ -77,7 +77,8 @@ Napi::Value Vcpu::SetBreakpoint(const Napi::CallbackInfo& info) {
   auto it = debug_.breakpoints.find(address);
   if (on && it == debug_.breakpoints.end()) {
     uc_hook hook;
-    if (!Check(env, uc_hook_add(uc_, &hook, UC_HOOK_CODE, reinterpret_cast<void*>(OnBreakpointHook), this, address, address),
+    if (!Check(env,
+               uc_hook_add(uc_, &hook, UC_HOOK_CODE, reinterpret_cast<void*>(OnBreakpointHook), this, address, address),
                "adding a breakpoint"))
       return env.Undefined();
     debug_.breakpoints.emplace(address, hook);
@@ -111,7 +112,9 @@ Napi::Value Vcpu::SetWatchpoint(const Napi::CallbackInfo& info) {
   }
   Watchpoint wp{address, length, WatchKind(kind)};
   auto& list = debug_.watchpoints;
-  auto same = [&](const Watchpoint& w) { return w.address == wp.address && w.length == wp.length && w.kind == wp.kind; };
+  auto same = [&](const Watchpoint& w) {
+    return w.address == wp.address && w.length == wp.length && w.kind == wp.kind;
+  };
   if (on) {
     if (list.empty()) {
       uc_hook h;

@@ -17,9 +17,9 @@ constexpr uint32_t kExcpPrefetchAbort = 3;
 constexpr uint32_t kExcpDataAbort = 4;
 constexpr uint32_t kExcpBkpt = 7;
 
-constexpr uint32_t kPstateSp = 1u << 0;    // SPSel: SP_ELx in use
-constexpr uint32_t kPstateNrw = 1u << 4;   // AArch32 state
-constexpr uint32_t kPstateEl1h = 0x5;      // M[3:0] = EL1 with SP_EL1
+constexpr uint32_t kPstateSp = 1u << 0;   // SPSel: SP_ELx in use
+constexpr uint32_t kPstateNrw = 1u << 4;  // AArch32 state
+constexpr uint32_t kPstateEl1h = 0x5;     // M[3:0] = EL1 with SP_EL1
 constexpr uint32_t kPstateDaif = 0xfu << 6;
 constexpr uint32_t kSyndromeUnknown = 0x02000000;  // EC 0x00 (unknown reason), IL 1: UNDEFINED
 
@@ -94,9 +94,7 @@ bool Vcpu::DeliverSynchronousException(uint32_t intno) {
 
 // An HVC or SMC nothing answered: UNDEFINED at EL1, as on a CPU without EL2 or EL3. Its preferred return
 // address is the instruction itself, which the engine has already stepped over.
-bool Vcpu::DeliverUndefinedHypercall() {
-  return EnterEl1(kSyndromeUnknown, std::nullopt, lastExceptionPc_ - 4);
-}
+bool Vcpu::DeliverUndefinedHypercall() { return EnterEl1(kSyndromeUnknown, std::nullopt, lastExceptionPc_ - 4); }
 
 // An instruction fetch from unmapped space: a synchronous external abort on instruction fetch, as QEMU
 // raises for a fetch its bus cannot answer. Translated blocks never cross a page, so the fetch that failed
@@ -107,7 +105,7 @@ void Vcpu::OnBadFetch() {
   uc_reg_read(uc_, UC_ARM64_REG_PC, &pc);
   uc_reg_read(uc_, UC_ARM64_REG_PSTATE, &pstate);
   uint32_t ec = ((pstate >> 2) & 3) == 0 ? 0x20 : 0x21;  // instruction abort from a lower / the same EL
-  uint32_t syndrome = (ec << 26) | (1u << 25) | 0x10;   // IL, IFSC: synchronous external abort
+  uint32_t syndrome = (ec << 26) | (1u << 25) | 0x10;    // IL, IFSC: synchronous external abort
   recursiveException_ = false;
   fetchAbortDelivered_ = EnterEl1(syndrome, pc, pc);
   if (fetchAbortDelivered_) return CountDelivery();

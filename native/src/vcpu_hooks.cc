@@ -11,9 +11,9 @@ namespace armvirt {
 
 namespace {
 
-constexpr uint64_t kScrEl3 = (1u << 0) | (1u << 8) | (1u << 10);   // NS | HCE (HVC reaches us) | RW (AArch64 EL1)
+constexpr uint64_t kScrEl3 = (1u << 0) | (1u << 8) | (1u << 10);    // NS | HCE (HVC reaches us) | RW (AArch64 EL1)
 constexpr uint64_t kHcrEl2 = (1ull << 31) | (1u << 4) | (1u << 3);  // RW | IMO | FMO: VI/VF are IRQ/FIQ lines
-constexpr uint32_t kCalibrationSvc = 0xd4000001 | (0x5a5a << 5);     // svc #0x5a5a
+constexpr uint32_t kCalibrationSvc = 0xd4000001 | (0x5a5a << 5);    // svc #0x5a5a
 constexpr uint32_t kCalibrationSyndrome = 0x56005a5a;               // ESR: EC=SVC64, IL=1, imm16
 constexpr uint64_t kCalibrationPage = 0;
 constexpr uint32_t kExcpHvc = 11;  // QEMU's EXCP_HVC and EXCP_SMC, as Unicorn reports them
@@ -217,19 +217,22 @@ void Vcpu::ConfigureEl1(Napi::Env env) {
   uc_hook h;
   for (int i = 0; i < 4; i++) {
     sysregHooks_[i] = {this, reads[i]};
-    if (!Check(env, uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void*>(OnSysregHook), &sysregHooks_[i], 1, 0,
-                                UC_ARM64_INS_MRS + i),
+    if (!Check(env,
+               uc_hook_add(uc_, &h, UC_HOOK_INSN, reinterpret_cast<void*>(OnSysregHook), &sysregHooks_[i], 1, 0,
+                           UC_ARM64_INS_MRS + i),
                "installing the system-register hook"))
       return;
     hooks_.push_back(h);
   }
-  if (!Check(env, uc_hook_add(uc_, &h, UC_HOOK_MEM_READ_UNMAPPED | UC_HOOK_MEM_WRITE_UNMAPPED,
-                              reinterpret_cast<void*>(OnUnmappedDataHook), this, 1, 0),
+  if (!Check(env,
+             uc_hook_add(uc_, &h, UC_HOOK_MEM_READ_UNMAPPED | UC_HOOK_MEM_WRITE_UNMAPPED,
+                         reinterpret_cast<void*>(OnUnmappedDataHook), this, 1, 0),
              "installing the unmapped-access hook"))
     return;
   hooks_.push_back(h);
-  if (!Check(env, uc_hook_add(uc_, &h, UC_HOOK_MEM_FETCH_UNMAPPED | UC_HOOK_MEM_FETCH_PROT,
-                              reinterpret_cast<void*>(OnBadFetchHook), this, 1, 0),
+  if (!Check(env,
+             uc_hook_add(uc_, &h, UC_HOOK_MEM_FETCH_UNMAPPED | UC_HOOK_MEM_FETCH_PROT,
+                         reinterpret_cast<void*>(OnBadFetchHook), this, 1, 0),
              "installing the fetch-fault hook"))
     return;
   hooks_.push_back(h);
@@ -253,8 +256,7 @@ void Vcpu::CalibrateSyndromeOffset() {
   icountDeadline_ = UINT64_MAX;
   uc_emu_start(uc_, kCalibrationPage, kCalibrationPage + 4, 0, 0);
   icountDeadline_ = savedDeadline;
-  if (lastIntno_ == 2 && uc_context_alloc(uc_, &context_) == UC_ERR_OK &&
-      uc_context_save(uc_, context_) == UC_ERR_OK) {
+  if (lastIntno_ == 2 && uc_context_alloc(uc_, &context_) == UC_ERR_OK && uc_context_save(uc_, context_) == UC_ERR_OK) {
     size_t size = uc_context_size(uc_);
     const char* bytes = reinterpret_cast<const char*>(context_);
     for (size_t off = 0; off + 4 <= size; off += 4) {

@@ -54,7 +54,8 @@ bool Vcpu::LayShadow(uint64_t address) {
   }
   if (start >= end) return false;
   auto slot = std::make_unique<MmioSlot>(MmioSlot{this, 0, start});
-  if (uc_mmio_map(uc_, start, end - start, OnShadowRead, slot.get(), OnShadowWrite, slot.get()) != UC_ERR_OK) return false;
+  if (uc_mmio_map(uc_, start, end - start, OnShadowRead, slot.get(), OnShadowWrite, slot.get()) != UC_ERR_OK)
+    return false;
   mappings_[start] = Mapping{end - start, true, std::move(slot), {}, nullptr};
   return true;
 }
@@ -128,7 +129,8 @@ Napi::Value Vcpu::MapPointer(const Napi::CallbackInfo& info) {
   uint8_t* data = static_cast<uint8_t*>(buffer.Data());
   if (offset > buffer.ByteLength() || size > buffer.ByteLength() - offset ||
       ((reinterpret_cast<uintptr_t>(data) + offset) & (kPage - 1))) {
-    args.Range(1, "backing", "range " + Hex(offset) + "+" + Hex(size) + " is out of bounds or not page aligned (use host memory)");
+    args.Range(1, "backing",
+               "range " + Hex(offset) + "+" + Hex(size) + " is out of bounds or not page aligned (use host memory)");
     return env.Undefined();
   }
   Mapping m{size, false, nullptr, Napi::Persistent(buffer), std::make_unique<GuestMapping>(data, id_, addr)};

@@ -55,7 +55,8 @@ struct IoctlSpec {
   size_t minSize;  // kStruct: the fixed part the kernel always copies in
 };
 
-#define VFIO_IOCTL_SPEC(name, arg, size) {name, #name, arg, size}
+#define VFIO_IOCTL_SPEC(name, arg, size) \
+  { name, #name, arg, size }
 const IoctlSpec kIoctls[] = {
     VFIO_IOCTL_SPEC(VFIO_GET_API_VERSION, Arg::kNone, 0),
     VFIO_IOCTL_SPEC(VFIO_CHECK_EXTENSION, Arg::kValue, 0),
@@ -130,11 +131,13 @@ Napi::Value Ioctl(const Napi::CallbackInfo& info) {
   };
   int ret;
   if (spec->arg == Arg::kNone) {
-    do ret = ioctl(fd, spec->request); while (ret < 0 && errno == EINTR);
+    do ret = ioctl(fd, spec->request);
+    while (ret < 0 && errno == EINTR);
   } else if (spec->arg == Arg::kValue) {
     int64_t value;
     if (!Args(info, spec->name).Int(2, "arg", value)) return env.Undefined();
-    do ret = ioctl(fd, spec->request, static_cast<unsigned long>(value)); while (ret < 0 && errno == EINTR);
+    do ret = ioctl(fd, spec->request, static_cast<unsigned long>(value));
+    while (ret < 0 && errno == EINTR);
   } else {
     Napi::Uint8Array bytes;
     if (!Args(info, spec->name).Uint8Array(2, "arg", bytes)) return env.Undefined();
@@ -142,7 +145,8 @@ Napi::Value Ioctl(const Napi::CallbackInfo& info) {
     size_t length = bytes.ByteLength();
     if (spec->arg == Arg::kStruct) {
       if (length < spec->minSize) {
-        return fail(std::to_string(length) + " bytes is shorter than the struct (" + std::to_string(spec->minSize) + ")");
+        return fail(std::to_string(length) + " bytes is shorter than the struct (" + std::to_string(spec->minSize) +
+                    ")");
       }
       uint32_t argsz;
       memcpy(&argsz, data, sizeof argsz);
@@ -155,7 +159,8 @@ Napi::Value Ioctl(const Napi::CallbackInfo& info) {
     } else if (memchr(data, 0, length) == nullptr) {
       return fail("the device name must be NUL-terminated");
     }
-    do ret = ioctl(fd, spec->request, data); while (ret < 0 && errno == EINTR);
+    do ret = ioctl(fd, spec->request, data);
+    while (ret < 0 && errno == EINTR);
   }
   if (ret < 0) {
     ThrowErrno(env, errno, spec->name);
@@ -174,14 +179,15 @@ Napi::Value Pread(const Napi::CallbackInfo& info) {
     return env.Undefined();
   }
   if (offset < 0 || length < 0 || length > (1 << 30)) {
-    Napi::RangeError::New(env, "pread: offset " + std::to_string(offset) + " / length " + std::to_string(length) +
-                                   " out of range")
+    Napi::RangeError::New(
+        env, "pread: offset " + std::to_string(offset) + " / length " + std::to_string(length) + " out of range")
         .ThrowAsJavaScriptException();
     return env.Undefined();
   }
   std::vector<uint8_t> data(static_cast<size_t>(length));
   ssize_t n;
-  do n = pread(fd, data.data(), data.size(), off_t(offset)); while (n < 0 && errno == EINTR);
+  do n = pread(fd, data.data(), data.size(), off_t(offset));
+  while (n < 0 && errno == EINTR);
   if (n < 0) {
     ThrowErrno(env, errno, "pread fd " + std::to_string(fd) + " at " + std::to_string(offset));
     return env.Undefined();
@@ -196,13 +202,15 @@ Napi::Value Pwrite(const Napi::CallbackInfo& info) {
   int64_t offset;
   Napi::Uint8Array data;
   Args args(info, "pwrite");
-  if (!args.Fd(0, "fd", fd) || !args.Int(1, "offset", offset) || !args.Uint8Array(2, "data", data)) return env.Undefined();
+  if (!args.Fd(0, "fd", fd) || !args.Int(1, "offset", offset) || !args.Uint8Array(2, "data", data))
+    return env.Undefined();
   if (offset < 0) {
     args.Range(1, "offset", "(" + std::to_string(offset) + ") is negative");
     return env.Undefined();
   }
   ssize_t n;
-  do n = pwrite(fd, data.Data(), data.ByteLength(), off_t(offset)); while (n < 0 && errno == EINTR);
+  do n = pwrite(fd, data.Data(), data.ByteLength(), off_t(offset));
+  while (n < 0 && errno == EINTR);
   if (n < 0) {
     ThrowErrno(env, errno, "pwrite fd " + std::to_string(fd) + " at " + std::to_string(offset));
     return env.Undefined();

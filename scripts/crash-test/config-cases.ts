@@ -11,7 +11,13 @@ type Schema = Record<string, unknown>;
 
 /** JSON texts of each type; a key is tried with those its schema does not allow. */
 const CANDIDATES: [type: string, text: string][] = [
-  ['string', '"x"'], ['integer', '7'], ['number', '1.5'], ['boolean', 'true'], ['null', 'null'], ['array', '[1]'], ['object', '{"a": 1}'],
+  ['string', '"x"'],
+  ['integer', '7'],
+  ['number', '1.5'],
+  ['boolean', 'true'],
+  ['null', 'null'],
+  ['array', '[1]'],
+  ['object', '{"a": 1}'],
 ];
 const ODD_NAMES = [...PROTOTYPE_NAMES, '', 'mem\u0000ory', ' memory', 'Memory'];
 /** The map key a `additionalProperties` schema is tried under (a passthrough policy's compatible). */
@@ -27,7 +33,12 @@ interface Slot {
 
 export function configCases(context: CaseContext): CrashCase[] {
   const root = JSON.parse(readFileSync(CONFIG_SCHEMA_PATH, 'utf8')) as Schema;
-  const base: [string, string][] = [['kernel', JSON.stringify(context.kernel)], ['serial', '"null"'], ['clock', '"deterministic"'], ['timeout', '{"virtual": 1}']];
+  const base: [string, string][] = [
+    ['kernel', JSON.stringify(context.kernel)],
+    ['serial', '"null"'],
+    ['clock', '"deterministic"'],
+    ['timeout', '{"virtual": 1}'],
+  ];
   const cases: CrashCase[] = [];
   let n = 0;
   const add = (slot: Slot, value: string, culprits: string[], ci: boolean) => {
@@ -46,18 +57,42 @@ export function configCases(context: CaseContext): CrashCase[] {
     const properties = resolved.properties as Record<string, Schema> | undefined;
     if (properties) {
       for (const [key, sub] of Object.entries(properties)) {
-        visit({ document: (value) => slot.document(objectText([[key, value], ...requiredSiblings(resolved, key, root)])), culprits: slot.culprits, label: `${slot.label}.${key}` }, sub);
+        visit(
+          {
+            document: (value) => slot.document(objectText([[key, value], ...requiredSiblings(resolved, key, root)])),
+            culprits: slot.culprits,
+            label: `${slot.label}.${key}`,
+          },
+          sub,
+        );
       }
       if (resolved.additionalProperties === false) {
         for (const { value: name, ci } of sampled(ODD_NAMES, 1)) {
-          add({ ...slot, document: (value) => slot.document(objectText([[name, value], ...requiredSiblings(resolved, '', root)])), label: `${slot.label}[${JSON.stringify(name)}]` }, '1', [quoted(name)], ci);
+          add(
+            {
+              ...slot,
+              document: (value) => slot.document(objectText([[name, value], ...requiredSiblings(resolved, '', root)])),
+              label: `${slot.label}[${JSON.stringify(name)}]`,
+            },
+            '1',
+            [quoted(name)],
+            ci,
+          );
         }
       }
     }
     if (typeof resolved.additionalProperties === 'object') {
-      visit({ document: (value) => slot.document(objectText([[MAP_KEY, value], ...requiredSiblings(resolved, MAP_KEY, root)])), culprits: slot.culprits, label: `${slot.label}.${MAP_KEY}` }, resolved.additionalProperties as Schema);
+      visit(
+        {
+          document: (value) => slot.document(objectText([[MAP_KEY, value], ...requiredSiblings(resolved, MAP_KEY, root)])),
+          culprits: slot.culprits,
+          label: `${slot.label}.${MAP_KEY}`,
+        },
+        resolved.additionalProperties as Schema,
+      );
     }
-    if (typeof resolved.items === 'object') visit({ document: (value) => slot.document(`[${value}]`), culprits: slot.culprits, label: `${slot.label}[0]` }, resolved.items as Schema);
+    if (typeof resolved.items === 'object')
+      visit({ document: (value) => slot.document(`[${value}]`), culprits: slot.culprits, label: `${slot.label}[0]` }, resolved.items as Schema);
     for (const alternative of [...((resolved.oneOf ?? resolved.anyOf ?? []) as Schema[])]) {
       const target = resolve(alternative, root);
       if (target.type === 'object') visit(slot, target);
@@ -66,7 +101,16 @@ export function configCases(context: CaseContext): CrashCase[] {
   for (const [key, schema] of Object.entries(root.properties as Record<string, Schema>)) visit(topSlot(key), schema);
   for (const { value: name, ci } of sampled(ODD_NAMES, 2)) add({ ...topSlot(name), label: JSON.stringify(name) }, '1', [quoted(name)], ci);
   // A device object's keys are properties: names no device has.
-  for (const { value: name, ci } of sampled(PROTOTYPE_NAMES, 2)) add(topSlot('devices'), `[${objectText([['type', '"pl031"'], [name, '1']])}]`, [quoted(name)], ci);
+  for (const { value: name, ci } of sampled(PROTOTYPE_NAMES, 2))
+    add(
+      topSlot('devices'),
+      `[${objectText([
+        ['type', '"pl031"'],
+        [name, '1'],
+      ])}]`,
+      [quoted(name)],
+      ci,
+    );
   return cases;
 }
 
@@ -75,7 +119,8 @@ function badValues(schema: Schema, root: Schema): string[] {
   const allowed = allowedTypes(schema, root);
   if (allowed === undefined) return [];
   const values = CANDIDATES.filter(([type]) => !allowed.has(type) && !(type === 'integer' && allowed.has('number'))).map(([, text]) => text);
-  if (allowed.has('string') && (schema.enum !== undefined || schema.pattern !== undefined)) values.unshift('"nosuch"', ...PROTOTYPE_NAMES.map((n) => JSON.stringify(n)));
+  if (allowed.has('string') && (schema.enum !== undefined || schema.pattern !== undefined))
+    values.unshift('"nosuch"', ...PROTOTYPE_NAMES.map((n) => JSON.stringify(n)));
   if (allowed.has('string') && (schema.minLength !== undefined || schema.pattern !== undefined)) values.push('""');
   if (typeof schema.minimum === 'number') values.unshift(String(schema.minimum - 1));
   return values;
@@ -113,7 +158,10 @@ function validValue(schema: Schema): string {
 function resolve(schema: Schema, root: Schema): Schema {
   const ref = schema.$ref;
   if (typeof ref !== 'string') return schema;
-  const target = ref.replace(/^#\//, '').split('/').reduce<unknown>((node, key) => (node as Schema)[key], root) as Schema;
+  const target = ref
+    .replace(/^#\//, '')
+    .split('/')
+    .reduce<unknown>((node, key) => (node as Schema)[key], root) as Schema;
   return resolve(target, root);
 }
 

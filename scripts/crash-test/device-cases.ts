@@ -30,9 +30,15 @@ const BAD_TYPES = ['nosuch', '', ',', 'device', 'sys-bus-device', 'container', .
 function baseArgs(type: string, context: CaseContext): { args: string[]; options: string } {
   if (!defaultRegistry.get(type).isA('vfio-platform')) return { args: [], options: type };
   const preset = cast(defaultRegistry.create(type), VfioPlatform).presetCompatibles;
-  for (const file of readdirSync(context.hostsDir).filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json')).sort()) {
-    const host = JSON.parse(readFileSync(join(context.hostsDir, file), 'utf8')) as { devices: { name: string; model: { name: string }; node: { properties: { compatible?: string | string[] } } }[] };
-    const device = host.devices.find((d) => (preset ? [d.node.properties.compatible ?? []].flat().some((c) => preset.includes(c)) : d.model.name === 'test-device'));
+  for (const file of readdirSync(context.hostsDir)
+    .filter((f) => f.endsWith('.json') && !f.endsWith('.schema.json'))
+    .sort()) {
+    const host = JSON.parse(readFileSync(join(context.hostsDir, file), 'utf8')) as {
+      devices: { name: string; model: { name: string }; node: { properties: { compatible?: string | string[] } } }[];
+    };
+    const device = host.devices.find((d) =>
+      preset ? [d.node.properties.compatible ?? []].flat().some((c) => preset.includes(c)) : d.model.name === 'test-device',
+    );
     if (device) return { args: ['--vfio-host', `fake:${join(context.hostsDir, file)}`], options: `${type},host=${device.name}` };
   }
   throw new Error(`crash-test: no shipped fake host has a device for ${type}`);
@@ -51,7 +57,13 @@ export function deviceCases(context: CaseContext): CrashCase[] {
       // The host names the device the others are tried on: a bad host is tried with no host given.
       const without = property.name === 'host' || property.name === 'sysfsdev' ? type : base.options;
       for (const { value, ci } of sampled(BAD_VALUES[property.kind], 2)) {
-        cases.push({ family: 'devices', name: `${type} ${property.name}=${JSON.stringify(value.length > 40 ? `${value.slice(0, 10)}...` : value)}`, args: command(`${without},${property.name}=${escape(value)}`), culprits: [property.name], ci });
+        cases.push({
+          family: 'devices',
+          name: `${type} ${property.name}=${JSON.stringify(value.length > 40 ? `${value.slice(0, 10)}...` : value)}`,
+          args: command(`${without},${property.name}=${escape(value)}`),
+          culprits: [property.name],
+          ci,
+        });
       }
     }
     for (const { value, ci } of sampled(BAD_OPTIONS, 1)) {

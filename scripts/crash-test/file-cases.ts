@@ -76,10 +76,26 @@ export function fileCases(context: CaseContext, fixtures: FileFixtures): CrashCa
   copyFileSync(DEFAULT_CONFIG_PATH, at('machine-config.json'));
   const run = ['-serial', 'null', ...QUICK_RUN];
   const roles: { role: string; command: (file: string) => string[]; kinds: Partial<Record<Kind, string>> }[] = [
-    { role: 'kernel', command: (f) => ['-kernel', f, ...run], kinds: { truncated: truncatedElf(context.kernel, at('half.elf')), 'wrong kind': otherArchitecture(context.kernel, at('x86-64.elf')), empty: fixtures.paths.empty } },
+    {
+      role: 'kernel',
+      command: (f) => ['-kernel', f, ...run],
+      kinds: {
+        truncated: truncatedElf(context.kernel, at('half.elf')),
+        'wrong kind': otherArchitecture(context.kernel, at('x86-64.elf')),
+        empty: fixtures.paths.empty,
+      },
+    },
     { role: 'initrd', command: (f) => ['-kernel', context.kernel, '-initrd', f, ...run], kinds: {} },
-    { role: 'DTB', command: (f) => ['-kernel', context.kernel, '-dtb', f, ...run], kinds: { truncated: truncated(dtb, at('half.dtb')), 'wrong kind': context.kernel, empty: fixtures.paths.empty } },
-    { role: 'config', command: (f) => ['run', f], kinds: { truncated: truncated(DEFAULT_CONFIG_PATH, at('half-config.json')), 'wrong kind': hostFile, empty: fixtures.paths.empty } },
+    {
+      role: 'DTB',
+      command: (f) => ['-kernel', context.kernel, '-dtb', f, ...run],
+      kinds: { truncated: truncated(dtb, at('half.dtb')), 'wrong kind': context.kernel, empty: fixtures.paths.empty },
+    },
+    {
+      role: 'config',
+      command: (f) => ['run', f],
+      kinds: { truncated: truncated(DEFAULT_CONFIG_PATH, at('half-config.json')), 'wrong kind': hostFile, empty: fixtures.paths.empty },
+    },
     {
       role: 'host description',
       command: (f) => ['--vfio-host', `fake:${f}`, '-device', 'vfio-platform,host=a0000000.vfio-test', 'dumpdtb', '--dts'],

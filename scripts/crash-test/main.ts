@@ -50,7 +50,12 @@ export interface Summary {
 
 export async function crashTest(options: Options, progress: (text: string) => void): Promise<Summary> {
   const dir = mkdtempSync(join(tmpdir(), 'armvirt-crash-test-'));
-  const context: CaseContext = { dir, kernel: firmwarePath('virt_boot'), hostsDir: fileURLToPath(new URL('../../../machines/hosts/', import.meta.url)), fifo: join(dir, 'fifo') };
+  const context: CaseContext = {
+    dir,
+    kernel: firmwarePath('virt_boot'),
+    hostsDir: fileURLToPath(new URL('../../../machines/hosts/', import.meta.url)),
+    fifo: join(dir, 'fifo'),
+  };
   const fixtures = prepareFiles(context);
   try {
     const run = { concurrency: options.jobs, boundMs: options.boundMs, cwd: dir };
@@ -81,12 +86,23 @@ function summarise(outcomes: Outcome[], controlsFailed: string[]): Summary {
   });
   const failures = outcomes
     .filter((o) => o.verdict !== 'clean')
-    .map((o) => ({ family: o.crashCase.family, name: o.crashCase.name, verdict: o.verdict, status: o.status, signal: o.signal, stderr: o.stderr, args: o.crashCase.args }));
+    .map((o) => ({
+      family: o.crashCase.family,
+      name: o.crashCase.name,
+      verdict: o.verdict,
+      status: o.status,
+      signal: o.signal,
+      stderr: o.stderr,
+      args: o.crashCase.args,
+    }));
   return { families, failures, controlsFailed };
 }
 
 function table(summary: Summary): string {
-  const rows = [...summary.families, { family: 'total', cases: summary.families.reduce((n, f) => n + f.cases, 0), clean: summary.families.reduce((n, f) => n + f.clean, 0) }];
+  const rows = [
+    ...summary.families,
+    { family: 'total', cases: summary.families.reduce((n, f) => n + f.cases, 0), clean: summary.families.reduce((n, f) => n + f.clean, 0) },
+  ];
   const lines = ['family    cases  clean', ...rows.map((r) => `${r.family.padEnd(8)} ${String(r.cases).padStart(6)} ${String(r.clean).padStart(6)}`)];
   for (const f of summary.failures) {
     const first = f.stderr.split('\n')[0]!.slice(0, 200);

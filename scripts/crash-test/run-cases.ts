@@ -56,7 +56,10 @@ export async function runCases(cases: readonly CrashCase[], options: RunOptions,
 }
 
 /** Runs one armvirt command line to its end or the bound. */
-export function runArmvirt(args: readonly string[], options: RunOptions): Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number; hung: boolean; flood: boolean }> {
+export function runArmvirt(
+  args: readonly string[],
+  options: RunOptions,
+): Promise<{ status: number | null; signal: NodeJS.Signals | null; stderr: string; ms: number; hung: boolean; flood: boolean }> {
   return new Promise((done) => {
     const started = performance.now();
     const child = spawn(process.execPath, [CLI, ...args], { cwd: options.cwd, stdio: ['ignore', 'ignore', 'pipe'] });

@@ -23,10 +23,11 @@ const pad4 = (n) => (4 - (n % 4)) % 4;
 
 function header(fields, name) {
   const nameBytes = encoder.encode(`${name}\0`);
-  const text = MAGIC + [
-    fields.ino, fields.mode, 0, 0, fields.nlink, MTIME, fields.size, 0, 0, fields.rdevMajor ?? 0, fields.rdevMinor ?? 0,
-    nameBytes.length, 0,
-  ].map(hex8).join('');
+  const text =
+    MAGIC +
+    [fields.ino, fields.mode, 0, 0, fields.nlink, MTIME, fields.size, 0, 0, fields.rdevMajor ?? 0, fields.rdevMinor ?? 0, nameBytes.length, 0]
+      .map(hex8)
+      .join('');
   const bytes = new Uint8Array(text.length + nameBytes.length + pad4(text.length + nameBytes.length));
   bytes.set(encoder.encode(text));
   bytes.set(nameBytes, text.length);
@@ -51,13 +52,18 @@ export function newcArchive(entries) {
   sorted.forEach((entry, index) => {
     if (entry.path.startsWith('/') || entry.path === '') throw new Error(`cpio: path '${entry.path}' must be relative`);
     const data = body(entry);
-    parts.push(header({
-      ino: index + 1,
-      mode: TYPE_BITS[entry.type] | (entry.mode & 0o7777),
-      nlink: entry.type === 'dir' ? 2 : 1,
-      size: data.length,
-      ...(entry.type === 'char' ? { rdevMajor: entry.major, rdevMinor: entry.minor } : {}),
-    }, entry.path));
+    parts.push(
+      header(
+        {
+          ino: index + 1,
+          mode: TYPE_BITS[entry.type] | (entry.mode & 0o7777),
+          nlink: entry.type === 'dir' ? 2 : 1,
+          size: data.length,
+          ...(entry.type === 'char' ? { rdevMajor: entry.major, rdevMinor: entry.minor } : {}),
+        },
+        entry.path,
+      ),
+    );
     parts.push(data, new Uint8Array(pad4(data.length)));
   });
   parts.push(header({ ino: 0, mode: 0, nlink: 1, size: 0 }, 'TRAILER!!!'));

@@ -23,7 +23,14 @@ export function downloadCache() {
 export function systemDebianArchive() {
   const entries = [];
   const dir = '/etc/apt/sources.list.d';
-  const files = ['/etc/apt/sources.list', ...(existsSync(dir) ? readdirSync(dir).sort().map((f) => join(dir, f)) : [])];
+  const files = [
+    '/etc/apt/sources.list',
+    ...(existsSync(dir)
+      ? readdirSync(dir)
+          .sort()
+          .map((f) => join(dir, f))
+      : []),
+  ];
   for (const file of files) {
     if (!existsSync(file)) continue;
     const text = readFileSync(file, 'utf8');

@@ -38,7 +38,12 @@ function tree(dir, prefix) {
  * `rootfsDir` the files copied as they are, `programsDir` the static programs installed in /bin.
  */
 export function buildInitramfs({ guest, release, rootfsDir, programsDir }) {
-  for (const [what, path] of [['busybox', guest.busybox], ['the modules', guest.modulesDir], ['the rootfs files', rootfsDir], ['the guest programs', programsDir]]) {
+  for (const [what, path] of [
+    ['busybox', guest.busybox],
+    ['the modules', guest.modulesDir],
+    ['the rootfs files', rootfsDir],
+    ['the guest programs', programsDir],
+  ]) {
     if (!existsSync(path)) throw new Error(`initramfs: ${what} missing: ${path}`);
   }
   const entries = [
@@ -78,7 +83,12 @@ export function provideLinuxBootFiles({ root, fail, say }) {
   }
   let bytes;
   try {
-    bytes = buildInitramfs({ guest, release: LINUX_GUEST.release, rootfsDir: join(root, 'firmware', 'linux', 'rootfs'), programsDir: join(root, 'firmware', 'build', 'linux') });
+    bytes = buildInitramfs({
+      guest,
+      release: LINUX_GUEST.release,
+      rootfsDir: join(root, 'firmware', 'linux', 'rootfs'),
+      programsDir: join(root, 'firmware', 'build', 'linux'),
+    });
   } catch (error) {
     fail(error.message);
   }

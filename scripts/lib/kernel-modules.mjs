@@ -70,6 +70,13 @@ export function moduleClosure(releaseDir, names) {
     walk(name);
     return found.reverse();
   };
-  const modulesDep = order.map((name) => `${pathOf.get(name)}:${allDependencies(name).map((d) => ` ${pathOf.get(d)}`).join('')}\n`).join('');
+  const modulesDep = order
+    .map(
+      (name) =>
+        `${pathOf.get(name)}:${allDependencies(name)
+          .map((d) => ` ${pathOf.get(d)}`)
+          .join('')}\n`,
+    )
+    .join('');
   return { files: order.map((name) => pathOf.get(name)), modulesDep };
 }

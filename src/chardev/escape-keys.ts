@@ -8,7 +8,7 @@ const CTRL_A = 0x01;
 const HELP =
   '\r\nC-a h    print this help\r\n' +
   'C-a x    exit emulator\r\n' +
-  'C-a p    power down (press the power button, as the monitor\'s system_powerdown)\r\n' +
+  "C-a p    power down (press the power button, as the monitor's system_powerdown)\r\n" +
   'C-a C-a  sends C-a\r\n';
 
 export interface EscapeActions {

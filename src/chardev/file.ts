@@ -56,7 +56,7 @@ const pause = new Int32Array(new SharedArrayBuffer(4));
 
 /** writeSync to the end, waiting while a non-blocking FIFO is full. */
 function writeAll(fd: number, bytes: Uint8Array): void {
-  for (let done = 0; done < bytes.length; ) {
+  for (let done = 0; done < bytes.length;) {
     try {
       done += writeSync(fd, bytes, done);
     } catch (error) {

@@ -65,7 +65,8 @@ function applyMachine(line: CommandLine, value: string, spelled: string): void {
     line.helpFor.machines = true;
     return;
   }
-  if (type !== 'virt' && type !== 'foundation') throw new UsageError(`${spelled} '${type}': unknown machine type (accepted: virt, foundation; '${spelled} help' describes them)`);
+  if (type !== 'virt' && type !== 'foundation')
+    throw new UsageError(`${spelled} '${type}': unknown machine type (accepted: virt, foundation; '${spelled} help' describes them)`);
   setKey(line, 'machine', type, spelled);
   for (const option of options) {
     const eq = option.indexOf('=');
@@ -82,7 +83,9 @@ function applyMachine(line: CommandLine, value: string, spelled: string): void {
     } else if (key === 'gic-version' && arg === '2') {
       // The only GIC this machine has; accepted so QEMU command lines work unchanged.
     } else {
-      throw new UsageError(`${spelled} ${type}: unknown option '${option}' (accepted: dumpdtb=FILE, platform-bus-size=SIZE, platform-bus-node=platform|platform-bus, gic-version=2)`);
+      throw new UsageError(
+        `${spelled} ${type}: unknown option '${option}' (accepted: dumpdtb=FILE, platform-bus-size=SIZE, platform-bus-node=platform|platform-bus, gic-version=2)`,
+      );
     }
   }
 }
@@ -110,7 +113,12 @@ function timeoutFlag(name: string, key: 'virtual' | 'host', what: string): FlagS
 }
 
 export const FLAGS: FlagSpec[] = [
-  { names: ['M', 'machine'], value: 'TYPE[,dumpdtb=FILE][,platform-bus-size=SIZE][,platform-bus-node=NAME]', help: 'machine type: virt (default) or foundation; dumpdtb=FILE writes the guest DTB and exits', apply: applyMachine },
+  {
+    names: ['M', 'machine'],
+    value: 'TYPE[,dumpdtb=FILE][,platform-bus-size=SIZE][,platform-bus-node=NAME]',
+    help: 'machine type: virt (default) or foundation; dumpdtb=FILE writes the guest DTB and exits',
+    apply: applyMachine,
+  },
   {
     names: ['m'],
     value: 'SIZE',
@@ -139,7 +147,12 @@ export const FLAGS: FlagSpec[] = [
       else setKey(line, 'devices', [...(line.flags.devices ?? []), v], s);
     },
   },
-  { names: ['serial'], value: 'stdio|mon:stdio|null|memory|file:PATH', help: 'PL011 backend (default stdio)', apply: (line, v, s) => setKey(line, 'serial', v, s) },
+  {
+    names: ['serial'],
+    value: 'stdio|mon:stdio|null|memory|file:PATH',
+    help: 'PL011 backend (default stdio)',
+    apply: (line, v, s) => setKey(line, 'serial', v, s),
+  },
   { names: ['nographic'], help: 'accepted for QEMU compatibility: the serial port is on stdio already', apply: () => {} },
   {
     names: ['trace'],
@@ -150,7 +163,12 @@ export const FLAGS: FlagSpec[] = [
       else setKey(line, 'trace', [...(line.flags.trace ?? []), v.startsWith('enable=') ? v.slice('enable='.length) : v], s);
     },
   },
-  { names: ['d'], value: 'ITEM[,ITEM...]', help: `log items: ${DEBUG_ITEMS.join(', ')} (guest_errors: every guest error, not the first few per source); 'help' lists them`, apply: applyDebug },
+  {
+    names: ['d'],
+    value: 'ITEM[,ITEM...]',
+    help: `log items: ${DEBUG_ITEMS.join(', ')} (guest_errors: every guest error, not the first few per source); 'help' lists them`,
+    apply: applyDebug,
+  },
   {
     names: ['clock'],
     value: 'realtime|deterministic',
@@ -176,9 +194,22 @@ export const FLAGS: FlagSpec[] = [
     help: "where vfio-platform devices come from: the kernel's /dev/vfio, or a fake host (machines/hosts/*.json)",
     apply: (line, v, s) => setKey(line, 'vfioHost', v, s),
   },
-  { names: ['s'], help: `gdb server on ${DEFAULT_GDB_LISTEN} (short for -gdb ${DEFAULT_GDB_LISTEN})`, apply: (line, _v, s) => setKey(line, 'gdb', DEFAULT_GDB_LISTEN, s) },
-  { names: ['gdb'], value: 'tcp:[HOST]:PORT|unix:PATH', help: "gdb server for gdb-multiarch's target remote (HOST defaults to localhost)", apply: (line, v, s) => setKey(line, 'gdb', v, s) },
-  { names: ['S'], help: 'hold the guest before its first instruction until gdb continues it', apply: (line, _v, s) => setKey(line, 'waitForDebugger', true, s) },
+  {
+    names: ['s'],
+    help: `gdb server on ${DEFAULT_GDB_LISTEN} (short for -gdb ${DEFAULT_GDB_LISTEN})`,
+    apply: (line, _v, s) => setKey(line, 'gdb', DEFAULT_GDB_LISTEN, s),
+  },
+  {
+    names: ['gdb'],
+    value: 'tcp:[HOST]:PORT|unix:PATH',
+    help: "gdb server for gdb-multiarch's target remote (HOST defaults to localhost)",
+    apply: (line, v, s) => setKey(line, 'gdb', v, s),
+  },
+  {
+    names: ['S'],
+    help: 'hold the guest before its first instruction until gdb continues it',
+    apply: (line, _v, s) => setKey(line, 'waitForDebugger', true, s),
+  },
   { names: ['info'], value: 'qtree|mtree|mtree-f|irq|vfio', help: 'print a monitor view of the built machine and exit', apply: (line, v) => (line.info = v) },
   { names: ['dts'], help: 'dumpdtb: print the device tree source instead of writing a DTB', apply: (line) => (line.dts = true) },
   { names: ['o', 'output'], value: 'FILE', help: 'dumpdtb: write the DTB to FILE', apply: (line, v) => (line.dtbOutput = v) },
@@ -187,13 +218,39 @@ export const FLAGS: FlagSpec[] = [
 ];
 
 /** Flags QEMU has, shown with its single dash; armvirt's own are shown with two (either works). */
-const QEMU_FLAGS = new Set(['M', 'm', 'cpu', 'kernel', 'initrd', 'append', 'dtb', 'device', 'serial', 'nographic', 'trace', 'd', 'h', 'version', 's', 'S', 'gdb']);
+const QEMU_FLAGS = new Set([
+  'M',
+  'm',
+  'cpu',
+  'kernel',
+  'initrd',
+  'append',
+  'dtb',
+  'device',
+  'serial',
+  'nographic',
+  'trace',
+  'd',
+  'h',
+  'version',
+  's',
+  'S',
+  'gdb',
+]);
 
 const flagByName = new Map(FLAGS.flatMap((flag) => flag.names.map((name) => [name, flag] as const)));
 
 /** Splits argv into a command, a config path and flags; throws UsageError naming the argument at fault. */
 export function parseCommandLine(argv: readonly string[]): CommandLine {
-  const line: CommandLine = { command: 'run', flags: {}, flagOf: {}, dts: false, help: false, version: false, helpFor: { devices: [], trace: false, machines: false, debug: false, cpus: false } };
+  const line: CommandLine = {
+    command: 'run',
+    flags: {},
+    flagOf: {},
+    dts: false,
+    help: false,
+    version: false,
+    helpFor: { devices: [], trace: false, machines: false, debug: false, cpus: false },
+  };
   const positionals: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = at(argv, i);

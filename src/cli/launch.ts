@@ -42,13 +42,24 @@ export interface BuildOptions {
 }
 
 export function buildMachine(config: MachineConfig, options: BuildOptions): BuiltMachine {
-  const vcpu = { clock: config.clock, unmappedAccess: config.unmappedAccess, strictHypercalls: config.strictHvc, log: options.log, guestError: options.guestError };
+  const vcpu = {
+    clock: config.clock,
+    unmappedAccess: config.unmappedAccess,
+    strictHypercalls: config.strictHvc,
+    log: options.log,
+    guestError: options.guestError,
+  };
   if (config.machine === 'foundation') {
     const board = new FoundationBoard({ ...vcpu, ...(config.memoryBytes ? { ramSize: config.memoryBytes } : {}) });
     return closeOnFailure(board, () => {
       if (options.onHarnessLine) board.harness.onLine = options.onHarnessLine;
       if (options.loadKernel) board.loadFirmware(requireKernel(config));
-      return { machine: board, dtb: () => { throw new Error('the foundation board has no device tree'); } };
+      return {
+        machine: board,
+        dtb: () => {
+          throw new Error('the foundation board has no device tree');
+        },
+      };
     });
   }
   let vm: VirtMachine;
@@ -85,7 +96,11 @@ export function buildMachine(config: MachineConfig, options: BuildOptions): Buil
  * The kernel's VFIO (`linux`, also the default when a vfio device is asked for) or a fake host. Loaded only
  * when asked for: the backends' modules are a third of a plain run's start-up.
  */
-export async function loadVfioBackend(config: MachineConfig, log: (message: string) => void, guestError?: GuestErrorReporter): Promise<VfioBackend | undefined> {
+export async function loadVfioBackend(
+  config: MachineConfig,
+  log: (message: string) => void,
+  guestError?: GuestErrorReporter,
+): Promise<VfioBackend | undefined> {
   const spec = config.vfioHost ?? (config.devices.some((d) => d.startsWith('vfio-')) ? 'linux' : undefined);
   if (spec === undefined) return undefined;
   if (spec === 'linux') return new (await import('../vfio/linux/backend.js')).LinuxVfioBackend();
@@ -157,7 +172,6 @@ export function setLongTimeout(fire: () => void, ms: number): () => void {
   arm(ms);
   return () => clearTimeout(handle);
 }
-
 
 function exitCode(exit: ExitReason, config: MachineConfig, report: (message: string) => void): number {
   switch (exit.kind) {

@@ -12,7 +12,15 @@ import { formatQtree } from '../monitor/qtree.js';
 import { deviceHelp } from '../qom/device-options.js';
 import { StreamTraceSink, traceRegistry } from '../trace/index.js';
 import {
-  absolutePaths, ConfigError, DEFAULT_CONFIG_PATH, checkRawConfig, loadConfigFile, mergeRawConfigs, resolveConfig, type MachineConfig, type RawConfig,
+  absolutePaths,
+  ConfigError,
+  DEFAULT_CONFIG_PATH,
+  checkRawConfig,
+  loadConfigFile,
+  mergeRawConfigs,
+  resolveConfig,
+  type MachineConfig,
+  type RawConfig,
 } from '../vmm/config.js';
 import { EXIT_USAGE, EXIT_VMM_ERROR } from '../core/exit-codes.js';
 import type { Machine } from '../../machines/machine.js';
@@ -47,9 +55,7 @@ function checkFlags(line: CommandLine): RawConfig {
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     throw new ConfigError(
-      error.problems.map((problem) =>
-        problem.replace(/^command line: \$\.(\w+)(?:[.[][^:]*)?: /, (_, key: keyof RawConfig) => `${line.flagOf[key] ?? key}: `),
-      ),
+      error.problems.map((problem) => problem.replace(/^command line: \$\.(\w+)(?:[.[][^:]*)?: /, (_, key: keyof RawConfig) => `${line.flagOf[key] ?? key}: `)),
     );
   }
 }
@@ -57,10 +63,24 @@ function checkFlags(line: CommandLine): RawConfig {
 function helpText(line: CommandLine): string | undefined {
   const texts: string[] = [];
   if (line.help) texts.push(usage());
-  if (line.helpFor.machines) texts.push(Object.entries(MACHINE_TYPES).map(([name, text]) => `${name.padEnd(12)} ${text}`).join('\n'));
+  if (line.helpFor.machines)
+    texts.push(
+      Object.entries(MACHINE_TYPES)
+        .map(([name, text]) => `${name.padEnd(12)} ${text}`)
+        .join('\n'),
+    );
   if (line.helpFor.cpus) texts.push(CPU_MODELS.join('\n'));
-  if (line.helpFor.debug) texts.push(`${DEBUG_ITEMS.join('\n')}\n(guest errors such as unmapped accesses are logged, the first 10 per source every 5 s; guest_errors logs every one)`);
-  if (line.helpFor.trace) texts.push(traceRegistry.list().map((e) => `${e.name}  ${e.format}`).join('\n'));
+  if (line.helpFor.debug)
+    texts.push(
+      `${DEBUG_ITEMS.join('\n')}\n(guest errors such as unmapped accesses are logged, the first 10 per source every 5 s; guest_errors logs every one)`,
+    );
+  if (line.helpFor.trace)
+    texts.push(
+      traceRegistry
+        .list()
+        .map((e) => `${e.name}  ${e.format}`)
+        .join('\n'),
+    );
   for (const request of line.helpFor.devices) texts.push(deviceHelp(request) ?? '');
   return texts.length ? texts.join('\n\n') : undefined;
 }
@@ -111,7 +131,8 @@ async function launch(argv: string[], signals: TerminationSignals): Promise<numb
   const config = configFrom(line);
   const infoView = line.info === undefined || !Object.hasOwn(INFO_VIEWS, line.info) ? undefined : INFO_VIEWS[line.info];
   if (line.info !== undefined && !infoView) throw new UsageError(`--info '${line.info}' is not one of ${Object.keys(INFO_VIEWS).join(', ')}`);
-  if (line.command === 'dumpdtb' && !line.dts && line.dtbOutput === undefined) throw new UsageError('dumpdtb needs --dts (print the source) or -o FILE (write the DTB)');
+  if (line.command === 'dumpdtb' && !line.dts && line.dtbOutput === undefined)
+    throw new UsageError('dumpdtb needs --dts (print the source) or -o FILE (write the DTB)');
 
   const running = line.command === 'run' && !infoView;
   // One guest-error log for the machine and the fake host's device models, flushed when the run ends.

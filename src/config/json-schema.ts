@@ -68,7 +68,12 @@ export function checkJson<T>(value: unknown, schema: JsonSchema, source: string)
 class CompiledSchema implements SchemaView {
   readonly validate: ValidateFunction;
   // Loaded on first use: most runs never compile a schema.
-  private readonly ajv = new (require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')).Ajv2020({ strict: true, allowUnionTypes: true, allErrors: true, verbose: true });
+  private readonly ajv = new (require('ajv/dist/2020.js') as typeof import('ajv/dist/2020.js')).Ajv2020({
+    strict: true,
+    allowUnionTypes: true,
+    allErrors: true,
+    verbose: true,
+  });
   private readonly id: string;
   private readonly subschemas = new Map<string, ValidateFunction>();
   /** Where each subschema object sits in the root: ajv's schema paths start at the last $ref, not the root. */

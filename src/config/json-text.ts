@@ -10,7 +10,10 @@ export function parseJsonText(text: string, source: string): unknown {
   } catch (e) {
     const message = (e as Error).message;
     const position = errorPosition(text, message);
-    const detail = message.replace(/^.*?(Unexpected|Expected|Bad|Unterminated)/, '$1').replace(/, (\.\.\.)?".*" is not valid JSON$/s, '').replace(/( in JSON)? at position \d+.*$/s, '');
+    const detail = message
+      .replace(/^.*?(Unexpected|Expected|Bad|Unterminated)/, '$1')
+      .replace(/, (\.\.\.)?".*" is not valid JSON$/s, '')
+      .replace(/( in JSON)? at position \d+.*$/s, '');
     if (position === undefined) throw new JsonCheckError([`${source}: not valid JSON: ${detail}`]);
     const before = text.slice(0, position).split('\n');
     throw new JsonCheckError([`${source}:${before.length}:${at(before, before.length - 1).length + 1}: not valid JSON: ${detail}`]);

@@ -58,7 +58,12 @@ function explainAlternatives(view: SchemaView, error: ErrorObject, root: unknown
   if (!Array.isArray(alternatives) || pointer === undefined) return [{ at, text: `${jsonPath(root, at)}: ${show(value)} ${error.message ?? 'is not valid'}` }];
   const passing = (error.params as { passingSchemas?: number[] | null }).passingSchemas;
   if (passing) {
-    return [{ at, text: `${jsonPath(root, at)}: ${show(value)} matches more than one of: ${passing.map((i) => describeAlternative(view, alternatives[i])).join('; ')}` }];
+    return [
+      {
+        at,
+        text: `${jsonPath(root, at)}: ${show(value)} matches more than one of: ${passing.map((i) => describeAlternative(view, alternatives[i])).join('; ')}`,
+      },
+    ];
   }
   const fitting = alternatives.map((alt, i) => i).filter((i) => typeFits(view, alternatives[i], value));
   if (fitting.length === 1) {
@@ -89,7 +94,12 @@ function describe(error: ErrorObject, at: (string | number)[], root: unknown): P
     case 'const':
       return [{ at, text: `${where}: expected ${show(schema)}, got ${show(value)}` }];
     case 'pattern':
-      return [{ at, text: `${where}: ${show(value)} is not valid: ${typeof parent.description === 'string' ? parent.description : `it must match /${String(schema)}/`}` }];
+      return [
+        {
+          at,
+          text: `${where}: ${show(value)} is not valid: ${typeof parent.description === 'string' ? parent.description : `it must match /${String(schema)}/`}`,
+        },
+      ];
     case 'minLength':
       return [{ at, text: `${where}: ${show(value)} is shorter than ${schema as number} character${schema === 1 ? '' : 's'}` }];
     case 'maxLength':
@@ -175,7 +185,10 @@ function suggestKey(key: string, known: string[]): string {
 
 function suggestWord(value: unknown, allowed: unknown): string {
   if (typeof value !== 'string' || !Array.isArray(allowed)) return '';
-  const close = closestWord(value, allowed.filter((a): a is string => typeof a === 'string'));
+  const close = closestWord(
+    value,
+    allowed.filter((a): a is string => typeof a === 'string'),
+  );
   return close ? ` (did you mean '${close}'?)` : '';
 }
 
@@ -227,7 +240,10 @@ function compareKeys(a: number[], b: number[]): number {
 export function pointerSegments(pointer: string, { uriEncoded = true } = {}): string[] {
   const path = pointer.replace(/^#/, '');
   if (path === '') return [];
-  return path.slice(1).split('/').map((s) => (uriEncoded ? decodeURIComponent(s) : s).replaceAll('~1', '/').replaceAll('~0', '~'));
+  return path
+    .slice(1)
+    .split('/')
+    .map((s) => (uriEncoded ? decodeURIComponent(s) : s).replaceAll('~1', '/').replaceAll('~0', '~'));
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

@@ -75,5 +75,9 @@ export class IrqLine {
 
 /** `info irq`: each line with its level and how many times it was raised. */
 export function formatIrqLines(lines: readonly IrqLine[]): string {
-  return lines.map((l) => `${l.name}: ${l.level ? 'high' : 'low'}, raised ${l.raises} time${l.raises === 1 ? '' : 's'}${l.connected ? '' : ' (not connected)'}`).join('\n') + '\n';
+  return (
+    lines
+      .map((l) => `${l.name}: ${l.level ? 'high' : 'low'}, raised ${l.raises} time${l.raises === 1 ? '' : 's'}${l.connected ? '' : ' (not connected)'}`)
+      .join('\n') + '\n'
+  );
 }

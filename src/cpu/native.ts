@@ -25,7 +25,14 @@ export interface NativeVcpu {
   requestStop(): void;
   setDeadline(deadline: number): void;
   lastException(): {
-    intno?: number; pc?: number; syndrome?: number; faultAddress?: number; targetEl?: number; recursive?: boolean; error?: string; errorCode?: number;
+    intno?: number;
+    pc?: number;
+    syndrome?: number;
+    faultAddress?: number;
+    targetEl?: number;
+    recursive?: boolean;
+    error?: string;
+    errorCode?: number;
   };
   setStrictHypercalls(on: boolean): void;
   deliveredExceptions(): number;

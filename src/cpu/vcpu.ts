@@ -109,7 +109,6 @@ export interface VcpuOptions {
   strictHypercalls?: boolean;
 }
 
-
 export class Vcpu {
   readonly clock: 'deterministic' | 'realtime';
   readonly nsPerInstruction: number;

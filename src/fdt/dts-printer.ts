@@ -7,9 +7,7 @@ import type { DtbContents, FdtNode, FdtReservation } from './fdt-node.js';
 
 /** dts source for a DTB, a readDtb result (with /memreserve/ lines), or a bare tree. */
 export function printDts(input: Uint8Array | DtbContents | FdtNode): string {
-  const { root, reservations } = input instanceof Uint8Array
-    ? readDtb(input)
-    : 'root' in input ? input : { root: input, reservations: [] as FdtReservation[] };
+  const { root, reservations } = input instanceof Uint8Array ? readDtb(input) : 'root' in input ? input : { root: input, reservations: [] as FdtReservation[] };
   let out = '/dts-v1/;\n\n';
   for (const r of reservations) out += `/memreserve/\t${hex016(r.address)} ${hex016(r.size)};\n`;
   return out + printNode(root, 0);
@@ -53,7 +51,13 @@ function looksLikeStrings(value: Uint8Array): boolean {
 
 /** Bytes dtc prints as C escapes: \a \b \t \n \v \f \r. */
 const C_ESCAPES = new Map<number, string>([
-  [0x07, '\\a'], [0x08, '\\b'], [0x09, '\\t'], [0x0a, '\\n'], [0x0b, '\\v'], [0x0c, '\\f'], [0x0d, '\\r'],
+  [0x07, '\\a'],
+  [0x08, '\\b'],
+  [0x09, '\\t'],
+  [0x0a, '\\n'],
+  [0x0b, '\\v'],
+  [0x0c, '\\f'],
+  [0x0d, '\\r'],
 ]);
 
 /** One quoted string with interior NULs shown as \0, which is how dtc 1.6.1 prints string lists. */

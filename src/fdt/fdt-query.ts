@@ -46,8 +46,7 @@ export function findNode(root: FdtNode, path: string): FdtNode | undefined {
   let node: FdtNode | undefined = root;
   for (const part of path.split('/').filter((p) => p !== '')) {
     const children: FdtNode[] = node.children;
-    node = children.find((c) => c.name === part)
-      ?? (part.includes('@') ? undefined : children.find((c) => c.name.split('@')[0] === part));
+    node = children.find((c) => c.name === part) ?? (part.includes('@') ? undefined : children.find((c) => c.name.split('@')[0] === part));
     if (node === undefined) return undefined;
   }
   return node;

@@ -5,8 +5,21 @@
 import { hex } from '../util/hex.js';
 import { ByteBuffer } from './fdt-bytes.js';
 import {
-  FDT_BEGIN_NODE, FDT_END, FDT_END_NODE, FDT_HEADER_SIZE, FDT_LAST_COMP_VERSION, FDT_MAGIC, FDT_PROP,
-  FDT_RSV_ALIGN, FDT_RSV_ENTRY_SIZE, FDT_TOKEN_ALIGN, FDT_VERSION, PHANDLE_MAX, PHANDLE_MIN, U32_MAX, U64_MAX,
+  FDT_BEGIN_NODE,
+  FDT_END,
+  FDT_END_NODE,
+  FDT_HEADER_SIZE,
+  FDT_LAST_COMP_VERSION,
+  FDT_MAGIC,
+  FDT_PROP,
+  FDT_RSV_ALIGN,
+  FDT_RSV_ENTRY_SIZE,
+  FDT_TOKEN_ALIGN,
+  FDT_VERSION,
+  PHANDLE_MAX,
+  PHANDLE_MIN,
+  U32_MAX,
+  U64_MAX,
   alignUp,
 } from './fdt-format.js';
 import { nodeNameProblem, propertyNameProblem } from './fdt-names.js';
@@ -217,8 +230,16 @@ export class FdtWriter {
 
     const out = new ByteBuffer();
     for (const field of [
-      FDT_MAGIC, totalSize, offStruct, offStrings, offRsvmap, FDT_VERSION, FDT_LAST_COMP_VERSION,
-      this.bootCpuId, this.strings.length, this.struct.length,
+      FDT_MAGIC,
+      totalSize,
+      offStruct,
+      offStrings,
+      offRsvmap,
+      FDT_VERSION,
+      FDT_LAST_COMP_VERSION,
+      this.bootCpuId,
+      this.strings.length,
+      this.struct.length,
     ]) {
       out.u32(field);
     }

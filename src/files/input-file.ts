@@ -33,7 +33,10 @@ export function ramLimit(ramBytes: number): InputLimit {
 /** The whole file, refused when it is not a regular file or holds more than `limit.maxBytes`. */
 export function readInputFile(path: string, limit: InputLimit): Buffer {
   // stat first: opening a FIFO or some devices blocks or has effects of its own.
-  checkRegular(path, attempt(path, () => statSync(path)));
+  checkRegular(
+    path,
+    attempt(path, () => statSync(path)),
+  );
   const fd = attempt(path, () => openSync(path, constants.O_RDONLY | constants.O_NONBLOCK));
   try {
     const stat = attempt(path, () => fstatSync(fd));
@@ -64,7 +67,17 @@ function readAtMost(fd: number, path: string, expected: number, limit: InputLimi
 
 function checkRegular(path: string, stat: Stats): void {
   if (stat.isFile()) return;
-  const kind = stat.isDirectory() ? 'a directory' : stat.isFIFO() ? 'a FIFO' : stat.isCharacterDevice() ? 'a character device' : stat.isBlockDevice() ? 'a block device' : stat.isSocket() ? 'a socket' : 'not a file';
+  const kind = stat.isDirectory()
+    ? 'a directory'
+    : stat.isFIFO()
+      ? 'a FIFO'
+      : stat.isCharacterDevice()
+        ? 'a character device'
+        : stat.isBlockDevice()
+          ? 'a block device'
+          : stat.isSocket()
+            ? 'a socket'
+            : 'not a file';
   throw new InputFileError(path, `${kind}, not a regular file`);
 }
 
@@ -91,7 +104,12 @@ function attempt<T>(path: string, fn: () => T): T {
 
 /** 3 MiB, 1.5 GiB, 700 bytes: sizes in messages. */
 export function formatBytes(bytes: number): string {
-  for (const [unit, size] of [['TiB', 2 ** 40], ['GiB', 2 ** 30], ['MiB', 2 ** 20], ['KiB', 2 ** 10]] as const) {
+  for (const [unit, size] of [
+    ['TiB', 2 ** 40],
+    ['GiB', 2 ** 30],
+    ['MiB', 2 ** 20],
+    ['KiB', 2 ** 10],
+  ] as const) {
     if (bytes >= size) return `${Number((bytes / size).toFixed(1))} ${unit}`;
   }
   return `${bytes} byte${bytes === 1 ? '' : 's'}`;

@@ -17,7 +17,8 @@ export interface ConnectionOwner {
 }
 
 /** Packets answered from static facts (or that stop the guest themselves), also while the guest runs. */
-const ANSWERED_WHILE_RUNNING = /^(qSupported|QStartNoAckMode|vMustReplyEmpty|qXfer:features|qAttached|qfThreadInfo|qsThreadInfo|qC$|H|!|vCont\?|vAttach|vKill|k$|qTStatus|qSymbol)/;
+const ANSWERED_WHILE_RUNNING =
+  /^(qSupported|QStartNoAckMode|vMustReplyEmpty|qXfer:features|qAttached|qfThreadInfo|qsThreadInfo|qC$|H|!|vCont\?|vAttach|vKill|k$|qTStatus|qSymbol)/;
 
 export class GdbConnection {
   readonly session: Session = { extended: false, noAck: false, multiprocess: false };

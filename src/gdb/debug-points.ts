@@ -96,7 +96,7 @@ export class DebugPoints {
 
   private watchPieces(va: bigint, length: number, kind: WatchKind): WatchPiece[] | undefined {
     const pieces: WatchPiece[] = [];
-    for (let done = 0; done < length; ) {
+    for (let done = 0; done < length;) {
       const t = this.memory.translate(va + BigInt(done));
       if ('fault' in t) return undefined;
       const size = Math.min(length - done, Number(t.size < 1n << 32n ? t.size : 1n << 32n));

@@ -3,12 +3,7 @@
 // Bodies are kept as bytes: binary packets (X) escape bytes with 0x7d, which the packet's handler undoes.
 import { at } from '../util/at.js';
 
-export type RspEvent =
-  | { kind: 'packet'; body: Buffer }
-  | { kind: 'bad-checksum' }
-  | { kind: 'interrupt' }
-  | { kind: 'ack' }
-  | { kind: 'nak' };
+export type RspEvent = { kind: 'packet'; body: Buffer } | { kind: 'bad-checksum' } | { kind: 'interrupt' } | { kind: 'ack' } | { kind: 'nak' };
 
 const START = 0x24; // $
 const END = 0x23; // #

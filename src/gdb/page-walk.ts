@@ -59,7 +59,8 @@ export function translate(va: bigint, regs: TranslationRegisters, read: Descript
     if ((type & 1n) === 0n) return { fault: `${hex(va)} is not mapped (level ${level} translation fault)` };
     if (level === 3 || type === 1n) {
       if (level === 3 && type !== 3n) return { fault: `${hex(va)}: reserved level 3 descriptor ${hex(descriptor)}` };
-      if (level < 3 && (level === 0 || (level === 1 && granule !== 12))) return { fault: `${hex(va)}: block descriptor at level ${level} is not allowed with this granule` };
+      if (level < 3 && (level === 0 || (level === 1 && granule !== 12)))
+        return { fault: `${hex(va)}: block descriptor at level ${level} is not allowed with this granule` };
       const blockSize = 1n << BigInt(shift);
       const offset = va & (blockSize - 1n);
       return { physical: (descriptor & OUTPUT_MASK & ~(blockSize - 1n)) | offset, size: blockSize - offset };

@@ -12,7 +12,11 @@ export interface MemoryListener {
 
 /** A host-side access (DMA) that hit no region. */
 export class BusError extends Error {
-  constructor(readonly address: number, readonly write: boolean, space: string) {
+  constructor(
+    readonly address: number,
+    readonly write: boolean,
+    space: string,
+  ) {
     super(`${space}: ${write ? 'write to' : 'read from'} unmapped address 0x${address.toString(16)}`);
     this.name = 'BusError';
   }
@@ -71,9 +75,15 @@ export class AddressSpace implements DmaMemory {
         out.set(region.memory.bytes.subarray(at, at + len), pos);
         return;
       }
-      for (let i = 0; i < len; ) {
+      for (let i = 0; i < len;) {
         const size = accessSize(regionOffset + i, len - i);
-        const v = ioRead(region.ops, regionOffset + i, size, (m) => this.log(m()), () => `'${region.name}'`);
+        const v = ioRead(
+          region.ops,
+          regionOffset + i,
+          size,
+          (m) => this.log(m()),
+          () => `'${region.name}'`,
+        );
         for (let b = 0; b < size; b++) out[pos + i + b] = Math.floor(v / 2 ** (8 * b)) & 0xff;
         i += size;
       }
@@ -89,11 +99,18 @@ export class AddressSpace implements DmaMemory {
         region.memory.bytes.set(bytes.subarray(pos, pos + len), region.memoryOffset + regionOffset);
         return;
       }
-      for (let i = 0; i < len; ) {
+      for (let i = 0; i < len;) {
         const size = accessSize(regionOffset + i, len - i);
         let v = 0;
         for (let b = 0; b < size; b++) v += at(bytes, pos + i + b) * 2 ** (8 * b);
-        ioWrite(region.ops, regionOffset + i, size, v, (m) => this.log(m()), () => `'${region.name}'`);
+        ioWrite(
+          region.ops,
+          regionOffset + i,
+          size,
+          v,
+          (m) => this.log(m()),
+          () => `'${region.name}'`,
+        );
         i += size;
       }
     });

@@ -18,7 +18,6 @@ interface CpuMapping {
   apply(vcpu: CpuMapTarget): void;
 }
 
-
 /** What the map drives: the vCPU, or a stand-in that dispatches accesses the same way (the device harness). */
 export type CpuMapTarget = Pick<Vcpu, 'mapMemory' | 'mapMmio' | 'unmap' | 'handleUnmapped'>;
 

@@ -56,7 +56,7 @@ export class GuestRam {
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(length) || offset < 0 || length < 0 || offset + length > this.size) {
       throw new RangeError(`${this.name}: 0x${offset.toString(16)}+0x${length.toString(16)} is outside its 0x${this.size.toString(16)} bytes`);
     }
-    for (let from = 0; from < length; ) {
+    for (let from = 0; from < length;) {
       const bank = at(this.banks, Math.floor((offset + from) / RAM_BANK_BYTES));
       const within = offset + from - bank.offset;
       const n = Math.min(length - from, bank.memory.size - within);

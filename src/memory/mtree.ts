@@ -25,8 +25,7 @@ export function formatMtree(space: AddressSpace, options: { flat?: boolean } = {
   if (options.flat) {
     const rows = space.view.map(
       (r) =>
-        `  ${addr(r.start)}-${addr(r.start + r.size - 1)} (${kindLabel(r.region)}): ${r.region.name}` +
-        (r.regionOffset ? ` @${addr(r.regionOffset)}` : ''),
+        `  ${addr(r.start)}-${addr(r.start + r.size - 1)} (${kindLabel(r.region)}): ${r.region.name}` + (r.regionOffset ? ` @${addr(r.regionOffset)}` : ''),
     );
     return [`FlatView for ${space.name}:`, ...rows].join('\n') + '\n';
   }

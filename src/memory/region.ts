@@ -121,7 +121,9 @@ export class RamRegion extends RegionNode {
     size = memory.size - memoryOffset,
   ) {
     if (memoryOffset < 0 || memoryOffset + size > memory.size) {
-      throw new RangeError(`memory region '${name}': 0x${memoryOffset.toString(16)}+0x${size.toString(16)} is outside its host memory (0x${memory.size.toString(16)} bytes)`);
+      throw new RangeError(
+        `memory region '${name}': 0x${memoryOffset.toString(16)}+0x${size.toString(16)} is outside its host memory (0x${memory.size.toString(16)} bytes)`,
+      );
     }
     super(name, size);
   }
@@ -151,7 +153,9 @@ export class AliasRegion extends RegionNode {
     size: number,
   ) {
     if (aliasOffset < 0 || aliasOffset + size > aliasOf.size) {
-      throw new RangeError(`alias '${name}': 0x${aliasOffset.toString(16)}+0x${size.toString(16)} is outside '${aliasOf.name}' (size 0x${aliasOf.size.toString(16)})`);
+      throw new RangeError(
+        `alias '${name}': 0x${aliasOffset.toString(16)}+0x${size.toString(16)} is outside '${aliasOf.name}' (size 0x${aliasOf.size.toString(16)})`,
+      );
     }
     super(name, size);
   }

@@ -21,10 +21,7 @@ export function describeProperties(type: TypeInfo): string {
   const width = Math.max(...usages.map((usage) => usage.length));
   const lines = properties.map((property, i) => {
     const { defaultValue } = property;
-    const notes = [
-      property.required ? ' (required)' : '',
-      defaultValue === undefined ? '' : ` (default: ${property.format(defaultValue)})`,
-    ].join('');
+    const notes = [property.required ? ' (required)' : '', defaultValue === undefined ? '' : ` (default: ${property.format(defaultValue)})`].join('');
     return `  ${at(usages, i).padEnd(width)}  - ${property.description}${notes}`;
   });
   return [`${type.name} options:`, ...lines].join('\n');

@@ -156,7 +156,8 @@ export class DeviceTreeBuilder {
   }
 
   private fixedClock(hz: number): number {
-    if (!Number.isInteger(hz) || hz <= 0 || hz > 0xffff_ffff) throw new RangeError(`a fixed clock of ${hz} Hz cannot be described: clock-frequency is a positive 32-bit integer`);
+    if (!Number.isInteger(hz) || hz <= 0 || hz > 0xffff_ffff)
+      throw new RangeError(`a fixed clock of ${hz} Hz cannot be described: clock-frequency is a positive 32-bit integer`);
     const own = Object.values(this.options.clocks).find((clock) => clock.hz === hz);
     if (own) return own.phandle;
     // The phandle may come from an earlier pass that only handed phandles out: the node is this builder's to write.

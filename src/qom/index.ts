@@ -15,13 +15,7 @@ export { parseSize, parseUnsigned, formatSize } from './number-text.js';
 export { ArmObject } from './object.js';
 export { Device, type DeviceState } from './device.js';
 export { DeviceError, type DeviceErrorOptions } from './device-error.js';
-export {
-  parseDeviceOptions,
-  deviceHelp,
-  createDeviceFromOptions,
-  type DeviceOptions,
-  type DeviceCreationContext,
-} from './device-options.js';
+export { parseDeviceOptions, deviceHelp, createDeviceFromOptions, type DeviceOptions, type DeviceCreationContext } from './device-options.js';
 export { listDeviceTypes, describeProperties } from './device-help.js';
 export { MachineTree, type MachineContextParts } from './machine-tree.js';
 export { ContextKey, ContextExtensions, type MachineContext } from './machine-context.js';

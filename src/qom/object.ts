@@ -158,9 +158,7 @@ export class ArmObject {
   }
 
   private invalidValue(property: PropertyDefinition, shown: string): DeviceError {
-    return new DeviceError(
-      `${this.typeName}: property '${property.name}' does not take ${shown}: expected ${property.accepts}`,
-    );
+    return new DeviceError(`${this.typeName}: property '${property.name}' does not take ${shown}: expected ${property.accepts}`);
   }
 
   private firstFreeIndexedName(prefix: string): string {

@@ -54,11 +54,7 @@ interface KindRules<T extends PropertyValue> {
   implicitDefault?: T;
 }
 
-function define<T extends PropertyValue>(
-  name: string,
-  options: PropertyOptions<T>,
-  rules: KindRules<T>,
-): PropertyDefinition<T> {
+function define<T extends PropertyValue>(name: string, options: PropertyOptions<T>, rules: KindRules<T>): PropertyDefinition<T> {
   const givenDefault = options.default ?? rules.implicitDefault;
   const defaultValue = givenDefault === undefined ? undefined : rules.fromValue(givenDefault);
   if (givenDefault !== undefined && defaultValue === undefined) {
@@ -152,8 +148,7 @@ function enumRules(values: EnumValues): KindRules<string> {
 }
 
 function linkRules(targetType: string): KindRules<ArmObject> {
-  const fromValue = (value: unknown) =>
-    value instanceof ArmObject && value.type.isA(targetType) ? value : undefined;
+  const fromValue = (value: unknown) => (value instanceof ArmObject && value.type.isA(targetType) ? value : undefined);
   return {
     kind: 'link',
     typeLabel: `link<${targetType}>`,
@@ -172,9 +167,7 @@ export const prop = {
   uint64: (name: string, options: PropertyOptions<bigint>) => define(name, options, uint64Rules),
   size: (name: string, options: PropertyOptions<bigint>) => define(name, options, sizeRules),
   /** Without a default, the first value is the default. */
-  enum: (name: string, values: EnumValues, options: PropertyOptions<string>) =>
-    define(name, options, enumRules(values)),
+  enum: (name: string, values: EnumValues, options: PropertyOptions<string>) => define(name, options, enumRules(values)),
   /** A reference to another object, set by its canonical path; links start unset. */
-  link: (name: string, targetType: string, options: Omit<PropertyOptions<ArmObject>, 'default'>) =>
-    define(name, options, linkRules(targetType)),
+  link: (name: string, targetType: string, options: Omit<PropertyOptions<ArmObject>, 'default'>) => define(name, options, linkRules(targetType)),
 };

@@ -67,7 +67,10 @@ export class TypeInfo {
   private readonly definition: TypeDefinition;
   private initialisedClass: ObjectClass | undefined;
 
-  constructor(definition: TypeDefinition, readonly parent: TypeInfo | undefined) {
+  constructor(
+    definition: TypeDefinition,
+    readonly parent: TypeInfo | undefined,
+  ) {
     const { name } = definition;
     const cls = definition.cls ?? parent?.cls;
     if (!cls) throw new DeviceError(`type '${name}' has neither a class nor a parent to inherit one from`);
@@ -133,7 +136,8 @@ export class TypeInfo {
   private checkPlugRule(): void {
     const { platformBus = [], fixed = {} } = this.plug;
     if (platformBus.length === 0 && Object.keys(fixed).length === 0) return;
-    if (!this.isA('sys-bus-device')) throw new DeviceError(`type '${this.name}' has a plug rule but is not a sys-bus-device: only memory-mapped devices are plugged`);
+    if (!this.isA('sys-bus-device'))
+      throw new DeviceError(`type '${this.name}' has a plug rule but is not a sys-bus-device: only memory-mapped devices are plugged`);
     if (platformBus.length > 0 && !this.userCreatable) {
       throw new DeviceError(`type '${this.name}' may go on a platform bus (-device) but is not user-creatable`);
     }

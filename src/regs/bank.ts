@@ -70,7 +70,10 @@ export class RegisterBank<const S extends RegisterSpecs> {
     const register = this.accessed(offset, size, value);
     if (!register) return;
     if (register.access === 'RO' || register.access === 'RC') {
-      this.owner.guestError(() => `${this.label}: write of ${hex(value)} to ${register.access === 'RO' ? 'read-only' : 'read-to-clear'} register ${register.name} at offset ${hex(offset)} (${bytes(size)}) ignored`);
+      this.owner.guestError(
+        () =>
+          `${this.label}: write of ${hex(value)} to ${register.access === 'RO' ? 'read-only' : 'read-to-clear'} register ${register.name} at offset ${hex(offset)} (${bytes(size)}) ignored`,
+      );
       return;
     }
     traceWrite(this.label, size, value, register.name, offset);
@@ -155,7 +158,8 @@ export class RegisterBank<const S extends RegisterSpecs> {
   /** The register an access falls in, or undefined (reported) when no register answers it. */
   private accessed(offset: number, size: number, writtenValue?: number): Register | undefined {
     const register = this.layout.at(offset);
-    const fits = register && (size === 1 || size === 2 || size === 4) && (offset - register.offset) % size === 0 && offset + size <= register.offset + register.size;
+    const fits =
+      register && (size === 1 || size === 2 || size === 4) && (offset - register.offset) % size === 0 && offset + size <= register.offset + register.size;
     if (fits) return register;
     const access = writtenValue === undefined ? 'read' : `write of ${hex(writtenValue)}`;
     this.owner.guestError(() =>

@@ -75,7 +75,8 @@ export class RegisterLayout {
     const count = spec.count ?? 1;
     if (!Number.isInteger(count) || count < 1) throw fail(`count ${count} is not a positive integer`);
     const stride = spec.stride ?? size;
-    const words = (value: number | bigint | undefined, what: string, fallback: number) => wordsOf(value, size, fallback, (problem) => fail(`${what} ${problem}`));
+    const words = (value: number | bigint | undefined, what: string, fallback: number) =>
+      wordsOf(value, size, fallback, (problem) => fail(`${what} ${problem}`));
     const reset = words(spec.reset, 'reset', 0);
     const readMask = words(spec.readMask, 'readMask', -1);
     const writeMask = words(spec.writeMask, 'writeMask', -1);

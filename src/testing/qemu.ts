@@ -10,11 +10,15 @@ export const QEMU_BINARY = 'qemu-system-aarch64';
 export function qemuVirtArgs(options: { machineOptions?: string[]; memory?: string; kernel?: string; extra?: string[] } = {}): string[] {
   const machine = ['virt', 'gic-version=2', ...(options.machineOptions ?? [])].join(',');
   return [
-    '-M', machine,
-    '-cpu', 'cortex-a72',
-    '-m', options.memory ?? '128M',
+    '-M',
+    machine,
+    '-cpu',
+    'cortex-a72',
+    '-m',
+    options.memory ?? '128M',
     '-nographic',
-    '-net', 'none',
+    '-net',
+    'none',
     ...(options.kernel !== undefined ? ['-kernel', options.kernel] : []),
     ...(options.extra ?? []),
   ];

@@ -4,9 +4,7 @@
 // carry QEMU's strings (VFIO-FACTS §1.3) so users can search for them.
 import type { HostMemory } from '../cpu/host-memory.js';
 import type { HostEventSource } from '../core/run-loop.js';
-import {
-  VFIO_API_VERSION, VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE, VFIO_GROUP_FLAGS_VIABLE, VFIO_TYPE1_IOMMU, VFIO_TYPE1v2_IOMMU,
-} from './uapi.js';
+import { VFIO_API_VERSION, VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE, VFIO_GROUP_FLAGS_VIABLE, VFIO_TYPE1_IOMMU, VFIO_TYPE1v2_IOMMU } from './uapi.js';
 import { VfioError } from './vfio-error.js';
 import { errnoText, VfioHostError, type VfioBackend, type VfioContainer, type VfioDevice, type VfioGroup } from './host.js';
 

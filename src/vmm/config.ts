@@ -202,7 +202,9 @@ export function resolveConfig(raw: RawConfig, source: string, flagOf: (key: keyo
     );
   }
   if (config.clock === 'deterministic' && config.vfioHost === 'linux') {
-    problems.push(`${where('clock')}: a deterministic clock skips idle time, so a guest waiting for a real device's interrupt would time out at once: use realtime with the linux VFIO host`);
+    problems.push(
+      `${where('clock')}: a deterministic clock skips idle time, so a guest waiting for a real device's interrupt would time out at once: use realtime with the linux VFIO host`,
+    );
   }
   if (limits.noLinuxBoot !== undefined) {
     for (const key of ['initrd', 'append', 'dtb', 'devices', 'platformBus', 'vfioHost', 'passthroughPolicy'] as const) {

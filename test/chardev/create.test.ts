@@ -35,6 +35,8 @@ describe('chardev specs', () => {
   it('names a bad spec and lists the accepted ones', () => {
     expectError(() => createChardev('pty'), "unknown character backend 'pty' (accepted: stdio, mon:stdio, file:PATH, null, memory)");
     expectError(() => createChardev('file:'), "character backend 'file:' names no file: expected file:PATH");
-    expect(() => createChardev('file:/nonexistent-dir/x')).to.throw("character backend 'file:/nonexistent-dir/x': cannot open '/nonexistent-dir/x' for appending: ENOENT");
+    expect(() => createChardev('file:/nonexistent-dir/x')).to.throw(
+      "character backend 'file:/nonexistent-dir/x': cannot open '/nonexistent-dir/x' for appending: ENOENT",
+    );
   });
 });

@@ -44,7 +44,7 @@ describe("QEMU's console escape keys (mon:stdio)", () => {
     expect(log.printed.split('C-a h').length).to.equal(3);
   });
 
-  it('Ctrl-A P (or p) asks for a power-down, as QEMU\'s system_powerdown, and the guest sees neither key', () => {
+  it("Ctrl-A P (or p) asks for a power-down, as QEMU's system_powerdown, and the guest sees neither key", () => {
     const { log, feed } = recorded();
     feed('a\x01pb\x01P');
     expect(log).to.deep.equal({ sent: 'ab', printed: '', quits: 0, powerDowns: 2 });

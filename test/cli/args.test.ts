@@ -5,14 +5,51 @@ const parse = (...argv: string[]) => parseCommandLine(argv);
 
 describe('armvirt command line', () => {
   it('maps QEMU flags onto machine config keys, remembering which flag set each', () => {
-    const line = parse('-M', 'virt', '-m', '512M', '-kernel', 'Image', '-initrd', 'rd.img', '-append', 'console=ttyAMA0 earlycon', '-dtb', 'x.dtb', '-serial', 'file:out.txt', '-nographic', '-cpu', 'cortex-a72');
+    const line = parse(
+      '-M',
+      'virt',
+      '-m',
+      '512M',
+      '-kernel',
+      'Image',
+      '-initrd',
+      'rd.img',
+      '-append',
+      'console=ttyAMA0 earlycon',
+      '-dtb',
+      'x.dtb',
+      '-serial',
+      'file:out.txt',
+      '-nographic',
+      '-cpu',
+      'cortex-a72',
+    );
     expect(line.command).to.equal('run');
-    expect(line.flags).to.deep.equal({ machine: 'virt', memory: '512M', kernel: 'Image', initrd: 'rd.img', append: 'console=ttyAMA0 earlycon', dtb: 'x.dtb', serial: 'file:out.txt' });
+    expect(line.flags).to.deep.equal({
+      machine: 'virt',
+      memory: '512M',
+      kernel: 'Image',
+      initrd: 'rd.img',
+      append: 'console=ttyAMA0 earlycon',
+      dtb: 'x.dtb',
+      serial: 'file:out.txt',
+    });
     expect(line.flagOf).to.include({ memory: '-m', kernel: '-kernel', serial: '-serial' });
   });
 
   it('takes one or two dashes and FLAG=VALUE, and repeats -device and -trace in order', () => {
-    const line = parse('--kernel=a.elf', '-device', 'pl031,id=rtc1', '--device=pl011,chardev=null', '-trace', 'pl011_*', '-trace', 'enable=gic_*', '-d', 'guest_errors,trace:pl031_*');
+    const line = parse(
+      '--kernel=a.elf',
+      '-device',
+      'pl031,id=rtc1',
+      '--device=pl011,chardev=null',
+      '-trace',
+      'pl011_*',
+      '-trace',
+      'enable=gic_*',
+      '-d',
+      'guest_errors,trace:pl031_*',
+    );
     expect(line.flags.kernel).to.equal('a.elf');
     expect(line.flags.devices).to.deep.equal(['pl031,id=rtc1', 'pl011,chardev=null']);
     expect(line.flags.trace).to.deep.equal(['pl011_*', 'gic_*', 'pl031_*']);
@@ -54,8 +91,14 @@ describe('armvirt command line', () => {
       [['-kernel'], '-kernel needs a value: -kernel FILE'],
       [['-nographic=1'], '-nographic takes no value'],
       [['-M', 'sbsa-ref'], "-M 'sbsa-ref': unknown machine type (accepted: virt, foundation; '-M help' describes them)"],
-      [['-M', 'virt,highmem=off'], "-M virt: unknown option 'highmem=off' (accepted: dumpdtb=FILE, platform-bus-size=SIZE, platform-bus-node=platform|platform-bus, gic-version=2)"],
-      [['-M', 'virt,gic-version=3'], "-M virt: unknown option 'gic-version=3' (accepted: dumpdtb=FILE, platform-bus-size=SIZE, platform-bus-node=platform|platform-bus, gic-version=2)"],
+      [
+        ['-M', 'virt,highmem=off'],
+        "-M virt: unknown option 'highmem=off' (accepted: dumpdtb=FILE, platform-bus-size=SIZE, platform-bus-node=platform|platform-bus, gic-version=2)",
+      ],
+      [
+        ['-M', 'virt,gic-version=3'],
+        "-M virt: unknown option 'gic-version=3' (accepted: dumpdtb=FILE, platform-bus-size=SIZE, platform-bus-node=platform|platform-bus, gic-version=2)",
+      ],
       [['-cpu', 'cortex-a53'], "-cpu 'cortex-a53': unknown CPU model (accepted: cortex-a72)"],
       [['-d', 'in_asm'], "-d 'in_asm': unknown log item (accepted: trace:GLOB, guest_errors, unimp, help)"],
       [['--timeout', '-1'], "--timeout '-1' is not a positive number of seconds"],
@@ -68,7 +111,16 @@ describe('armvirt command line', () => {
 
   it('documents every flag and the exit codes in --help', () => {
     const text = usage();
-    for (const flag of ['-M, -machine', '-m SIZE', '-kernel FILE', '-device TYPE', '-trace GLOB', '--timeout SECONDS', '--host-timeout SECONDS', '--unmapped-access']) {
+    for (const flag of [
+      '-M, -machine',
+      '-m SIZE',
+      '-kernel FILE',
+      '-device TYPE',
+      '-trace GLOB',
+      '--timeout SECONDS',
+      '--host-timeout SECONDS',
+      '--unmapped-access',
+    ]) {
       expect(text).to.contain(flag);
     }
     expect(text).to.match(/Exit codes: 0 guest powered off.*2 bad command line/s);

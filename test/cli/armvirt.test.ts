@@ -33,7 +33,9 @@ describe('armvirt launcher', function () {
       'dma: device -> ram status 0x1 (done), 256/256 bytes equal',
       'virt_vfio: done',
     ]);
-    expect(r.stderr).to.match(/DMA read of 16 bytes at iova 0x10000000 faults/).and.match(/guest powered off \(PSCI SYSTEM_OFF\), exit code 0\n$/);
+    expect(r.stderr)
+      .to.match(/DMA read of 16 bytes at iova 0x10000000 faults/)
+      .and.match(/guest powered off \(PSCI SYSTEM_OFF\), exit code 0\n$/);
     expect(r.status).to.equal(0);
   });
 
@@ -114,15 +116,27 @@ describe('armvirt launcher', function () {
       [['--clock', 'fast'], "armvirt: --clock: 'fast' is not one of realtime, deterministic\n"],
       [['--bogus'], "armvirt: unknown option '--bogus'; see armvirt --help\n"],
       [['-m', '12X'], "armvirt: -m: '12X' is not valid: a size in bytes: a number with an optional K, M, G or T suffix (e.g. 512M), or 0x hex\n"],
-      [[badConfig], `armvirt: ${badConfig}: $: unknown key 'memroy' (did you mean 'memory'?)\narmvirt: ${badConfig}: $.memory: '12X' is not valid: a size in bytes: a number with an optional K, M, G or T suffix (e.g. 512M), or 0x hex\narmvirt: ${badConfig}: $.kernel: expected a string, got 5\n`],
+      [
+        [badConfig],
+        `armvirt: ${badConfig}: $: unknown key 'memroy' (did you mean 'memory'?)\narmvirt: ${badConfig}: $.memory: '12X' is not valid: a size in bytes: a number with an optional K, M, G or T suffix (e.g. 512M), or 0x hex\narmvirt: ${badConfig}: $.kernel: expected a string, got 5\n`,
+      ],
       [['-device', 'nosuch'], `armvirt: -device nosuch: unknown type 'nosuch'; known user-creatable types: ${userCreatableTypes().join(', ')}\n`],
       [['-device', 'pl031,speed=3'], "armvirt: -device pl031,speed=3: pl031: no property 'speed'; properties are: start-time\n"],
       [['-kernel', join(dir, 'nonexistent')], `armvirt: cannot read kernel '${join(dir, 'nonexistent')}': no such file\n`],
-      [['-kernel', notAKernel], `armvirt: kernel '${notAKernel}' is neither an AArch64 ELF nor a Linux arm64 Image (no ELF magic, no "ARM\\x64" at offset 56)\n`],
+      [
+        ['-kernel', notAKernel],
+        `armvirt: kernel '${notAKernel}' is neither an AArch64 ELF nor a Linux arm64 Image (no ELF magic, no "ARM\\x64" at offset 56)\n`,
+      ],
       [['-M', 'foundation'], 'armvirt: the command line: nothing to run: give a kernel (-kernel FILE, or "kernel" in the machine config)\n'],
       [['--info', 'constructor'], "armvirt: --info 'constructor' is not one of qtree, mtree, mtree-f, irq, vfio\n"],
-      [['dumpdtb', '-o', join(dir, 'no-dir', 'x.dtb')], `armvirt: cannot write the DTB to '${join(dir, 'no-dir', 'x.dtb')}': ENOENT: no such file or directory\n`],
-      [['-kernel', firmwarePath('virt_boot'), '-dtb', notAKernel], `armvirt: DTB '${notAKernel}' is not a valid flattened device tree: not a DTB: bad magic 0x68656c6c (expected 0xd00dfeed)\n`],
+      [
+        ['dumpdtb', '-o', join(dir, 'no-dir', 'x.dtb')],
+        `armvirt: cannot write the DTB to '${join(dir, 'no-dir', 'x.dtb')}': ENOENT: no such file or directory\n`,
+      ],
+      [
+        ['-kernel', firmwarePath('virt_boot'), '-dtb', notAKernel],
+        `armvirt: DTB '${notAKernel}' is not a valid flattened device tree: not a DTB: bad magic 0x68656c6c (expected 0xd00dfeed)\n`,
+      ],
     ] as const) {
       const r = armvirt(...args);
       expect(r.stderr, args.join(' ')).to.equal(message);
@@ -174,7 +188,10 @@ describe('armvirt launcher', function () {
     });
 
     it('Ctrl-C (SIGINT) stops the run cleanly with 130', async () => {
-      const kernel = image('spin-after-print.img', `ldr x1, =0x09000000\n mov w0, #0x301\n str w0, [x1, #0x30]\n mov w0, #'R'\n str w0, [x1]\n mov w0, #10\n str w0, [x1]\n 1: b 1b`);
+      const kernel = image(
+        'spin-after-print.img',
+        `ldr x1, =0x09000000\n mov w0, #0x301\n str w0, [x1, #0x30]\n mov w0, #'R'\n str w0, [x1]\n mov w0, #10\n str w0, [x1]\n 1: b 1b`,
+      );
       const child = spawn(process.execPath, [cli, '-kernel', kernel], { stdio: ['ignore', 'pipe', 'pipe'] });
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));

@@ -5,8 +5,14 @@ import { DeviceError } from '../../src/qom/device-error.js';
 
 describe('error lines', () => {
   it('gives one line per problem of a config error, and the hint after an error', () => {
-    expect(errorLines(new ConfigError(['vm.json: $.memory: bad', 'vm.json: $.kernel: bad']))).to.deep.equal(['vm.json: $.memory: bad', 'vm.json: $.kernel: bad']);
-    expect(errorLines(new DeviceError('vfio x: no such device', { hint: 'looked for /sys/x\n' }))).to.deep.equal(['vfio x: no such device', 'looked for /sys/x']);
+    expect(errorLines(new ConfigError(['vm.json: $.memory: bad', 'vm.json: $.kernel: bad']))).to.deep.equal([
+      'vm.json: $.memory: bad',
+      'vm.json: $.kernel: bad',
+    ]);
+    expect(errorLines(new DeviceError('vfio x: no such device', { hint: 'looked for /sys/x\n' }))).to.deep.equal([
+      'vfio x: no such device',
+      'looked for /sys/x',
+    ]);
   });
 
   it('keeps a message on its line: control characters from a value are shown escaped', () => {

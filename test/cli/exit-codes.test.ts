@@ -50,7 +50,10 @@ describe('exit codes', function () {
   });
 
   it('126: the host fails while the guest runs, e.g. its serial output cannot be written', () => {
-    const prints = writeLinuxImage(join(dir, 'print.img'), "ldr x1, =0x09000000\n mov w0, #0x301\n str w0, [x1, #0x30]\n mov w0, #'R'\n str w0, [x1]\n 1: b 1b");
+    const prints = writeLinuxImage(
+      join(dir, 'print.img'),
+      "ldr x1, =0x09000000\n mov w0, #0x301\n str w0, [x1, #0x30]\n mov w0, #'R'\n str w0, [x1]\n 1: b 1b",
+    );
     const r = armvirt('-kernel', prints, '-serial', 'file:/dev/full');
     expect(r.stderr).to.match(/^armvirt: cannot write to '\/dev\/full': ENOSPC: no space left on device, write \(guest PC near 0x[0-9a-f]+\)\n$/);
     expect(r.status).to.equal(126);
@@ -64,7 +67,16 @@ describe('exit codes', function () {
     });
 
     it('beyond 2^31 ms (24.8 days) does not fire at once', () => {
-      const r = armvirt('-kernel', writeLinuxImage(join(dir, 'spin.img'), '1: b 1b'), '--host-timeout', '3000000', '--clock', 'deterministic', '--timeout', '0.01');
+      const r = armvirt(
+        '-kernel',
+        writeLinuxImage(join(dir, 'spin.img'), '1: b 1b'),
+        '--host-timeout',
+        '3000000',
+        '--clock',
+        'deterministic',
+        '--timeout',
+        '0.01',
+      );
       expect(r.stderr).to.equal('armvirt: timed out after 0.01 s of virtual time\n');
       expect(r.status).to.equal(124);
     });

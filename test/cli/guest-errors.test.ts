@@ -33,7 +33,9 @@ describe('armvirt: a guest looping on an unmapped address', function () {
 
     const all = run('-d', 'guest_errors').stderr.trimEnd().split('\n');
     expect(all.slice(0, -1).every((line) => UNMAPPED_LINE.test(line))).to.equal(true);
-    expect(all.length - 1).to.equal(10 + Number(suppressed![1])).and.be.above(10_000);
+    expect(all.length - 1)
+      .to.equal(10 + Number(suppressed![1]))
+      .and.be.above(10_000);
   });
 
   it('writes a few hundred bytes, not megabytes, in a second of host time', () => {

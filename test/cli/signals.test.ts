@@ -17,7 +17,10 @@ describe('armvirt: termination signals', function () {
   before(() => {
     dir = mkdtempSync(join(tmpdir(), 'armvirt-signals-'));
     // Prints 'R' on the PL011 (so the test knows the guest runs), then spins.
-    kernel = writeLinuxImage(join(dir, 'spin.img'), `ldr x1, =0x09000000\n mov w0, #0x301\n str w0, [x1, #0x30]\n mov w0, #'R'\n str w0, [x1]\n mov w0, #10\n str w0, [x1]\n 1: b 1b`);
+    kernel = writeLinuxImage(
+      join(dir, 'spin.img'),
+      `ldr x1, =0x09000000\n mov w0, #0x301\n str w0, [x1, #0x30]\n mov w0, #'R'\n str w0, [x1]\n mov w0, #10\n str w0, [x1]\n 1: b 1b`,
+    );
   });
   after(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -35,7 +38,10 @@ describe('armvirt: termination signals', function () {
       let stderr = '';
       child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
       await new Promise<void>((resolve) => child.stdout.once('data', () => resolve()));
-      expect(readdirSync(tmp).filter((name) => name.startsWith('armvirt-vfio-host-')), 'the fake host tree while the guest runs').to.have.length(1);
+      expect(
+        readdirSync(tmp).filter((name) => name.startsWith('armvirt-vfio-host-')),
+        'the fake host tree while the guest runs',
+      ).to.have.length(1);
       child.kill(signal);
       const exit = await new Promise<{ code: number | null; signal: string | null }>((resolve) => child.on('exit', (c, s) => resolve({ code: c, signal: s })));
       // One line: the machine's own accounting would add one for anything a device left open.

@@ -49,7 +49,7 @@ describe('JSON Schema checks', () => {
     expect(problems({ name: 'vm', memroy: '1G', memory: '12X', trigger: 'rising', count: 0 })).to.deep.equal([
       "cfg.json: $: unknown key 'memroy' (did you mean 'memory'?)",
       "cfg.json: $.memory: '12X' is not valid: a size with an optional K, M or G suffix (e.g. 512M)",
-      'cfg.json: $.trigger: \'rising\' is not one of level, edge',
+      "cfg.json: $.trigger: 'rising' is not one of level, edge",
       'cfg.json: $.count: 0 is below the minimum 1',
     ]);
   });
@@ -80,7 +80,9 @@ describe('JSON Schema checks', () => {
       "cfg.json: $: unknown key 'toString' (allowed: name, memory, trigger, count, devices)",
       "cfg.json: $: unknown key 'hasOwnProperty' (allowed: name, memory, trigger, count, devices)",
     ]);
-    expect(problems(JSON.parse('{"name": "vm", "devices": [{"constructor": "pl031"}]}'))).to.deep.equal(["cfg.json: $.devices[0]: missing required key 'type'"]);
+    expect(problems(JSON.parse('{"name": "vm", "devices": [{"constructor": "pl031"}]}'))).to.deep.equal([
+      "cfg.json: $.devices[0]: missing required key 'type'",
+    ]);
   });
 
   it('lists problems in the order of the file, quoting keys that are not plain names', () => {
@@ -91,11 +93,18 @@ describe('JSON Schema checks', () => {
       "cfg.json: $.name: '' is shorter than 1 character",
       "cfg.json: $.trigger: 'leve' is not one of level, edge (did you mean 'level'?)",
     ]);
-    expect(checkJsonProblems({ type: 'object', additionalProperties: { type: 'integer' } }, { 'a.b': 'x' })).to.deep.equal(['cfg.json: $["a.b"]: expected an integer, got \'x\'']);
+    expect(checkJsonProblems({ type: 'object', additionalProperties: { type: 'integer' } }, { 'a.b': 'x' })).to.deep.equal([
+      'cfg.json: $["a.b"]: expected an integer, got \'x\'',
+    ]);
   });
 
   it('says when a oneOf value matches more than one alternative', () => {
-    const schema: JsonSchema = { oneOf: [{ type: 'array', items: { type: 'string' }, description: 'strings' }, { type: 'array', items: { type: 'integer' }, description: 'cells' }] };
+    const schema: JsonSchema = {
+      oneOf: [
+        { type: 'array', items: { type: 'string' }, description: 'strings' },
+        { type: 'array', items: { type: 'integer' }, description: 'cells' },
+      ],
+    };
     expect(checkJsonProblems(schema, [])).to.deep.equal(['cfg.json: $: an array matches more than one of: strings; cells']);
   });
 

@@ -105,7 +105,9 @@ describe('run loop', () => {
     const seen: number[] = [];
     const device = { read: () => 0, write: (_offset: number, _size: number, value: number) => (value === 0xffff ? loop.stop('done') : void seen.push(value)) };
     vm.system.addSubregion(0x0a10_0000, MemoryRegion.io('counter', 0x1000, device));
-    vm.ram.write(0, assemble(`
+    vm.ram.write(
+      0,
+      assemble(`
       ldr x8, =0x0a100000
       ldr x2, =${writes}
     again:
@@ -118,7 +120,8 @@ describe('run loop', () => {
       ldr w3, =0xffff
       str w3, [x8]
     spin:
-      b spin`));
+      b spin`),
+    );
     vm.vcpu.pc = VIRT_MEMMAP.ram.base;
     const exit = await loop.run();
     vm.close();

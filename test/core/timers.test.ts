@@ -13,7 +13,12 @@ describe('timers on the virtual clock', () => {
     tick.arm(period);
     // The run loop gets back a little after each deadline (the vCPU stops between blocks).
     for (const now of [107, 215, 330, 401]) queue.fireDue(now);
-    expect(fired).to.deep.equal([[107, 100], [215, 200], [330, 300], [401, 400]]);
+    expect(fired).to.deep.equal([
+      [107, 100],
+      [215, 200],
+      [330, 300],
+      [401, 400],
+    ]);
     expect(tick.deadline).to.equal(500);
   });
 

@@ -26,7 +26,10 @@ describe('vCPU binding arguments', () => {
     );
     expect(() => call(cpu, 'writeMemory', 0x4000_0000, 'bytes')).to.throw(TypeError, 'writeMemory: argument 2 (bytes) must be a Uint8Array, not a string');
     expect(() => call(cpu, 'setIrqLine', 0, 1)).to.throw(TypeError, 'setIrqLine: argument 1 (fiq) must be a boolean, not a number');
-    expect(() => call(cpu, 'setWatchpoint', 0n, '4', 0, true)).to.throw(TypeError, 'setWatchpoint: argument 2 (length) must be a number or bigint, not a string');
+    expect(() => call(cpu, 'setWatchpoint', 0n, '4', 0, true)).to.throw(
+      TypeError,
+      'setWatchpoint: argument 2 (length) must be a number or bigint, not a string',
+    );
     expect(() => new native.Vcpu({ model: 'a72' } as unknown as { model: number })).to.throw(
       TypeError,
       'new Vcpu: argument 1 (options.model) must be a number, not a string',

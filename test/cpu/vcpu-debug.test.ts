@@ -146,7 +146,10 @@ describe('vCPU debug support (breakpoints, watchpoints, single step)', () => {
     expect(stored > 1000n).to.equal(true);
     vcpu.debug.setWatchpoint(0x4010_0000n, 8, 'access', true);
     const stop = vcpu.run(FOREVER_NS);
-    expect(stop).to.deep.equal({ kind: 'debug', stop: { kind: 'watchpoint', pc: at(3), watch: 'access', dataAddress: 0x4010_0000n, accessPc: at(2), store: true } });
+    expect(stop).to.deep.equal({
+      kind: 'debug',
+      stop: { kind: 'watchpoint', pc: at(3), watch: 'access', dataAddress: 0x4010_0000n, accessPc: at(2), store: true },
+    });
     expect(x(vcpu, 2) - stored <= 1n).to.equal(true);
     vcpu.debug.setWatchpoint(0x4010_0000n, 8, 'access', false);
     expect(vcpu.run(FOREVER_NS).kind).to.equal('hypercall');

@@ -199,11 +199,14 @@ describe('vCPU exceptions and stops', () => {
   for (const clock of ['deterministic', 'realtime'] as const) {
     it(`stops at an HVC that follows a trapped MRS in the same block (${clock} clock)`, () => {
       // The trap's PC+4 once made the engine drop the stop the HVC asked for and run on.
-      const { vcpu } = guestWith(`
+      const { vcpu } = guestWith(
+        `
         mrs x1, cntvct_el0
         hvc #0x33
         mov x2, #1
-        b .`, { clock });
+        b .`,
+        { clock },
+      );
       vcpu.trapSysreg({ op0: 3, op1: 3, crn: 14, crm: 0, op2: 2 }, 'counter');
       expect(vcpu.run(vcpu.nowNs() + 1e9)).to.deep.equal({ kind: 'hypercall', call: { conduit: 'hvc', imm: 0x33, pc: 0x4000_0008 } });
       if (clock === 'deterministic') expect(vcpu.readRegister('x2')).to.equal(0n); // exact: nothing ran after
@@ -248,10 +251,13 @@ describe('vCPU exceptions and stops', () => {
   });
 
   it('stops at the deadline on the host clock in real-time mode', () => {
-    const { vcpu } = guestWith(`
+    const { vcpu } = guestWith(
+      `
     loop:
       add x1, x1, #1
-      b loop`, { clock: 'realtime' });
+      b loop`,
+      { clock: 'realtime' },
+    );
     const deadline = vcpu.nowNs() + 20e6;
     expect(vcpu.run(deadline)).to.deep.equal({ kind: 'deadline' });
     expect(vcpu.nowNs()).to.be.at.least(deadline);
@@ -309,13 +315,16 @@ describe('vCPU registers', () => {
   });
 
   it('reads the virtual counter natively: CNTVCT_EL0 at 62.5 MHz of virtual time', () => {
-    const { vcpu } = guestWith(`
+    const { vcpu } = guestWith(
+      `
       mrs x1, cntvct_el0
       mov x3, #4000
     1: subs x3, x3, #1
       b.ne 1b
       mrs x2, cntvct_el0
-      hvc #0`, { nsPerInstruction: 2 });
+      hvc #0`,
+      { nsPerInstruction: 2 },
+    );
     vcpu.trapSysreg({ op0: 3, op1: 3, crn: 14, crm: 0, op2: 2 }, 'counter');
     vcpu.run(FOREVER_NS);
     const ticks = vcpu.readRegister('x2') - vcpu.readRegister('x1');

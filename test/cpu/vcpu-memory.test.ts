@@ -68,13 +68,18 @@ describe('vCPU memory', () => {
   });
 
   it("stops the run at an unmapped access when the policy is 'stop', naming the address", () => {
-    const { vcpu } = guestWith(`
+    const { vcpu } = guestWith(
+      `
       ldr x1, =0x20000000
       ldr w3, [x1, #0x10]
-      hvc #0`, { unmappedAccess: 'stop' });
+      hvc #0`,
+      { unmappedAccess: 'stop' },
+    );
     const stop = vcpu.run(FOREVER_NS);
     expect(stop).to.deep.include({ kind: 'unmapped-access', access: { address: 0x2000_0010, size: 4, write: false } });
-    expect(stop).to.have.property('message').that.matches(/^guest read from unmapped physical address 0x20000010 \(4 bytes\) near PC 0x4000/);
+    expect(stop)
+      .to.have.property('message')
+      .that.matches(/^guest read from unmapped physical address 0x20000010 \(4 bytes\) near PC 0x4000/);
   });
 
   it('rethrows an exception thrown by a device handler from run(), with the guest PC attached', () => {

@@ -161,14 +161,17 @@ describe('PL011 UART', () => {
   it('fails to realize on a bad chardev spec, naming the property and the accepted specs', () => {
     expect(() => DeviceHarness.create('pl011', { properties: { chardev: 'tcp:4444' } }))
       .to.throw(DeviceError)
-      .with.property('message', "/machine/device-under-test: property 'chardev': unknown character backend 'tcp:4444' (accepted: stdio, mon:stdio, file:PATH, null, memory)");
+      .with.property(
+        'message',
+        "/machine/device-under-test: property 'chardev': unknown character backend 'tcp:4444' (accepted: stdio, mon:stdio, file:PATH, null, memory)",
+      );
   });
 
   it('closes its backend when unrealized', () => {
     const { t, serial } = uart();
     t.device.unrealize();
     serial.inject('z');
-    expect(() => t.device.chardev).to.throw("/machine/device-under-test: no character backend: the device is not realized");
+    expect(() => t.device.chardev).to.throw('/machine/device-under-test: no character backend: the device is not realized');
   });
 
   it('traces received bytes when enabled', () => {

@@ -78,7 +78,7 @@ describe('PL031 real-time clock', () => {
     expect(t.log[1]).to.equal('/machine/device-under-test: read of unknown register at offset 0x40 (4 bytes)');
   });
 
-  it('names itself in the machine\'s log, so that two PL031s give two sources of guest errors', () => {
+  it("names itself in the machine's log, so that two PL031s give two sources of guest errors", () => {
     const log: string[] = [];
     const vm = new VirtMachine({ clock: 'deterministic', log: (m) => log.push(m) });
     try {

@@ -94,7 +94,7 @@ describe('PL061 GPIO', () => {
     expect([t.read32(RIS), t.irq(0).level]).to.deep.equal([0, false]);
   });
 
-  it('as virt\'s power button, is pressed by a power-down request: input 3 high for 100 ms, an interrupt at each edge as Linux\'s gpio-keys asks', () => {
+  it("as virt's power button, is pressed by a power-down request: input 3 high for 100 ms, an interrupt at each edge as Linux's gpio-keys asks", () => {
     const t = gpio({ 'power-button': 'on' });
     t.write32(IBE, 1 << 3); // gpio-keys: IRQ_TYPE_EDGE_BOTH
     t.write32(IE, 1 << 3);
@@ -146,7 +146,9 @@ describe('PL061 GPIO', () => {
       vm.addDynamicDevice('pl061');
       const dtb = buildVirtDtb(vm);
       expect(dtcWarnings(dtb)).to.equal('');
-      expect(printDts(dtb)).to.match(/\t\tpl061@0 \{\n\t\t\tphandle = <0x8004>;\n/).and.to.match(/gpio-keys/g);
+      expect(printDts(dtb))
+        .to.match(/\t\tpl061@0 \{\n\t\t\tphandle = <0x8004>;\n/)
+        .and.to.match(/gpio-keys/g);
       expect(printDts(dtb).match(/gpio-keys \{/g)).to.have.length(1);
     } finally {
       vm.close();

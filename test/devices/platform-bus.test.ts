@@ -30,8 +30,7 @@ describe('platform bus on virt', () => {
     expect(ispendr4() & (1 << 17)).to.equal(1 << 17);
   });
 
-
-  it('wires a device IRQ output straight to its GIC input, so the machine finds that input\'s EOI notifier', () => {
+  it("wires a device IRQ output straight to its GIC input, so the machine finds that input's EOI notifier", () => {
     // As QEMU's platform_bus_map_irq hands the device the GIC's qemu_irq: vfio-platform's resample path
     // registers its end-of-interrupt notifier on the input its line ends at.
     const rtc = add('pl031');
@@ -42,7 +41,7 @@ describe('platform bus on virt', () => {
 
   it("says 'Can not fit IRQ line' when the 64 lines are taken, leaving the machine as it was", () => {
     for (let i = 0; i < 64; i++) add('pl031');
-    expect(() => add('pl031,id=last')).to.throw("-device pl031,id=last: Platform Bus: Can not fit IRQ line");
+    expect(() => add('pl031,id=last')).to.throw('-device pl031,id=last: Platform Bus: Can not fit IRQ line');
     expect(vm.machine.children.get('peripheral')?.children.has('last') ?? false).to.equal(false);
     expect(vm.platformBus.devices).to.have.length(64);
   });
@@ -92,7 +91,14 @@ describe('platform bus placement', () => {
       this.initIrq();
     }
   }
-  before(() => registerType({ name: 'test-blob', parent: 'sys-bus-device', cls: Blob, properties: [prop.string('sizes', { default: '0x1000', description: 'Region sizes joined by +' })] }));
+  before(() =>
+    registerType({
+      name: 'test-blob',
+      parent: 'sys-bus-device',
+      cls: Blob,
+      properties: [prop.string('sizes', { default: '0x1000', description: 'Region sizes joined by +' })],
+    }),
+  );
 
   function bus(size: number): PlatformBus {
     const b = defaultRegistry.create(PlatformBus);

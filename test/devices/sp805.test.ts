@@ -173,14 +173,17 @@ describe('SP805 watchdog', () => {
     expect(dts).to.contain('\tclk32768hz {\n\t\tphandle = <0x8002>;\n\t\tclock-output-names = "clk32768hz";\n\t\tclock-frequency = <0x8000>;\n');
   });
 
-  it('goes on virt\'s platform bus from -device, its node and clock in the guest tree', () => {
+  it("goes on virt's platform bus from -device, its node and clock in the guest tree", () => {
     const vm = new VirtMachine({ log: () => {} });
     try {
       vm.addDynamicDevice('sp805,id=wdt0');
       const dtb = buildVirtDtb(vm);
       expect(dtcWarnings(dtb)).to.equal('');
       const dts = printDts(dtb);
-      const node = /\t\twatchdog@0 \{\n\t\t\tclock-names = "wdog_clk\\0apb_pclk";\n\t\t\tclocks = <(0x[0-9a-f]+) 0x8000>;\n\t\t\tinterrupts = <0x00 0x70 0x04>;\n/.exec(dts);
+      const node =
+        /\t\twatchdog@0 \{\n\t\t\tclock-names = "wdog_clk\\0apb_pclk";\n\t\t\tclocks = <(0x[0-9a-f]+) 0x8000>;\n\t\t\tinterrupts = <0x00 0x70 0x04>;\n/.exec(
+          dts,
+        );
       expect(node, dts).to.not.equal(null);
       expect(dts).to.contain(`\tclk1mhz {\n\t\tphandle = <${node?.[1]}>;`);
     } finally {

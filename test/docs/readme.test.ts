@@ -43,7 +43,12 @@ describe('README excerpts', () => {
   const readme = readFileSync(projectPath('README.md'), 'utf8');
 
   it('are found: "Writing a device" shows devices/pl031.ts, devices/sp805.ts and their tests', () => {
-    expect(excerpts(readme).map((e) => e.path)).to.include.members(['devices/pl031.ts', 'test/devices/pl031.test.ts', 'devices/sp805.ts', 'test/devices/sp805.test.ts']);
+    expect(excerpts(readme).map((e) => e.path)).to.include.members([
+      'devices/pl031.ts',
+      'test/devices/pl031.test.ts',
+      'devices/sp805.ts',
+      'test/devices/sp805.test.ts',
+    ]);
   });
 
   for (const excerpt of excerpts(readme)) {

@@ -122,7 +122,8 @@ describe('printDts', () => {
   });
 
   it('prints a blob laid out by dtc itself', () => {
-    expectSameAsDtc(dtcCompile(`/dts-v1/;
+    expectSameAsDtc(
+      dtcCompile(`/dts-v1/;
 /memreserve/ 0x1000 0x1000;
 / {
 	model = "board";
@@ -130,7 +131,8 @@ describe('printDts', () => {
 	mixed = "s", <1 2>, [03];
 	node@1 { reg = <1>; child { flag; }; };
 };
-`));
+`),
+    );
   });
 
   it('matches dtc on 40 random trees', () => {

@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import {
-  FdtWriter, findByCompatible, findByPhandle, findNode, getCells, getString, getStringList, getU32, parseDtb, readDtb,
-} from '../../src/fdt/index.js';
+import { FdtWriter, findByCompatible, findByPhandle, findNode, getCells, getString, getStringList, getU32, parseDtb, readDtb } from '../../src/fdt/index.js';
 import { dtcCompile } from '../support/dtc.js';
 import { expectError } from './expect-error.js';
 import { buildVirtTree } from './virt-tree.js';
@@ -103,10 +101,7 @@ describe('readDtb', () => {
 
   describe('errors on corrupted input', () => {
     it('rejects a bad magic number', () => {
-      expectError(
-        () => readDtb(patched(smallBlob(), 0, 0xdeadbeef)),
-        'readDtb: not a DTB: bad magic 0xdeadbeef (expected 0xd00dfeed)',
-      );
+      expectError(() => readDtb(patched(smallBlob(), 0, 0xdeadbeef)), 'readDtb: not a DTB: bad magic 0xdeadbeef (expected 0xd00dfeed)');
     });
 
     it('rejects input too short to hold a magic number', () => {
@@ -129,10 +124,7 @@ describe('readDtb', () => {
       const dtb = smallBlob();
       const offStruct = header(dtb, 8);
       // 8 bytes hold FDT_BEGIN_NODE and the root's empty name; the next token is past the block.
-      expectError(
-        () => readDtb(patched(dtb, 36, 8)),
-        `readDtb: truncated structure block at offset 0x${(offStruct + 8).toString(16)}`,
-      );
+      expectError(() => readDtb(patched(dtb, 36, 8)), `readDtb: truncated structure block at offset 0x${(offStruct + 8).toString(16)}`);
     });
 
     it('rejects a property value that runs past the structure block', () => {
@@ -140,8 +132,7 @@ describe('readDtb', () => {
       const offStruct = header(dtb, 8);
       expectError(
         () => readDtb(patched(dtb, offStruct + 12, 0x1000)),
-        `readDtb: truncated structure block at offset 0x${(offStruct + 20).toString(16)}: `
-          + "property value of 4096 bytes in node '/' runs past the block",
+        `readDtb: truncated structure block at offset 0x${(offStruct + 20).toString(16)}: ` + "property value of 4096 bytes in node '/' runs past the block",
       );
     });
 
@@ -150,10 +141,7 @@ describe('readDtb', () => {
     });
 
     it('rejects blobs only readable by versions newer than 17', () => {
-      expectError(
-        () => readDtb(patched(smallBlob(), 24, 18)),
-        'readDtb: unsupported version: last_comp_version 18 is newer than 17',
-      );
+      expectError(() => readDtb(patched(smallBlob(), 24, 18)), 'readDtb: unsupported version: last_comp_version 18 is newer than 17');
     });
 
     it('rejects a block that runs past totalsize', () => {
@@ -200,10 +188,7 @@ describe('readDtb', () => {
       const dtb = smallBlob();
       // The child's FDT_END_NODE follows its FDT_BEGIN_NODE and padded name 'c'.
       const at = header(dtb, 8) + 8 + 16 + 8;
-      expectError(
-        () => readDtb(patched(dtb, at, 9)),
-        `readDtb: FDT_END at offset 0x${at.toString(16)} inside node '/c', which was never closed`,
-      );
+      expectError(() => readDtb(patched(dtb, at, 9)), `readDtb: FDT_END at offset 0x${at.toString(16)} inside node '/c', which was never closed`);
     });
 
     it('rejects a memory reservation block that runs past totalsize', () => {
@@ -246,34 +231,22 @@ describe('tree queries', () => {
   });
 
   it('getCells rejects a length that is not a multiple of 4', () => {
-    expectError(
-      () => getCells(root, 'model'),
-      "getCells: property 'model' of node '/' is 17 bytes, not a whole number of 4-byte cells",
-    );
+    expectError(() => getCells(root, 'model'), "getCells: property 'model' of node '/' is 17 bytes, not a whole number of 4-byte cells");
   });
 
   it('getString reads one string and rejects lists and unterminated values', () => {
     const chosen = findNode(root, '/chosen');
     expect(chosen && getString(chosen, 'stdout-path')).to.equal('/pl011@9000000');
     const psci = findNode(root, '/psci');
-    expectError(
-      () => psci && getString(psci, 'compatible'),
-      "getString: property 'compatible' of node '/psci' holds 3 strings, not one (use getStringList)",
-    );
-    expectError(
-      () => getString(root, 'interrupt-parent'),
-      "getString: property 'interrupt-parent' of node '/' is not NUL-terminated, so it is not a string",
-    );
+    expectError(() => psci && getString(psci, 'compatible'), "getString: property 'compatible' of node '/psci' holds 3 strings, not one (use getStringList)");
+    expectError(() => getString(root, 'interrupt-parent'), "getString: property 'interrupt-parent' of node '/' is not NUL-terminated, so it is not a string");
   });
 
   it('getStringList splits on NUL and reads an empty property as an empty list', () => {
     const timer = findNode(root, '/timer');
     expect(timer && getStringList(timer, 'compatible')).to.deep.equal(['arm,armv8-timer', 'arm,armv7-timer']);
     expect(timer && getStringList(timer, 'always-on')).to.deep.equal([]);
-    expectError(
-      () => getStringList(root, '#size-cells'),
-      "getStringList: property '#size-cells' of node '/' is not NUL-terminated, so it is not a string",
-    );
+    expectError(() => getStringList(root, '#size-cells'), "getStringList: property '#size-cells' of node '/' is not NUL-terminated, so it is not a string");
   });
 
   it('findNode resolves full paths, and names without unit address like libfdt', () => {

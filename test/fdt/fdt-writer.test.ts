@@ -1,7 +1,5 @@
 import { expect } from 'chai';
-import {
-  FdtWriter, findByPhandle, findNode, getCells, getString, getStringList, getU32, readDtb, type FdtNode,
-} from '../../src/fdt/index.js';
+import { FdtWriter, findByPhandle, findNode, getCells, getString, getStringList, getU32, readDtb, type FdtNode } from '../../src/fdt/index.js';
 import { expectError } from './expect-error.js';
 
 const NODE_CHARS = ': allowed characters are A-Z a-z 0-9 , . _ + - and one @ before the unit address';
@@ -308,35 +306,23 @@ describe('FdtWriter', () => {
     });
 
     it('rejects a property before the root node', () => {
-      expectError(
-        () => new FdtWriter().propertyU32('x', 1),
-        "FdtWriter.propertyU32: property 'x' is outside any node (call beginNode first)",
-      );
+      expectError(() => new FdtWriter().propertyU32('x', 1), "FdtWriter.propertyU32: property 'x' is outside any node (call beginNode first)");
     });
 
     it('rejects a property after the root node is closed', () => {
       const w = inRoot();
       w.endNode();
-      expectError(
-        () => w.propertyString('x', 'y'),
-        "FdtWriter.propertyString: property 'x' is outside any node (the root node is already closed)",
-      );
+      expectError(() => w.propertyString('x', 'y'), "FdtWriter.propertyString: property 'x' is outside any node (the root node is already closed)");
     });
 
     it('rejects a first node that is not the root', () => {
-      expectError(
-        () => new FdtWriter().beginNode('a'),
-        "FdtWriter.beginNode: the first node must be the root, named '' (got 'a')",
-      );
+      expectError(() => new FdtWriter().beginNode('a'), "FdtWriter.beginNode: the first node must be the root, named '' (got 'a')");
     });
 
     it('rejects a second root', () => {
       const w = inRoot();
       w.endNode();
-      expectError(
-        () => w.beginNode(''),
-        "FdtWriter.beginNode: the root node is already closed; a tree has one root (got '')",
-      );
+      expectError(() => w.beginNode(''), "FdtWriter.beginNode: the root node is already closed; a tree has one root (got '')");
     });
 
     it('rejects a duplicate property in one node', () => {
@@ -366,35 +352,20 @@ describe('FdtWriter', () => {
     it('rejects node names with characters outside the spec set', () => {
       const w = inRoot();
       w.beginNode('soc');
-      expectError(
-        () => w.beginNode('uart 0'),
-        `FdtWriter.beginNode: invalid node name 'uart 0' under '/soc'${NODE_CHARS}`,
-      );
+      expectError(() => w.beginNode('uart 0'), `FdtWriter.beginNode: invalid node name 'uart 0' under '/soc'${NODE_CHARS}`);
       expectError(() => w.beginNode('a#b'), `FdtWriter.beginNode: invalid node name 'a#b' under '/soc'${NODE_CHARS}`);
       expectError(() => w.beginNode('a/b'), `FdtWriter.beginNode: invalid node name 'a/b' under '/soc'${NODE_CHARS}`);
     });
 
     it('rejects node names with more than one @ or an empty part around it', () => {
       const w = inRoot();
-      expectError(
-        () => w.beginNode('a@1@2'),
-        "FdtWriter.beginNode: invalid node name 'a@1@2' under '/': it has more than one '@'",
-      );
-      expectError(
-        () => w.beginNode('a@'),
-        "FdtWriter.beginNode: invalid node name 'a@' under '/': the part before or after '@' is empty",
-      );
-      expectError(
-        () => w.beginNode('@1'),
-        "FdtWriter.beginNode: invalid node name '@1' under '/': the part before or after '@' is empty",
-      );
+      expectError(() => w.beginNode('a@1@2'), "FdtWriter.beginNode: invalid node name 'a@1@2' under '/': it has more than one '@'");
+      expectError(() => w.beginNode('a@'), "FdtWriter.beginNode: invalid node name 'a@' under '/': the part before or after '@' is empty");
+      expectError(() => w.beginNode('@1'), "FdtWriter.beginNode: invalid node name '@1' under '/': the part before or after '@' is empty");
     });
 
     it('rejects an empty name below the root', () => {
-      expectError(
-        () => inRoot().beginNode(''),
-        "FdtWriter.beginNode: invalid node name '' under '/': it is empty (only the root node has an empty name)",
-      );
+      expectError(() => inRoot().beginNode(''), "FdtWriter.beginNode: invalid node name '' under '/': it is empty (only the root node has an empty name)");
     });
 
     it('accepts every character the spec allows in names', () => {
@@ -409,18 +380,9 @@ describe('FdtWriter', () => {
 
     it('rejects property names with characters outside the spec set', () => {
       const w = inRoot();
-      expectError(
-        () => w.propertyU32('bad name', 1),
-        `FdtWriter.propertyU32: invalid property name 'bad name' in node '/'${PROPERTY_CHARS}`,
-      );
-      expectError(
-        () => w.propertyEmpty('a@b'),
-        `FdtWriter.propertyEmpty: invalid property name 'a@b' in node '/'${PROPERTY_CHARS}`,
-      );
-      expectError(
-        () => w.property('', new Uint8Array(0)),
-        "FdtWriter.property: invalid property name '' in node '/': it is empty",
-      );
+      expectError(() => w.propertyU32('bad name', 1), `FdtWriter.propertyU32: invalid property name 'bad name' in node '/'${PROPERTY_CHARS}`);
+      expectError(() => w.propertyEmpty('a@b'), `FdtWriter.propertyEmpty: invalid property name 'a@b' in node '/'${PROPERTY_CHARS}`);
+      expectError(() => w.property('', new Uint8Array(0)), "FdtWriter.property: invalid property name '' in node '/': it is empty");
     });
 
     it('rejects cells that are not 32-bit unsigned integers', () => {
@@ -430,10 +392,7 @@ describe('FdtWriter', () => {
         () => w.propertyCells('reg', [0, 0x1_0000_0000]),
         "FdtWriter.propertyCells: cell 1 of property 'reg' in node '/dev' is 4294967296, not a 32-bit unsigned integer",
       );
-      expectError(
-        () => w.propertyCells('reg', [-1]),
-        "FdtWriter.propertyCells: cell 0 of property 'reg' in node '/dev' is -1, not a 32-bit unsigned integer",
-      );
+      expectError(() => w.propertyCells('reg', [-1]), "FdtWriter.propertyCells: cell 0 of property 'reg' in node '/dev' is -1, not a 32-bit unsigned integer");
       expectError(
         () => w.propertyCells('reg', [1.5]),
         "FdtWriter.propertyCells: cell 0 of property 'reg' in node '/dev' is 1.5, not a 32-bit unsigned integer",
@@ -457,10 +416,7 @@ describe('FdtWriter', () => {
         () => w.propertyU64('x', 1n << 64n),
         "FdtWriter.propertyU64: value of property 'x' in node '/' is 18446744073709551616, not a 64-bit unsigned integer",
       );
-      expectError(
-        () => w.propertyU64('x', -1n),
-        "FdtWriter.propertyU64: value of property 'x' in node '/' is -1, not a 64-bit unsigned integer",
-      );
+      expectError(() => w.propertyU64('x', -1n), "FdtWriter.propertyU64: value of property 'x' in node '/' is -1, not a 64-bit unsigned integer");
     });
 
     it('rejects strings containing NUL', () => {
@@ -493,31 +449,19 @@ describe('FdtWriter', () => {
       w.propertyU32('phandle', 7);
       w.endNode();
       w.beginNode('b');
-      expectError(
-        () => w.propertyU32('phandle', 7),
-        "FdtWriter.propertyU32: phandle 0x7 of node '/b' is already used by node '/a'",
-      );
+      expectError(() => w.propertyU32('phandle', 7), "FdtWriter.propertyU32: phandle 0x7 of node '/b' is already used by node '/a'");
     });
 
     it('rejects a phandle property that is not one valid cell', () => {
       const w = inRoot();
-      expectError(
-        () => w.propertyCells('phandle', [1, 2]),
-        "FdtWriter.propertyCells: property 'phandle' in node '/' must be one cell, got 8 bytes",
-      );
-      expectError(
-        () => w.propertyU32('phandle', 0),
-        "FdtWriter.propertyU32: phandle 0 of node '/' is outside 1..0xfffffffe",
-      );
+      expectError(() => w.propertyCells('phandle', [1, 2]), "FdtWriter.propertyCells: property 'phandle' in node '/' must be one cell, got 8 bytes");
+      expectError(() => w.propertyU32('phandle', 0), "FdtWriter.propertyU32: phandle 0 of node '/' is outside 1..0xfffffffe");
     });
 
     it('rejects reserving a phandle already handed out or out of range', () => {
       const w = new FdtWriter();
       const p = w.allocPhandle();
-      expectError(
-        () => w.reservePhandle(p),
-        'FdtWriter.reservePhandle: phandle 1 was already handed out by allocPhandle',
-      );
+      expectError(() => w.reservePhandle(p), 'FdtWriter.reservePhandle: phandle 1 was already handed out by allocPhandle');
       expectError(() => w.reservePhandle(0), 'FdtWriter.reservePhandle: phandle 0 is outside 1..0xfffffffe');
     });
 
@@ -527,14 +471,8 @@ describe('FdtWriter', () => {
         () => w.addMemoryReservation(0x1000n, 0n),
         'FdtWriter.addMemoryReservation: size of the range at 0x1000 is zero; a zero size ends the reservation list',
       );
-      expectError(
-        () => w.addMemoryReservation(-1n, 1n),
-        'FdtWriter.addMemoryReservation: address -1 is not a 64-bit unsigned integer',
-      );
-      expectError(
-        () => w.addMemoryReservation(0n, 1n << 64n),
-        'FdtWriter.addMemoryReservation: size 18446744073709551616 is not a 64-bit unsigned integer',
-      );
+      expectError(() => w.addMemoryReservation(-1n, 1n), 'FdtWriter.addMemoryReservation: address -1 is not a 64-bit unsigned integer');
+      expectError(() => w.addMemoryReservation(0n, 1n << 64n), 'FdtWriter.addMemoryReservation: size 18446744073709551616 is not a 64-bit unsigned integer');
       expectError(
         () => w.addMemoryReservation(0xffff_ffff_ffff_f000n, 0x2000n),
         'FdtWriter.addMemoryReservation: range 0xfffffffffffff000 + 0x2000 goes past the 64-bit address space',

@@ -3,9 +3,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import {
-  FdtWriter, findNode, getCells, getString, getStringList, getU32, readDtDirectory, readDtb,
-} from '../../src/fdt/index.js';
+import { FdtWriter, findNode, getCells, getString, getStringList, getU32, readDtDirectory, readDtb } from '../../src/fdt/index.js';
 import { dtcDecompile } from '../support/dtc.js';
 import { expectError } from './expect-error.js';
 
@@ -28,8 +26,8 @@ describe('readDtDirectory', () => {
     base = mkdtempSync(join(tmpdir(), 'armvirt-sysfs-dt-'));
     tree = join(base, 'device-tree');
     const files: Record<string, Buffer> = {
-      'name': str(''),
-      'compatible': str('linux,dummy-virt'),
+      name: str(''),
+      compatible: str('linux,dummy-virt'),
       '#address-cells': cells(2),
       '#size-cells': cells(2),
       'memory@40000000/name': str('memory'),

@@ -91,7 +91,10 @@ export function buildVirtTree(): VirtTree {
   w.propertyString('stdout-path', '/pl011@9000000');
   w.propertyU64('linux,initrd-start', 0x48000000n);
   w.propertyU64('linux,initrd-end', 0x48100000n);
-  w.property('rng-seed', Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 0xff));
+  w.property(
+    'rng-seed',
+    Uint8Array.from({ length: 32 }, (_, i) => (i * 37 + 11) & 0xff),
+  );
   w.endNode();
 
   w.endNode();

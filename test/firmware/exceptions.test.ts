@@ -8,8 +8,14 @@ import { armvirtRun, CLOCKS, POWERED_OFF, qemuOutput } from '../support/virt-fir
  */
 function withoutAlignmentCheck(qemu: string): string {
   return qemu
-    .replace(/^el1 unaligned load with SCTLR_EL1\.A set: esr 0x96000021 far 0x80000103 from 0x200$/m, 'el1 unaligned load with SCTLR_EL1.A set: no fault, loaded 0xeeff001122334455')
-    .replace(/^el0 unaligned load with SCTLR_EL1\.A set: esr 0x92000021 far 0x[0-9a-f]+4 from 0x400$/m, 'el0 unaligned load with SCTLR_EL1.A set: no fault, loaded 0x0');
+    .replace(
+      /^el1 unaligned load with SCTLR_EL1\.A set: esr 0x96000021 far 0x80000103 from 0x200$/m,
+      'el1 unaligned load with SCTLR_EL1.A set: no fault, loaded 0xeeff001122334455',
+    )
+    .replace(
+      /^el0 unaligned load with SCTLR_EL1\.A set: esr 0x92000021 far 0x[0-9a-f]+4 from 0x400$/m,
+      'el0 unaligned load with SCTLR_EL1.A set: no fault, loaded 0x0',
+    );
 }
 
 describe('synchronous exceptions delivered to the guest, compared with QEMU', function () {
@@ -25,7 +31,7 @@ describe('synchronous exceptions delivered to the guest, compared with QEMU', fu
         "call to the PL011's data register: esr 0x2000000 at the target",
         'el0 svc #7 (x0 = 100, x1..x7 = 1..7): x0 7128 x1 2 x7 14, then svc #0x1234: 2152675110 from 0x400',
         'el0 brk #0x42: esr 0xf2000042 from 0x400 at +0x0',
-        'svc inside irq: esr 0x56000077 from 0x200 with I masked, ELR_EL1 now the SVC\'s',
+        "svc inside irq: esr 0x56000077 from 0x200 with I masked, ELR_EL1 now the SVC's",
         'an sgi pending as svc #0x78 is taken: SI',
       ]);
       expect(exit).to.deep.equal(POWERED_OFF);

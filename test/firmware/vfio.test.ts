@@ -67,7 +67,12 @@ const MODES: Mode[] = [
   { options: ',x-irqfd=off', output: BEFORE_IRQS + ONE_AT_A_TIME + AFTER_IRQS, path: 'eventfd', fastPath: { atId: true, atDone: false, later: true } },
   { options: ',x-no-mmap=on', output: BEFORE_IRQS + CONCURRENT + AFTER_IRQS, path: 'resample', fastPath: { atId: false, atDone: false, later: false } },
   // mmap-timeout-ms=0: the timer is never armed, the slow path stays.
-  { options: ',x-irqfd=off,mmap-timeout-ms=0', output: BEFORE_IRQS + ONE_AT_A_TIME + AFTER_IRQS, path: 'eventfd', fastPath: { atId: true, atDone: false, later: false } },
+  {
+    options: ',x-irqfd=off,mmap-timeout-ms=0',
+    output: BEFORE_IRQS + ONE_AT_A_TIME + AFTER_IRQS,
+    path: 'eventfd',
+    fastPath: { atId: true, atDone: false, later: false },
+  },
 ];
 
 describe('virt_vfio.elf: a passthrough device driven by guest firmware', function () {
@@ -76,7 +81,12 @@ describe('virt_vfio.elf: a passthrough device driven by guest firmware', functio
   for (const mode of MODES) {
     it(`-device ${DEVICE}${mode.options}: ${mode.path} IRQ path, region 0 ${mode.fastPath.atId ? 'mapped' : 'trapped'} at first`, async () => {
       const hostLog: string[] = [];
-      const vm = new VirtMachine({ vfio: FakeVfioHost.load(`${root}${HOST}`, { log: (m) => hostLog.push(m) }), clock: 'deterministic', serial: 'memory', log: () => {} });
+      const vm = new VirtMachine({
+        vfio: FakeVfioHost.load(`${root}${HOST}`, { log: (m) => hostLog.push(m) }),
+        clock: 'deterministic',
+        serial: 'memory',
+        log: () => {},
+      });
       try {
         const device = cast(vm.addDynamicDevice(DEVICE + mode.options), VfioPlatform);
         expect(device.vfioIrqs!.intps.map((intp) => intp.path)).to.deep.equal([mode.path, mode.path]);
@@ -145,7 +155,7 @@ describe('virt_vfio.elf: a passthrough device driven by guest firmware', functio
       const uart = vm.uart.chardev as MemoryChardev;
       const write = uart.write.bind(uart);
       uart.write = (bytes) => {
-        for (const t0 = performance.now(); performance.now() - t0 < 0.05; );
+        for (const t0 = performance.now(); performance.now() - t0 < 0.05;);
         write(bytes);
       };
       bootVirt(vm, { kernel: firmwarePath('virt_vfio') });
@@ -159,8 +169,22 @@ describe('virt_vfio.elf: a passthrough device driven by guest firmware', functio
   it('runs through the launcher with the documented command line: same output, exit code 0', () => {
     const r = spawnSync(
       process.execPath,
-      ['dist/src/cli/armvirt.js', '-M', 'virt', '-m', '128M', '-nographic', '-kernel', 'firmware/build/virt_vfio.elf',
-        '--vfio-host', `fake:${HOST}`, '-device', DEVICE, '--clock', 'deterministic'],
+      [
+        'dist/src/cli/armvirt.js',
+        '-M',
+        'virt',
+        '-m',
+        '128M',
+        '-nographic',
+        '-kernel',
+        'firmware/build/virt_vfio.elf',
+        '--vfio-host',
+        `fake:${HOST}`,
+        '-device',
+        DEVICE,
+        '--clock',
+        'deterministic',
+      ],
       { cwd: root, encoding: 'utf8', timeout: 30_000 },
     );
     expect(r.stdout).to.equal(at(MODES, 0).output);

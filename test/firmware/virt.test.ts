@@ -19,7 +19,12 @@ describe('firmware on the virt machine, compared with QEMU', function () {
       const { exit, output } = await armvirtRun('virt_gic', clock);
       expect(output).to.equal(qemuOutput('virt_gic'));
       expect(output).to.not.include('FAIL');
-      expect(output.split('\n')).to.include.members(['GICD_IIDR = 0x43b', 'GICC_IIDR = 0x2043b', 'SGI 3 to self: IAR = 0x3', 'priority order: 91 93 92 90 1023']);
+      expect(output.split('\n')).to.include.members([
+        'GICD_IIDR = 0x43b',
+        'GICC_IIDR = 0x2043b',
+        'SGI 3 to self: IAR = 0x3',
+        'priority order: 91 93 92 90 1023',
+      ]);
       expect(output).to.match(/nested:\n {2}enter 90 rpr 0xa0\n {2}enter 91 rpr 0x20\n {2}leave 91 rpr 0x20\n {2}leave 90 rpr 0xa0\n {2}enter 92 rpr 0xc0\n/);
       expect(exit).to.deep.equal(POWERED_OFF);
     });
@@ -32,9 +37,7 @@ describe('firmware on the virt machine, compared with QEMU', function () {
         await waitForLine(uart, 'irq: ready');
         uart.inject(interrupted);
       });
-      expect(output).to.equal(
-        'virt_uart: start\nHELLO WORLD\npoll: 11 chars\nirq: ready\ntHIS iS\nIRQ tEXT\nirq: 16 chars, 1 newlines\nvirt_uart: done\n',
-      );
+      expect(output).to.equal('virt_uart: start\nHELLO WORLD\npoll: 11 chars\nirq: ready\ntHIS iS\nIRQ tEXT\nirq: 16 chars, 1 newlines\nvirt_uart: done\n');
       expect(output).to.equal(qemuOutput('virt_uart', polled + interrupted));
       expect(exit).to.deep.equal(POWERED_OFF);
     });

@@ -38,7 +38,10 @@ describe(`device fuzzing (npm run fuzz): ${ACCESSES} accesses per target, seed $
   for (const name of targets) {
     it(`${name} holds its invariants`, () => {
       const line = report.find((l) => l.startsWith(`${name} `) || l.startsWith(`${name}: `));
-      const failure = report.slice(report.indexOf(line!)).join('\n').split(/\n(?=\S)/)[0];
+      const failure = report
+        .slice(report.indexOf(line!))
+        .join('\n')
+        .split(/\n(?=\S)/)[0];
       const held = new RegExp(`^${name} +(\\d+) accesses +\\d+ operations .* ok: `).exec(line ?? '');
       expect(held, failure).to.not.equal(null);
       expect(Number(held![1])).to.be.at.least(ACCESSES);
@@ -50,13 +53,15 @@ describe('the fuzzer', () => {
   /** A device type the fuzzer has never heard of, with a register that throws when read. */
   class Flawed extends SysBusDevice {
     protected override onRealize(): void {
-      this.initMmio(MemoryRegion.io('flawed', 0x100, {
-        read: (offset) => {
-          if (offset === 0x40) throw new TypeError('read of 0x40 not handled');
-          return 0;
-        },
-        write: () => {},
-      }));
+      this.initMmio(
+        MemoryRegion.io('flawed', 0x100, {
+          read: (offset) => {
+            if (offset === 0x40) throw new TypeError('read of 0x40 not handled');
+            return 0;
+          },
+          write: () => {},
+        }),
+      );
     }
   }
   const registry = new TypeRegistry();

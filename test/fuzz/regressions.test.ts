@@ -19,7 +19,7 @@ function refuzz(target: string, seed: number, accesses: number): void {
 }
 
 describe('fuzz regressions', () => {
-  describe('fake host: one eventfd as a level IRQ\'s trigger and unmask recursed until the stack overflowed', () => {
+  describe("fake host: one eventfd as a level IRQ's trigger and unmask recursed until the stack overflowed", () => {
     // Unmasking a still-asserted level IRQ refires it, which signals the trigger, which is the unmask
     // eventfd again. The kernel's eventfd never signals from inside its own wake-up; the count now waits.
     it('fires once per signal from outside, and keeps the inner signal in the count', () => {
@@ -42,13 +42,14 @@ describe('fuzz regressions', () => {
     refuzz('fake-host-test-device', 80, 1800);
   });
 
-  describe('fake host: the test device\'s DMA fault register threw on an IOVA near 2^64', () => {
+  describe("fake host: the test device's DMA fault register threw on an IOVA near 2^64", () => {
     // DMA_IOVA_HI:LO = 0xffffffff:ffffffff is 2^64 - 1, which a JS number rounds to 2^64: its high word,
     // 2^32, fits no 32-bit register. The first faulting address is now reported as the guest wrote it.
     it('reports the IOVA as written', () => {
       const { host, device } = openDevice();
       try {
-        const control = (offset: number, value: number) => device.write(regionOffset(1) + offset, Uint8Array.from(new Uint8Array(new Uint32Array([value]).buffer)));
+        const control = (offset: number, value: number) =>
+          device.write(regionOffset(1) + offset, Uint8Array.from(new Uint8Array(new Uint32Array([value]).buffer)));
         const read = (offset: number) => new DataView(device.read(regionOffset(1) + offset, 4).buffer).getUint32(0, true);
         control(R.VFIO_TEST_DMA_IOVA_LO, 0xffff_ffff);
         control(R.VFIO_TEST_DMA_IOVA_HI, 0xffff_ffff);

@@ -116,7 +116,9 @@ describe('gdb-multiarch against the gdb server', function () {
     expect(gdb.stdout).to.match(/^Breakpoint 3, report \(what=.*"counter ", value=30\)/m);
     expect(gdb.stdout).to.match(/^Program received signal SIGINT, Interrupt\.$/m);
     // What QEMU prints too when it is attached again after a Ctrl-C.
-    expect(gdb.stdout).to.match(/^\[Inferior 1 \(process 1\) detached\]\n\nProgram stopped\.\n(0x[0-9a-f]+ in )?main \(dtb=<optimized out>\) at tests\/gdb_mmu\.c:\d+$/m);
+    expect(gdb.stdout).to.match(
+      /^\[Inferior 1 \(process 1\) detached\]\n\nProgram stopped\.\n(0x[0-9a-f]+ in )?main \(dtb=<optimized out>\) at tests\/gdb_mmu\.c:\d+$/m,
+    );
     expect(gdb.stdout).to.contain('[Inferior 1 (process 1) exited normally]');
     expect(run.stdout).to.equal('gdb_mmu: start\nrunning in the high half\ncounter 0x1234\nJello from the high half\ngdb_mmu: done\n');
     expect(run.status, run.stderr).to.equal(0);
@@ -125,8 +127,23 @@ describe('gdb-multiarch against the gdb server', function () {
   it('prints what QEMU prints for the same session with the MMU on (gdb against qemu-system-aarch64 -s -S)', async () => {
     const elf = firmwarePath('gdb_mmu');
     const commands = [
-      'break main', 'continue', 'p/x $pc', 'x/s message', 'info registers x1 sp', 'stepi', 'p/x $pc',
-      'watch counter', 'continue', 'p/x $pc', 'continue', 'delete', 'break report', 'continue', 'bt', 'finish', 'continue',
+      'break main',
+      'continue',
+      'p/x $pc',
+      'x/s message',
+      'info registers x1 sp',
+      'stepi',
+      'p/x $pc',
+      'watch counter',
+      'continue',
+      'p/x $pc',
+      'continue',
+      'delete',
+      'break report',
+      'continue',
+      'bt',
+      'finish',
+      'continue',
     ];
     const session = async (start: (socket: string) => Promise<{ done: Promise<Transcript> }>, name: string) => {
       const socket = join(dir, `${name}.sock`);
@@ -153,7 +170,9 @@ describe('gdb-multiarch against the gdb server', function () {
     expect(armvirt.stderr).to.contain(`waiting for gdb on localhost:${port} before starting the guest (-S)`);
     const gdb = await runGdb(elf, `target remote localhost:${port}`, ['break main', 'continue', 'kill']);
     const run = await armvirt.done;
-    expect(gdb.stdout).to.match(/^Breakpoint 1, main /m).and.contain('[Inferior 1 (process 1) killed]');
+    expect(gdb.stdout)
+      .to.match(/^Breakpoint 1, main /m)
+      .and.contain('[Inferior 1 (process 1) killed]');
     expect(run.stderr).to.contain('armvirt: killed by the debugger, exit code 0');
     expect(run.status).to.equal(0);
 

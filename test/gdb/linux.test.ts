@@ -39,21 +39,39 @@ describe('gdb-multiarch against the Linux guest', function () {
     const text = BigInt(`0x${symbols.get('_stext')!}`) - 0x10000n;
     const offset = Number(BigInt(`0x${getppid}`) - text);
     const image = readFileSync(LINUX_IMAGE);
-    const words = [0, 4, 8, 12].map((i) => `0x${image.readUInt32LE(offset + i).toString(16).padStart(8, '0')}`);
+    const words = [0, 4, 8, 12].map(
+      (i) =>
+        `0x${image
+          .readUInt32LE(offset + i)
+          .toString(16)
+          .padStart(8, '0')}`,
+    );
     const socket = join(dir, 'gdb.sock');
     // The bench init calls getppid() in a loop from EL0: the breakpoint is hit at its first call.
     const armvirt = await startArmvirt([
-      '-M', 'virt', '-m', '512M', '-kernel', LINUX_IMAGE, '-initrd', LINUX_INITRAMFS,
-      '-append', linuxCommandLine('armvirt.init=bench'), '-serial', 'null', '--clock', 'deterministic', '-gdb', `unix:${socket}`,
+      '-M',
+      'virt',
+      '-m',
+      '512M',
+      '-kernel',
+      LINUX_IMAGE,
+      '-initrd',
+      LINUX_INITRAMFS,
+      '-append',
+      linuxCommandLine('armvirt.init=bench'),
+      '-serial',
+      'null',
+      '--clock',
+      'deterministic',
+      '-gdb',
+      `unix:${socket}`,
     ]);
-    const gdb = await runGdb(undefined, `target remote ${socket}`, [
-      `break *0x${getppid}`,
-      'continue',
-      `p/x $pc`,
-      'p/x $cpsr & 0xf',
-      `x/4xw 0x${getppid}`,
-      'kill',
-    ], { timeoutMs: 120_000 });
+    const gdb = await runGdb(
+      undefined,
+      `target remote ${socket}`,
+      [`break *0x${getppid}`, 'continue', `p/x $pc`, 'p/x $cpsr & 0xf', `x/4xw 0x${getppid}`, 'kill'],
+      { timeoutMs: 120_000 },
+    );
     const armvirtEnd = await armvirt.done;
     expect(gdb.stdout).to.match(new RegExp(`^Breakpoint 1, 0x0*${getppid} in \\?\\? \\(\\)$`, 'm'));
     expect(gdb.stdout).to.include(`$1 = 0x${getppid}\n`);

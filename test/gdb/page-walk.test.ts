@@ -19,8 +19,12 @@ const MMU_ON = 1n;
 /** TCR_EL1 fields: T0SZ, TG0 (0 4K, 1 64K, 2 16K), T1SZ, TG1 (1 16K, 2 4K, 3 64K), EPD1, TBI0. */
 function tcr(f: { t0sz: number; tg0?: number; t1sz?: number; tg1?: number; epd1?: boolean; tbi0?: boolean }): bigint {
   return (
-    BigInt(f.t0sz) | (BigInt(f.tg0 ?? 0) << 14n) | (BigInt(f.t1sz ?? 16) << 16n) | (BigInt(f.tg1 ?? 2) << 30n) |
-    (f.epd1 ? 1n << 23n : 0n) | (f.tbi0 ? 1n << 37n : 0n)
+    BigInt(f.t0sz) |
+    (BigInt(f.tg0 ?? 0) << 14n) |
+    (BigInt(f.t1sz ?? 16) << 16n) |
+    (BigInt(f.tg1 ?? 2) << 30n) |
+    (f.epd1 ? 1n << 23n : 0n) |
+    (f.tbi0 ? 1n << 37n : 0n)
   );
 }
 
@@ -28,7 +32,9 @@ describe('AArch64 stage 1 translation for the debugger', () => {
   it('is the identity with the MMU off, up to the 48-bit physical space', () => {
     const regs: TranslationRegisters = { sctlr: 0n, tcr: 0n, ttbr0: 0n, ttbr1: 0n };
     expect(translate(0x4000_1234n, regs, () => undefined)).to.deep.equal({ physical: 0x4000_1234n, size: (1n << 48n) - 0x4000_1234n });
-    expect(translate(0xffff_0000_0000_0000n, regs, () => undefined)).to.have.property('fault').that.matches(/beyond the physical address space/);
+    expect(translate(0xffff_0000_0000_0000n, regs, () => undefined))
+      .to.have.property('fault')
+      .that.matches(/beyond the physical address space/);
   });
 
   it('walks 4K pages through TTBR1 for a 39-bit kernel address, and 1G and 2M blocks through TTBR0', () => {
@@ -43,8 +49,12 @@ describe('AArch64 stage 1 translation for the debugger', () => {
     expect(translate(0xffff_ff80_4000_5678n, regs, t.read)).to.deep.equal({ physical: 0x4123_4678n, size: 0x988n });
     expect(translate(0x4abc_def0n, regs, t.read)).to.deep.equal({ physical: 0x4abc_def0n, size: 0x8000_0000n - 0x4abc_def0n });
     expect(translate(0x8061_0000n, regs, t.read)).to.deep.equal({ physical: 0x4061_0000n, size: 0x1f_0000n });
-    expect(translate(0xffff_ff80_4000_6000n, regs, t.read)).to.have.property('fault').that.matches(/not mapped \(level 3/);
-    expect(translate(0x1_0000_0000n, regs, t.read)).to.have.property('fault').that.matches(/not mapped \(level 1/);
+    expect(translate(0xffff_ff80_4000_6000n, regs, t.read))
+      .to.have.property('fault')
+      .that.matches(/not mapped \(level 3/);
+    expect(translate(0x1_0000_0000n, regs, t.read))
+      .to.have.property('fault')
+      .that.matches(/not mapped \(level 1/);
   });
 
   it("walks four levels for a Linux kernel's 48-bit TTBR1 address (4K granule, level 0 first)", () => {
@@ -60,8 +70,12 @@ describe('AArch64 stage 1 translation for the debugger', () => {
 
   it('refuses addresses outside both ranges, and those whose walk TCR_EL1.EPD1 disables', () => {
     const regs = { sctlr: MMU_ON, tcr: tcr({ t0sz: 25, t1sz: 25, epd1: true }), ttbr0: 0x4000_0000n, ttbr1: 0n };
-    expect(translate(0x0000_8000_0000_0000n, regs, () => 0n)).to.have.property('fault').that.matches(/outside both translation ranges/);
-    expect(translate(0xffff_ff80_0000_0000n, regs, () => 0n)).to.have.property('fault').that.matches(/EPD1/);
+    expect(translate(0x0000_8000_0000_0000n, regs, () => 0n))
+      .to.have.property('fault')
+      .that.matches(/outside both translation ranges/);
+    expect(translate(0xffff_ff80_0000_0000n, regs, () => 0n))
+      .to.have.property('fault')
+      .that.matches(/EPD1/);
   });
 
   it('ignores the top byte when TBI0 is set', () => {
@@ -94,8 +108,15 @@ describe('AArch64 stage 1 translation for the debugger', () => {
 
   it('says when a table entry is not in RAM or a descriptor is reserved', () => {
     const regs = { sctlr: MMU_ON, tcr: tcr({ t0sz: 25 }), ttbr0: 0x9000_0000n, ttbr1: 0n };
-    expect(translate(0x1000n, regs, () => undefined)).to.have.property('fault').that.matches(/level 1 table entry .* at 0x90000000 is not in RAM/);
-    const t = new Tables().set(0x4000_0000n, 0n, 0x4000_1000n | TABLE).set(0x4000_1000n, 0n, 0x4000_2000n | TABLE).set(0x4000_2000n, 0n, 0x4300_0000n | 1n);
-    expect(translate(0n, { ...regs, ttbr0: 0x4000_0000n }, t.read)).to.have.property('fault').that.matches(/reserved level 3 descriptor/);
+    expect(translate(0x1000n, regs, () => undefined))
+      .to.have.property('fault')
+      .that.matches(/level 1 table entry .* at 0x90000000 is not in RAM/);
+    const t = new Tables()
+      .set(0x4000_0000n, 0n, 0x4000_1000n | TABLE)
+      .set(0x4000_1000n, 0n, 0x4000_2000n | TABLE)
+      .set(0x4000_2000n, 0n, 0x4300_0000n | 1n);
+    expect(translate(0n, { ...regs, ttbr0: 0x4000_0000n }, t.read))
+      .to.have.property('fault')
+      .that.matches(/reserved level 3 descriptor/);
   });
 });

@@ -14,7 +14,9 @@ import { writeLinuxImage } from '../support/linux-image.js';
 
 /** A symbol's address in a firmware ELF, as gdb would find it. */
 function symbol(elf: string, name: string): bigint {
-  const line = execFileSync('aarch64-linux-gnu-nm', [elf], { encoding: 'utf8' }).split('\n').find((l) => l.endsWith(` ${name}`));
+  const line = execFileSync('aarch64-linux-gnu-nm', [elf], { encoding: 'utf8' })
+    .split('\n')
+    .find((l) => l.endsWith(` ${name}`));
   if (!line) throw new Error(`${name} is not in ${elf}`);
   return BigInt(`0x${line.split(' ')[0]}`);
 }
@@ -136,7 +138,9 @@ describe('gdb remote protocol (packets against the server)', function () {
     expect(await gdb.request('vCont?')).to.equal('vCont;c;C;s;S');
     expect(await gdb.request('qNoSuchThing')).to.equal('');
     const head = await gdb.request('qXfer:features:read:target.xml:0,40');
-    expect(head).to.match(/^m<\?xml version="1.0"\?>/).and.have.length(0x41);
+    expect(head)
+      .to.match(/^m<\?xml version="1.0"\?>/)
+      .and.have.length(0x41);
     const whole = await gdb.request('qXfer:features:read:target.xml:0,3000');
     expect(whole).to.match(/^l/).and.contain('<architecture>aarch64</architecture>').and.contain('<xi:include href="system-registers.xml"/>');
     const fpu = await gdb.request('qXfer:features:read:aarch64-fpu.xml:0,3000');

@@ -4,7 +4,7 @@
 import { expect } from 'chai';
 import { PROMPT, runLinux } from '../support/linux-guest.js';
 
-describe('Linux on armvirt\'s devices (deterministic)', function () {
+describe("Linux on armvirt's devices (deterministic)", function () {
   this.timeout(300_000);
 
   it('sp805_wdt binds the SP805 added with -device, and the machine resets when the watchdog opened is never answered', async () => {
@@ -19,10 +19,17 @@ describe('Linux on armvirt\'s devices (deterministic)', function () {
         },
       ],
     });
-    expect(run.exit, run.console.slice(-800)).to.deep.equal({ kind: 'stopped', reason: 'wdt0: the watchdog expired with its interrupt unanswered', exitCode: 3 });
+    expect(run.exit, run.console.slice(-800)).to.deep.equal({
+      kind: 'stopped',
+      reason: 'wdt0: the watchdog expired with its interrupt unanswered',
+      exitCode: 3,
+    });
     // sp805_wdt's default timeout, 60 s, counted from the open a moment after boot.
     expect(run.endNs / 1e9).to.be.within(60, 62);
-    expect(run.console).to.match(/\sc000000\.watchdog\s/).and.match(/\r\n60\r\n/).and.include('watchdog did not stop!');
+    expect(run.console)
+      .to.match(/\sc000000\.watchdog\s/)
+      .and.match(/\r\n60\r\n/)
+      .and.include('watchdog did not stop!');
   });
 
   it("gpio-pl061 binds virt's PL061, and a power-down request (Ctrl-A P) reaches userspace as KEY_POWER through gpio-keys", async () => {
@@ -39,7 +46,9 @@ describe('Linux on armvirt\'s devices (deterministic)', function () {
       ],
     });
     expect(run.exit, run.console.slice(-800)).to.deep.equal({ kind: 'stopped', reason: 'guest powered off (PSCI SYSTEM_OFF)', exitCode: 0 });
-    expect(run.console).to.match(/\r\n9030000\.pl061\s/).and.include('input: gpio-keys as /devices/platform/gpio-keys/input/input0');
+    expect(run.console)
+      .to.match(/\r\n9030000\.pl061\s/)
+      .and.include('input: gpio-keys as /devices/platform/gpio-keys/input/input0');
     // struct input_event in 16-bit words: time (8), then type EV_KEY (1), code KEY_POWER (0x74), value 1 (pressed).
     expect(run.console).to.match(/\r\n 0001 0074 0001 0000 /);
   });

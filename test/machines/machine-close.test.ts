@@ -10,7 +10,7 @@ import { runInNewContext } from 'node:vm';
 import { VirtMachine } from '../../machines/virt/virt-machine.js';
 
 describe('closing a machine', () => {
-  it('gives back what its devices took: device fd, eventfds, group, container and the fake host\'s tree', () => {
+  it("gives back what its devices took: device fd, eventfds, group, container and the fake host's tree", () => {
     const t = passthrough('x-irqfd=off');
     const { host, device } = t;
     expect(host.openResources()).to.include.members([`device ${TEST_DEVICE}`, '/dev/vfio/5', '/dev/vfio/vfio']);

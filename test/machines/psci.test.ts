@@ -4,9 +4,7 @@ import { FOREVER_NS, guestWith } from '../support/guest.js';
 
 /** Runs `calls` (x0..x1 pairs) through HVC #0 and collects each x0 answer in x10.. onwards. */
 function psciGuest(calls: [number, number][], conduit: 'hvc' | 'smc' = 'hvc') {
-  const body = calls
-    .map(([fn, a1], i) => `ldr x0, =${fn}\n ldr x1, =${a1}\n ${conduit} #0\n mov x${10 + i}, x0`)
-    .join('\n');
+  const body = calls.map(([fn, a1], i) => `ldr x0, =${fn}\n ldr x1, =${a1}\n ${conduit} #0\n mov x${10 + i}, x0`).join('\n');
   const guest = guestWith(`${body}\n hvc #0xdead`);
   const events: string[] = [];
   const psci = new Psci({ powerOff: (r, status) => events.push(`off: ${r}, status ${status}`), reset: (r) => events.push(`reset: ${r}`) }, conduit);
@@ -51,10 +49,7 @@ describe('PSCI', () => {
       [0x8400_0008, 0x103],
     ]);
     vcpu.run(FOREVER_NS);
-    expect(events).to.deep.equal([
-      'reset: guest asked for a reset (PSCI SYSTEM_RESET)',
-      'off: guest powered off (PSCI SYSTEM_OFF), status 3',
-    ]);
+    expect(events).to.deep.equal(['reset: guest asked for a reset (PSCI SYSTEM_RESET)', 'off: guest powered off (PSCI SYSTEM_OFF), status 3']);
   });
 
   it('leaves other conduits and immediates alone: they stop the run', () => {

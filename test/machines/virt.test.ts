@@ -47,14 +47,16 @@ describe('virt machine', () => {
     expect(ours.get('chosen')).to.match(/^\t\tbootargs = "console=ttyAMA0";\n\t\tstdout-path = "\/pl011@9000000";\n\t\trng-seed = <(0x[0-9a-f]+ ?){8}>;\n$/);
   });
 
-  it('gives a guest more than 4 GiB of RAM as one range: the memory node is QEMU\'s, every bank is reached', async function () {
+  it("gives a guest more than 4 GiB of RAM as one range: the memory node is QEMU's, every bank is reached", async function () {
     this.timeout(30_000);
     const GiB = 2 ** 30;
     const vm = new VirtMachine({ ramSize: 6 * GiB, clock: 'deterministic', log: () => {} });
     try {
       expect(topLevelNodes(printDts(buildVirtDtb(vm, {}))).get('memory@40000000')).to.equal(topLevelNodes(qemuVirtDts(6 * 1024)).get('memory@40000000'));
       // The last word of the first 4 GiB bank, the first of the second, the last of RAM; then read them back.
-      vm.ram.write(0, assemble(`
+      vm.ram.write(
+        0,
+        assemble(`
         ldr x1, =0x13ffffffc
         ldr x2, =0x140000000
         ldr x3, =0x1bffffffc
@@ -67,7 +69,8 @@ describe('virt machine', () => {
         ldr w5, [x1]
         ldr w6, [x2]
         ldr w7, [x3]
-        ${POWER_OFF}`));
+        ${POWER_OFF}`),
+      );
       vm.vcpu.pc = 0x4000_0000;
       expect(await vm.run()).to.deep.include({ kind: 'stopped' });
       expect([5, 6, 7].map((n) => vm.vcpu.readRegister(`x${n}`))).to.deep.equal([0x11111111n, 0x22222222n, 0x33333333n]);
@@ -152,7 +155,10 @@ describe('virt machine', () => {
   });
 
   it('ends the run when a device asks for a reset (exit code 3, as PSCI SYSTEM_RESET) or a power-off (0)', async () => {
-    for (const [request, exitCode] of [['requestReset', 3], ['requestPowerOff', 0]] as const) {
+    for (const [request, exitCode] of [
+      ['requestReset', 3],
+      ['requestPowerOff', 0],
+    ] as const) {
       const vm = new VirtMachine({ clock: 'deterministic', log: () => {} });
       try {
         vm.ram.write(0, assemble('b .'));

@@ -79,9 +79,7 @@ describe('memory regions and flat views', () => {
         '    0000000040000000-00000000400fffff (prio 0, ram): mach-virt.ram\n',
     );
     expect(formatMtree(space, { flat: true })).to.equal(
-      'FlatView for memory:\n' +
-        '  0000000009000000-0000000009000fff (i/o): pl011\n' +
-        '  0000000040000000-00000000400fffff (ram): mach-virt.ram\n',
+      'FlatView for memory:\n' + '  0000000009000000-0000000009000fff (i/o): pl011\n' + '  0000000040000000-00000000400fffff (ram): mach-virt.ram\n',
     );
   });
 });
@@ -150,10 +148,12 @@ describe('the vCPU map follows the flat view', () => {
     expect(vcpu.readRegister('x3')).to.equal(0n);
     expect(dev.writes).to.deep.equal(['4/4=508']);
     expect(logs).to.deep.equal(['guest read from unmapped physical address 0x9000200 (4 bytes): read as zero']);
-    expect(vcpu.mappings().filter((m) => m.kind !== 'shadow').map((m) => `${m.base.toString(16)}+${m.size.toString(16)} ${m.kind}`)).to.deep.equal([
-      '9000000+1000 mmio',
-      '40000000+100000 pointer',
-    ]);
+    expect(
+      vcpu
+        .mappings()
+        .filter((m) => m.kind !== 'shadow')
+        .map((m) => `${m.base.toString(16)}+${m.size.toString(16)} ${m.kind}`),
+    ).to.deep.equal(['9000000+1000 mmio', '40000000+100000 pointer']);
   });
 
   it('switches a device between the fast path and the trapped path by enabling its RAM-device region', () => {

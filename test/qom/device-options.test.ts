@@ -1,12 +1,5 @@
 import { expect } from 'chai';
-import {
-  ArmObject,
-  createDeviceFromOptions,
-  deviceHelp,
-  parseDeviceOptions,
-  prop,
-  type TypeRegistry,
-} from '../../src/qom/index.js';
+import { ArmObject, createDeviceFromOptions, deviceHelp, parseDeviceOptions, prop, type TypeRegistry } from '../../src/qom/index.js';
 import { expectError } from '../fdt/expect-error.js';
 import { SampleVfioPlatform, sampleRegistry } from './sample-devices.js';
 
@@ -48,17 +41,11 @@ describe('-device options', () => {
 
     it('rejects malformed options, quoting the option text', () => {
       expectError(() => parseDeviceOptions(''), '-device : expected a device type first: TYPE[,prop=value...]');
-      expectError(
-        () => parseDeviceOptions('host=x,pl011'),
-        '-device host=x,pl011: expected a device type first: TYPE[,prop=value...]',
-      );
+      expectError(() => parseDeviceOptions('host=x,pl011'), '-device host=x,pl011: expected a device type first: TYPE[,prop=value...]');
       expectError(() => parseDeviceOptions('pl011,trace'), "-device pl011,trace: expected prop=value, found 'trace'");
       expectError(() => parseDeviceOptions('pl011,'), "-device pl011,: expected prop=value, found ''");
       expectError(() => parseDeviceOptions('pl011,=1'), "-device pl011,=1: expected prop=value, found '=1'");
-      expectError(
-        () => parseDeviceOptions('pl011,baudrate=1,baudrate=2'),
-        "-device pl011,baudrate=1,baudrate=2: 'baudrate' is given more than once",
-      );
+      expectError(() => parseDeviceOptions('pl011,baudrate=1,baudrate=2'), "-device pl011,baudrate=1,baudrate=2: 'baudrate' is given more than once");
       expectError(
         () => parseDeviceOptions('pl011,id=0uart'),
         "-device pl011,id=0uart: invalid id '0uart': an id starts with a letter and holds only letters, digits, '-', '.' and '_'",
@@ -145,10 +132,7 @@ describe('-device options', () => {
       const { registry, machine } = machineSetup();
       const first = createDeviceFromOptions('pl011', { machine, registry });
       const second = createDeviceFromOptions('pl011,chardev=serial0', { machine, registry });
-      expect([first.path, second.path]).to.deep.equal([
-        '/machine/peripheral-anon/device[0]',
-        '/machine/peripheral-anon/device[1]',
-      ]);
+      expect([first.path, second.path]).to.deep.equal(['/machine/peripheral-anon/device[0]', '/machine/peripheral-anon/device[1]']);
       expect(second.label()).to.equal('/machine/peripheral-anon/device[1]');
     });
 
@@ -172,10 +156,7 @@ describe('-device options', () => {
         'vfio-platform,host=fff51000.ethernet,mmap-timeout-ms=abc',
         "vfio-platform: property 'mmap-timeout-ms' does not take 'abc': expected an unsigned 32-bit integer (0 to 4294967295)",
       ],
-      [
-        'vfio-platform,id=eth0,foo=1',
-        "vfio-platform: no property 'foo'; properties are: host, sysfsdev, x-no-mmap, mmap-timeout-ms, x-irqfd",
-      ],
+      ['vfio-platform,id=eth0,foo=1', "vfio-platform: no property 'foo'; properties are: host, sysfsdev, x-no-mmap, mmap-timeout-ms, x-irqfd"],
       ['vfio-platform,host=fff52000.dma', 'vfio fff52000.dma: no such host device: /sys/bus/platform/devices/fff52000.dma'],
       ['pl011,help', 'this asks for help, not for a device: use deviceHelp()'],
     ];

@@ -9,7 +9,7 @@ import { dtcWarnings } from '../support/dtc.js';
 const placement: DevicePlacement = { mmioAddress: () => 0x0a00_0000, interruptCells: () => [0, 5, 4], addressCells: 2, sizeCells: 2 };
 
 describe('device-tree context', () => {
-  it('makes a fixed clock once per rate, after the node that asked, and gives the machine\'s own for its rate', () => {
+  it("makes a fixed clock once per rate, after the node that asked, and gives the machine's own for its rate", () => {
     const owner = {};
     const dtb = minimalTree((fdt, builder) => {
       const dt = builder.context(owner, placement);
@@ -42,7 +42,9 @@ describe('device-tree context', () => {
   it('hands out phandles from 0x8000, one per owner and one per clock rate', () => {
     const phandles = new Phandles();
     const [a, b] = [{}, {}];
-    expect([phandles.alloc(), phandles.of(a), phandles.clock(32768), phandles.of(b), phandles.of(a), phandles.clock(32768)]).to.deep.equal([0x8000, 0x8001, 0x8002, 0x8003, 0x8001, 0x8002]);
+    expect([phandles.alloc(), phandles.of(a), phandles.clock(32768), phandles.of(b), phandles.of(a), phandles.clock(32768)]).to.deep.equal([
+      0x8000, 0x8001, 0x8002, 0x8003, 0x8001, 0x8002,
+    ]);
   });
 
   it('names clocks by rate as Arm boards do', () => {

@@ -50,7 +50,10 @@ describe('machine tree', () => {
 
   it('leaves nothing in the tree when a device fails to realize, and unrealizes the rest last first', () => {
     const tree = new MachineTree(parts(), sampleRegistry());
-    expectError(() => tree.add(SampleVfioPlatform, 'eth0', { host: 'fff52000.dma' }), 'vfio fff52000.dma: no such host device: /sys/bus/platform/devices/fff52000.dma');
+    expectError(
+      () => tree.add(SampleVfioPlatform, 'eth0', { host: 'fff52000.dma' }),
+      'vfio fff52000.dma: no such host device: /sys/bus/platform/devices/fff52000.dma',
+    );
     expect([...tree.machine.children.keys()]).to.deep.equal([]);
     const first = tree.add(SampleUart, 'uart0');
     const second = tree.addFromOptions('pl011,id=uart1');

@@ -56,24 +56,15 @@ describe('object tree', () => {
   it('refuses a duplicate child name', () => {
     const { registry, peripheral } = objectTree();
     peripheral.addChild('uart0', registry.create('pl011'));
-    expectError(
-      () => peripheral.addChild('uart0', registry.create('pl011')),
-      "object '/machine/peripheral' already has a child named 'uart0'",
-    );
+    expectError(() => peripheral.addChild('uart0', registry.create('pl011')), "object '/machine/peripheral' already has a child named 'uart0'");
   });
 
   it('refuses a child that already has a parent, a bad name, or an ancestor', () => {
     const { registry, root, machine, peripheral } = objectTree();
     const uart: ArmObject = registry.create('pl011');
     peripheral.addChild('uart0', uart);
-    expectError(
-      () => machine.addChild('uart', uart),
-      "cannot add a pl011 to '/machine' as 'uart': it is already '/machine/peripheral/uart0'",
-    );
-    expectError(
-      () => machine.addChild('a/b', registry.create('pl011')),
-      "object '/machine': child name 'a/b' must be non-empty and contain no '/'",
-    );
+    expectError(() => machine.addChild('uart', uart), "cannot add a pl011 to '/machine' as 'uart': it is already '/machine/peripheral/uart0'");
+    expectError(() => machine.addChild('a/b', registry.create('pl011')), "object '/machine': child name 'a/b' must be non-empty and contain no '/'");
     expectError(() => peripheral.addChild('loop', root), "cannot add a container below its own descendant '/machine/peripheral'");
   });
 

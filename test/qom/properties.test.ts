@@ -87,9 +87,7 @@ describe('properties', () => {
     it("bool: takes QEMU's on/off, yes/no, true/false and nothing else", () => {
       for (const word of ['on', 'yes', 'true']) expect(accepts('enabled', word)).to.equal(true);
       for (const word of ['off', 'no', 'false']) expect(accepts('enabled', word)).to.equal(false);
-      expect(rejection('enabled', '1')).to.equal(
-        "props-dev: property 'enabled' does not take '1': expected a boolean (on/off, yes/no, true/false)",
-      );
+      expect(rejection('enabled', '1')).to.equal("props-dev: property 'enabled' does not take '1': expected a boolean (on/off, yes/no, true/false)");
       expect(rejection('enabled', 'ON')).to.match(/does not take 'ON'/);
     });
 
@@ -111,9 +109,7 @@ describe('properties', () => {
     it('uint64: takes the full 64-bit range as a bigint', () => {
       expect(accepts('base', '18446744073709551615')).to.equal(2n ** 64n - 1n);
       expect(accepts('base', '0x40000000')).to.equal(0x4000_0000n);
-      expect(rejection('base', '18446744073709551616')).to.equal(
-        `props-dev: property 'base' does not take '18446744073709551616': ${UINT64}`,
-      );
+      expect(rejection('base', '18446744073709551616')).to.equal(`props-dev: property 'base' does not take '18446744073709551616': ${UINT64}`);
       expect(rejection('base', '-0')).to.equal(`props-dev: property 'base' does not take '-0': ${UINT64}`);
     });
 
@@ -125,9 +121,7 @@ describe('properties', () => {
 
     it('enum: takes exactly one of its values', () => {
       expect(accepts('mode', 'edge')).to.equal('edge');
-      expect(rejection('mode', 'Edge')).to.equal(
-        "props-dev: property 'mode' does not take 'Edge': expected one of: level, edge",
-      );
+      expect(rejection('mode', 'Edge')).to.equal("props-dev: property 'mode' does not take 'Edge': expected one of: level, edge");
     });
 
     it('link: takes the canonical path of an object of the target type', () => {
@@ -141,14 +135,8 @@ describe('properties', () => {
       device.setPropertyText('gic', '/machine/gic');
       expect(device.getLink('gic')?.path).to.equal('/machine/gic');
       const expected = 'expected the canonical path of an object of type arm-gic';
-      expectError(
-        () => device.setPropertyText('gic', '/machine/uart'),
-        `props-dev: property 'gic' does not take '/machine/uart': ${expected}`,
-      );
-      expectError(
-        () => device.setPropertyText('gic', '/machine/nothing'),
-        `props-dev: property 'gic' does not take '/machine/nothing': ${expected}`,
-      );
+      expectError(() => device.setPropertyText('gic', '/machine/uart'), `props-dev: property 'gic' does not take '/machine/uart': ${expected}`);
+      expectError(() => device.setPropertyText('gic', '/machine/nothing'), `props-dev: property 'gic' does not take '/machine/nothing': ${expected}`);
     });
   });
 

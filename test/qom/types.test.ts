@@ -83,18 +83,9 @@ describe('type registry', () => {
 
   it('lists type names sorted, filtered by ancestor and by user-creatability', () => {
     const registry = sampleRegistry();
-    expect(registry.typeNames({ implementing: 'sys-bus-device' })).to.deep.equal([
-      'arm-gic',
-      'pl011',
-      'sys-bus-device',
-      'vfio-platform',
-    ]);
+    expect(registry.typeNames({ implementing: 'sys-bus-device' })).to.deep.equal(['arm-gic', 'pl011', 'sys-bus-device', 'vfio-platform']);
     expect(registry.typeNames({ userCreatable: true })).to.deep.equal(['pl011', 'vfio-platform']);
-    expect(registry.typeNames({ implementing: 'device', userCreatable: false })).to.deep.equal([
-      'arm-gic',
-      'device',
-      'sys-bus-device',
-    ]);
+    expect(registry.typeNames({ implementing: 'device', userCreatable: false })).to.deep.equal(['arm-gic', 'device', 'sys-bus-device']);
   });
 
   describe('refuses', () => {
@@ -103,10 +94,7 @@ describe('type registry', () => {
     });
 
     it('an unknown parent', () => {
-      expectError(
-        () => sampleRegistry().register({ name: 'pl031', parent: 'sysbus-device' }),
-        "type 'pl031' names an unknown parent type 'sysbus-device'",
-      );
+      expectError(() => sampleRegistry().register({ name: 'pl031', parent: 'sysbus-device' }), "type 'pl031' names an unknown parent type 'sysbus-device'");
     });
 
     it('a class that does not extend the parent type class', () => {
@@ -133,10 +121,7 @@ describe('type registry', () => {
     });
 
     it('creating an unknown type, listing the user-creatable ones', () => {
-      expectError(
-        () => sampleRegistry().create('xyz'),
-        "unknown type 'xyz'; known user-creatable types: pl011, vfio-platform",
-      );
+      expectError(() => sampleRegistry().create('xyz'), "unknown type 'xyz'; known user-creatable types: pl011, vfio-platform");
       expectError(() => new TypeRegistry().create('xyz'), "unknown type 'xyz'; no type is user-creatable");
     });
 
@@ -188,12 +173,20 @@ describe('type registry', () => {
 
     it('lists the types a machine takes on its platform bus and those it builds at its places', () => {
       const registry = sampleRegistry();
-      registry.register({ name: 'rtc', parent: 'sys-bus-device', cls: Rtc, userCreatable: true, plug: { platformBus: ['virt'], fixed: { virt: { place: 'rtc' } } } });
+      registry.register({
+        name: 'rtc',
+        parent: 'sys-bus-device',
+        cls: Rtc,
+        userCreatable: true,
+        plug: { platformBus: ['virt'], fixed: { virt: { place: 'rtc' } } },
+      });
       registry.register({ name: 'board-only', parent: 'sys-bus-device', plug: { fixed: { board: { place: 'misc', properties: { trace: 'on' } } } } });
       expect(registry.platformBusTypes('virt')).to.deep.equal(['rtc']);
       expect(registry.platformBusTypes('board')).to.deep.equal([]);
       expect(registry.fixedTypes('virt').map(({ type, fixed }) => [type.name, fixed])).to.deep.equal([['rtc', { place: 'rtc' }]]);
-      expect(registry.fixedTypes('board').map(({ type, fixed }) => [type.name, fixed])).to.deep.equal([['board-only', { place: 'misc', properties: { trace: 'on' } }]]);
+      expect(registry.fixedTypes('board').map(({ type, fixed }) => [type.name, fixed])).to.deep.equal([
+        ['board-only', { place: 'misc', properties: { trace: 'on' } }],
+      ]);
     });
 
     it('refuses plug rules that cannot hold', () => {

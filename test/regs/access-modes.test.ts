@@ -107,7 +107,12 @@ describe('register hooks', () => {
       let locked = true;
       const writes: number[] = [];
       const { bank, reports } = bankOf({
-        LOAD: { offset: 0x0, reset: 0xffff_ffff, beforeWrite: (value: number): number | undefined => (locked ? undefined : value), onWrite: (value: number): void => void writes.push(value) },
+        LOAD: {
+          offset: 0x0,
+          reset: 0xffff_ffff,
+          beforeWrite: (value: number): number | undefined => (locked ? undefined : value),
+          onWrite: (value: number): void => void writes.push(value),
+        },
       });
       bank.write(0x0, 4, 0x1234);
       bank.write(0x2, 2, 0x5678);
@@ -122,7 +127,11 @@ describe('register hooks', () => {
     it('sees the value the write would leave, sub-word writes and modes applied, and stores what it returns', () => {
       const seen: string[] = [];
       const { bank } = bankOf({
-        CR: { offset: 0x0, writeMask: 0xff, beforeWrite: (value: number, old: number): number => (seen.push(`${old.toString(16)} -> ${value.toString(16)}`), value | old) },
+        CR: {
+          offset: 0x0,
+          writeMask: 0xff,
+          beforeWrite: (value: number, old: number): number => (seen.push(`${old.toString(16)} -> ${value.toString(16)}`), value | old),
+        },
         WIDE: { offset: 0x8, size: 8, beforeWrite: (value: bigint): bigint => value & ~1n },
       });
       bank.write(0x0, 4, 0x1);

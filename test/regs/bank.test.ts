@@ -128,7 +128,11 @@ describe('register banks', () => {
 
   describe('device side', () => {
     it('reset restores every reset value', () => {
-      const { bank } = bankOf({ CTRL: { offset: 0x0, reset: 0x300 }, ENABLE: { offset: 0x100, count: 2, reset: 0xffff }, WIDE: { offset: 0x200, size: 8, reset: 7n } });
+      const { bank } = bankOf({
+        CTRL: { offset: 0x0, reset: 0x300 },
+        ENABLE: { offset: 0x100, count: 2, reset: 0xffff },
+        WIDE: { offset: 0x200, size: 8, reset: 7n },
+      });
       bank.write(0x0, 4, 0);
       bank.write(0x104, 4, 1);
       bank.set('WIDE', 0n);

@@ -33,11 +33,15 @@ describe('register declarations', () => {
   it('reject a reset value or mask that does not fit the register', () => {
     expect(declare({ X: { offset: 0, size: 1, reset: 0x100 } })).to.throw('gicd: register X: reset 256 is not a number from 0 to 0xff (1-byte register)');
     expect(declare({ X: { offset: 0, writeMask: -1 } })).to.throw('gicd: register X: writeMask -1 is not a number from 0 to 0xffffffff (4-byte register)');
-    expect(declare({ X: { offset: 0, size: 8, reset: 5 as unknown as bigint } })).to.throw('gicd: register X: reset 5 is not a bigint from 0 to 2^64-1 (8-byte register)');
+    expect(declare({ X: { offset: 0, size: 8, reset: 5 as unknown as bigint } })).to.throw(
+      'gicd: register X: reset 5 is not a bigint from 0 to 2^64-1 (8-byte register)',
+    );
   });
 
   it('reject fields outside the register and array counts that are not positive integers', () => {
-    expect(declare({ X: { offset: 0, size: 2, fields: { HIGH: { bit: 12, width: 8 } } } })).to.throw('gicd: register X: field HIGH (bit 12, width 8) does not fit in 16 bits');
+    expect(declare({ X: { offset: 0, size: 2, fields: { HIGH: { bit: 12, width: 8 } } } })).to.throw(
+      'gicd: register X: field HIGH (bit 12, width 8) does not fit in 16 bits',
+    );
     expect(declare({ X: { offset: 0, count: 0 } })).to.throw('gicd: register X: count 0 is not a positive integer');
   });
 });

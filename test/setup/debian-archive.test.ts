@@ -34,7 +34,7 @@ function fetchInChild(cache: string, options: string, uid?: number) {
   });
 }
 
-describe("fetching pinned Debian packages with a private apt (scripts/lib/debian-archive.mjs)", function () {
+describe('fetching pinned Debian packages with a private apt (scripts/lib/debian-archive.mjs)', function () {
   this.timeout(120_000);
   let cache: string;
 

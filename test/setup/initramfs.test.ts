@@ -7,7 +7,11 @@ import { fileURLToPath } from 'node:url';
 const scripts = fileURLToPath(new URL('../../../scripts/lib/', import.meta.url));
 const repo = fileURLToPath(new URL('../../../', import.meta.url));
 
-interface GuestPaths { busybox: string; modulesDir: string; image: string }
+interface GuestPaths {
+  busybox: string;
+  modulesDir: string;
+  image: string;
+}
 const { buildInitramfs } = (await import(join(scripts, 'initramfs.mjs'))) as { buildInitramfs: (o: object) => Uint8Array };
 const { newcArchive } = (await import(join(scripts, 'cpio.mjs'))) as { newcArchive: (entries: object[]) => Uint8Array };
 const { moduleClosure, modinfo } = (await import(join(scripts, 'kernel-modules.mjs'))) as {
@@ -19,7 +23,15 @@ const { LINUX_GUEST, linuxGuestPaths } = (await import(join(scripts, 'linux-gues
   linuxGuestPaths: () => GuestPaths;
 };
 
-interface Entry { name: string; mode: number; uid: number; gid: number; mtime: number; rdev: [number, number]; data: Buffer }
+interface Entry {
+  name: string;
+  mode: number;
+  uid: number;
+  gid: number;
+  mtime: number;
+  rdev: [number, number];
+  data: Buffer;
+}
 
 /** A newc reader written from the format's description, independent of the writer. */
 function readNewc(bytes: Uint8Array): { entries: Entry[]; end: number } {
@@ -35,7 +47,15 @@ function readNewc(bytes: Uint8Array): { entries: Entry[]; end: number } {
     const name = buf.toString('utf8', at + 110, at + 110 + nameSize - 1);
     const dataAt = align(at + 110 + nameSize);
     if (name === 'TRAILER!!!') return { entries, end: align(dataAt + size) };
-    entries.push({ name, mode: field(1), uid: field(2), gid: field(3), mtime: field(5), rdev: [field(9), field(10)], data: buf.subarray(dataAt, dataAt + size) });
+    entries.push({
+      name,
+      mode: field(1),
+      uid: field(2),
+      gid: field(3),
+      mtime: field(5),
+      rdev: [field(9), field(10)],
+      data: buf.subarray(dataAt, dataAt + size),
+    });
     at = align(dataAt + size);
   }
 }

@@ -36,7 +36,10 @@ class Collected {
         resolve();
         return true;
       };
-      const timer = setTimeout(() => reject(new Error(`no ${JSON.stringify(text)} within ${timeoutMs} ms; output so far:\n${this.stdout}${this.stderr}`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`no ${JSON.stringify(text)} within ${timeoutMs} ms; output so far:\n${this.stdout}${this.stderr}`)),
+        timeoutMs,
+      );
       if (!check()) this.watchers.push(check);
     });
   }
@@ -56,9 +59,11 @@ export async function startArmvirt(args: string[]): Promise<Collected> {
 
 /** qemu-system-aarch64 -M virt with the same kernel and a gdb server on `socket`, the guest held (-S). */
 export async function startQemu(kernel: string, socket: string): Promise<Collected> {
-  const run = new Collected(spawnQemu(qemuVirtArgs({ kernel, extra: ['-no-reboot', '-S', '-gdb', `unix:${socket},server=on,wait=off`] }), { stdio: ['ignore', 'pipe', 'pipe'] }));
+  const run = new Collected(
+    spawnQemu(qemuVirtArgs({ kernel, extra: ['-no-reboot', '-S', '-gdb', `unix:${socket},server=on,wait=off`] }), { stdio: ['ignore', 'pipe', 'pipe'] }),
+  );
   // QEMU prints nothing when it listens: wait for its socket.
-  for (const limit = Date.now() + 15_000; !existsSync(socket); ) {
+  for (const limit = Date.now() + 15_000; !existsSync(socket);) {
     if (Date.now() > limit || run.child.exitCode !== null) throw new Error(`qemu-system-aarch64 did not listen on ${socket}: ${run.stderr}`);
     await new Promise((resolve) => setTimeout(resolve, 50));
   }

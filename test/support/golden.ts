@@ -17,7 +17,9 @@ function unifiedDiff(expected: string, actual: string, name: string): string {
   try {
     writeFileSync(join(dir, 'expected'), expected);
     writeFileSync(join(dir, 'actual'), actual);
-    const r = spawnSync('diff', ['-u', '--label', `${name} (golden)`, '--label', `${name} (generated)`, join(dir, 'expected'), join(dir, 'actual')], { encoding: 'utf8' });
+    const r = spawnSync('diff', ['-u', '--label', `${name} (golden)`, '--label', `${name} (generated)`, join(dir, 'expected'), join(dir, 'actual')], {
+      encoding: 'utf8',
+    });
     return r.stdout;
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -56,10 +56,19 @@ export function linuxCommandLine(append: string): string {
 
 export async function runLinux(options: LinuxRunOptions): Promise<LinuxRun> {
   const log: string[] = [];
-  const config = resolveConfig({
-    machine: 'virt', memory: '512M', kernel: LINUX_IMAGE, initrd: LINUX_INITRAMFS, append: linuxCommandLine(options.append),
-    serial: 'memory', clock: 'deterministic', devices: options.devices ?? [],
-  }, 'test');
+  const config = resolveConfig(
+    {
+      machine: 'virt',
+      memory: '512M',
+      kernel: LINUX_IMAGE,
+      initrd: LINUX_INITRAMFS,
+      append: linuxCommandLine(options.append),
+      serial: 'memory',
+      clock: 'deterministic',
+      devices: options.devices ?? [],
+    },
+    'test',
+  );
   const { machine } = buildMachine(config, { loadKernel: true, log: (m) => log.push(m), ...(options.vfio ? { vfio: options.vfio } : {}) });
   const vm = machine as VirtMachine;
   const uart = vm.uart.chardev as MemoryChardev;
@@ -91,5 +100,8 @@ export async function runLinux(options: LinuxRunOptions): Promise<LinuxRun> {
 
 /** The lines of `text` that start with `prefix`, carriage returns removed. */
 export function linesStartingWith(text: string, prefix: string): string[] {
-  return text.split('\n').map((line) => line.replace(/\r$/, '')).filter((line) => line.startsWith(prefix));
+  return text
+    .split('\n')
+    .map((line) => line.replace(/\r$/, ''))
+    .filter((line) => line.startsWith(prefix));
 }

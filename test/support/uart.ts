@@ -17,7 +17,10 @@ export function waitForLine(uart: MemoryChardev, text: string, { timeoutMs = 10_
     };
     const timer = setTimeout(() => {
       finish();
-      const last = uart.lines.slice(-5).map((line) => JSON.stringify(line)).join(', ');
+      const last = uart.lines
+        .slice(-5)
+        .map((line) => JSON.stringify(line))
+        .join(', ');
       reject(new Error(`no UART line containing ${JSON.stringify(text)} within ${timeoutMs} ms; last lines: ${last || 'none'}`));
     }, timeoutMs);
     uart.onLine = (line) => {

@@ -38,4 +38,3 @@ export async function armvirtRun(program: string, clock: (typeof CLOCKS)[number]
     vm.close();
   }
 }
-

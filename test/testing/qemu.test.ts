@@ -40,7 +40,10 @@ describe('running the QEMU oracle (src/testing/qemu.ts)', function () {
 describe('every QEMU run goes through src/testing/qemu.ts', () => {
   it('no other source names the QEMU binary as a command', () => {
     const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-    const r = spawnSync('git', ['grep', '--untracked', '-l', '-E', `['"\`]${QEMU_BINARY}['"\`]`, '--', '*.ts', '*.mjs', '*.js', '*.sh'], { cwd: root, encoding: 'utf8' });
+    const r = spawnSync('git', ['grep', '--untracked', '-l', '-E', `['"\`]${QEMU_BINARY}['"\`]`, '--', '*.ts', '*.mjs', '*.js', '*.sh'], {
+      cwd: root,
+      encoding: 'utf8',
+    });
     expect(r.stdout.trim().split('\n').filter(Boolean)).to.deep.equal(['src/testing/qemu.ts']);
   });
 });

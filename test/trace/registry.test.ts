@@ -69,7 +69,10 @@ describe('trace registry', () => {
   it('returns a warning for a pattern that matches no event, instead of throwing', () => {
     const { registry } = setUp();
     registry.define('pl011_read', 'x');
-    expect(registry.enable('pl011_*', 'pl031_*', '-gic*')).to.deep.equal(["trace pattern 'pl031_*' matches no event", "trace pattern '-gic*' matches no event"]);
+    expect(registry.enable('pl011_*', 'pl031_*', '-gic*')).to.deep.equal([
+      "trace pattern 'pl031_*' matches no event",
+      "trace pattern '-gic*' matches no event",
+    ]);
   });
 
   it('lists every event sorted by name with its format and state, for --trace help', () => {
@@ -114,7 +117,9 @@ describe('trace registry', () => {
     const { registry } = setUp();
     registry.define('gic_eoi', 'irq %u');
     expect(() => registry.define('gic_eoi', 'x')).to.throw("trace event 'gic_eoi' is already defined (format 'irq %u')");
-    expect(() => registry.define('gic eoi', 'x')).to.throw("trace event name 'gic eoi' is not an identifier (letters, digits and _, not starting with a digit)");
+    expect(() => registry.define('gic eoi', 'x')).to.throw(
+      "trace event name 'gic eoi' is not an identifier (letters, digits and _, not starting with a digit)",
+    );
     expect(() => registry.define('many', '%d %d %d %d %d %d %d %d %d')).to.throw(
       "trace event 'many': format '%d %d %d %d %d %d %d %d %d' takes 9 arguments; at most 8 are accepted",
     );

@@ -3,7 +3,14 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  absolutePaths, CONFIG_SCHEMA_PATH, ConfigError, deviceOptionText, loadConfigFile, MACHINES_DIR, mergeRawConfigs, resolveConfig,
+  absolutePaths,
+  CONFIG_SCHEMA_PATH,
+  ConfigError,
+  deviceOptionText,
+  loadConfigFile,
+  MACHINES_DIR,
+  mergeRawConfigs,
+  resolveConfig,
 } from '../../src/vmm/config.js';
 import { MACHINE_TYPES } from '../../machines/machine-types.js';
 
@@ -28,16 +35,30 @@ describe('machine config model', () => {
   };
 
   it('loads a config: sizes in bytes, paths relative to the file, device objects as -device text', () => {
-    const path = write('vm.json', JSON.stringify({
-      machine: 'virt', memory: '512M', kernel: 'images/Image', serial: 'file:logs/uart.txt',
-      devices: ['pl031', { type: 'pl011', id: 'uart1', chardev: 'null' }], timeout: { virtual: 5 }, platformBus: { size: '64M' },
-    }));
+    const path = write(
+      'vm.json',
+      JSON.stringify({
+        machine: 'virt',
+        memory: '512M',
+        kernel: 'images/Image',
+        serial: 'file:logs/uart.txt',
+        devices: ['pl031', { type: 'pl011', id: 'uart1', chardev: 'null' }],
+        timeout: { virtual: 5 },
+        platformBus: { size: '64M' },
+      }),
+    );
     const { raw, baseDir } = loadConfigFile(path);
     const config = resolveConfig(absolutePaths(raw, baseDir), path);
     expect(config).to.deep.include({
-      machine: 'virt', memoryBytes: 512 * 2 ** 20, kernel: join(dir, 'images/Image'), serial: `file:${join(dir, 'logs/uart.txt')}`,
-      devices: ['pl031', 'pl011,id=uart1,chardev=null'], timeout: { virtualSeconds: 5, hostSeconds: undefined },
-      clock: 'realtime', unmappedAccess: 'raz-wi', trace: [],
+      machine: 'virt',
+      memoryBytes: 512 * 2 ** 20,
+      kernel: join(dir, 'images/Image'),
+      serial: `file:${join(dir, 'logs/uart.txt')}`,
+      devices: ['pl031', 'pl011,id=uart1,chardev=null'],
+      timeout: { virtualSeconds: 5, hostSeconds: undefined },
+      clock: 'realtime',
+      unmappedAccess: 'raz-wi',
+      trace: [],
     });
     expect(config.platformBus.sizeBytes).to.equal(64 * 2 ** 20);
   });
@@ -49,7 +70,10 @@ describe('machine config model', () => {
   it('takes the gdb server from a config file (a socket path relative to it) and checks it with -S', () => {
     const path = write('vm.json', JSON.stringify({ gdb: 'unix:gdb.sock', waitForDebugger: true }));
     const { raw, baseDir } = loadConfigFile(path);
-    expect(resolveConfig(absolutePaths(raw, baseDir), path).gdb).to.deep.equal({ listen: { kind: 'unix', path: join(dir, 'gdb.sock') }, waitForDebugger: true });
+    expect(resolveConfig(absolutePaths(raw, baseDir), path).gdb).to.deep.equal({
+      listen: { kind: 'unix', path: join(dir, 'gdb.sock') },
+      waitForDebugger: true,
+    });
     expect(resolveConfig({ gdb: 'tcp::1234' }, 'x').gdb).to.deep.equal({ listen: { kind: 'tcp', host: 'localhost', port: 1234 }, waitForDebugger: false });
     expect(resolveConfig({ gdb: 'tcp:[::1]:99' }, 'x').gdb?.listen).to.deep.equal({ kind: 'tcp', host: '::1', port: 99 });
     expect(problemsOf(() => resolveConfig({ gdb: 'tcp:0.0.0.0:70000' }, 'vm.json'))).to.deep.equal([
@@ -61,7 +85,9 @@ describe('machine config model', () => {
   });
 
   it('doubles commas in device property values, as -device option text needs', () => {
-    expect(deviceOptionText({ type: 'vfio-platform', host: 'a,b', 'x-no-mmap': true, 'mmap-timeout-ms': 0 })).to.equal('vfio-platform,host=a,,b,x-no-mmap=true,mmap-timeout-ms=0');
+    expect(deviceOptionText({ type: 'vfio-platform', host: 'a,b', 'x-no-mmap': true, 'mmap-timeout-ms': 0 })).to.equal(
+      'vfio-platform,host=a,,b,x-no-mmap=true,mmap-timeout-ms=0',
+    );
   });
 
   it('lays flags over a file: scalars replace, devices and trace add up, objects merge', () => {
@@ -97,9 +123,9 @@ describe('machine config model', () => {
     expect(problemsOf(() => resolveConfig({ memory: '256G' }, 'vm.json', (key) => (key === 'memory' ? '-m' : undefined)))).to.deep.equal([
       "-m: '256G' is more than the 255G of RAM the virt memory map has room for",
     ]);
-    expect(problemsOf(() => resolveConfig({ platformBus: { size: '1G' } }, 'vm.json', (key) => (key === 'platformBus' ? '-M virt,platform-bus-size' : undefined)))).to.deep.equal([
-      "-M virt,platform-bus-size: '1G' does not fit between the platform bus at 0xc000000 and RAM at 0x40000000 (at most 832M)",
-    ]);
+    expect(
+      problemsOf(() => resolveConfig({ platformBus: { size: '1G' } }, 'vm.json', (key) => (key === 'platformBus' ? '-M virt,platform-bus-size' : undefined))),
+    ).to.deep.equal(["-M virt,platform-bus-size: '1G' does not fit between the platform bus at 0xc000000 and RAM at 0x40000000 (at most 832M)"]);
     expect(problemsOf(() => resolveConfig({ clock: 'deterministic', vfioHost: 'linux' }, 'vm.json'))).to.deep.equal([
       "vm.json: $.clock: a deterministic clock skips idle time, so a guest waiting for a real device's interrupt would time out at once: use realtime with the linux VFIO host",
     ]);

@@ -59,7 +59,9 @@ export function writeVfioPlatformNode(device: VfioDtDevice, context: VfioDtConte
   }
   const overrides = policy?.action === 'allow' ? policy.properties : undefined;
   if (overrides !== undefined && binding.name !== 'generic') {
-    context.warn(`${device.hostPath}: property rules for compatible "${policyCompatible}" are not used: the ${binding.name} binding writes a fixed set of properties`);
+    context.warn(
+      `${device.hostPath}: property rules for compatible "${policyCompatible}" are not used: the ${binding.name} binding writes a fixed set of properties`,
+    );
   }
   binding.write(device, context, overrides === undefined ? {} : { overrides });
 }

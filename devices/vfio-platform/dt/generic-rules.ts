@@ -26,11 +26,10 @@ const DEFAULT_RULES: readonly (readonly [pattern: string, action: GenericAction]
   ['gpio-ranges', { kind: 'warn', why: 'no support for pinctrl yet' }],
   ['phys', { kind: 'warn', why: 'the guest has no PHY provider' }],
   ['usb-phy', { kind: 'warn', why: 'the guest has no PHY provider' }],
-  ['assigned-clock*', { kind: 'warn', why: 'clock rates and parents are the host\'s to set' }],
+  ['assigned-clock*', { kind: 'warn', why: "clock rates and parents are the host's to set" }],
   ['clocks', { kind: 'clocks' }],
   // Known not to take phandles.
-  ...['compatible', 'status', 'reg-names', 'interrupt-names', 'clock-names', '#*-cells', 'dma-coherent']
-    .map((p) => [p, { kind: 'copy' }] as const),
+  ...['compatible', 'status', 'reg-names', 'interrupt-names', 'clock-names', '#*-cells', 'dma-coherent'].map((p) => [p, { kind: 'copy' }] as const),
 ];
 
 /**
@@ -38,14 +37,29 @@ const DEFAULT_RULES: readonly (readonly [pattern: string, action: GenericAction]
  * serial, mmc-controller and spi-controller bindings), which the value rules below would not recognise.
  */
 const PLAIN_DATA = new Set([
-  'mac-address', 'local-mac-address', 'max-speed', 'phy-mode', 'phy-connection-type', 'max-frame-size',
-  'clock-frequency', 'max-frequency', 'current-speed', 'reg-shift', 'reg-io-width', 'fifo-size', 'bus-width',
-  'num-cs', 'label',
+  'mac-address',
+  'local-mac-address',
+  'max-speed',
+  'phy-mode',
+  'phy-connection-type',
+  'max-frame-size',
+  'clock-frequency',
+  'max-frequency',
+  'current-speed',
+  'reg-shift',
+  'reg-io-width',
+  'fifo-size',
+  'bus-width',
+  'num-cs',
+  'label',
 ]);
 
 /** A `*` in a rule's name matches any run of characters (fnmatch-style, as in the rules above). */
 export function nameMatches(pattern: string, name: string): boolean {
-  const regex = pattern.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*');
+  const regex = pattern
+    .split('*')
+    .map((part) => part.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+    .join('.*');
   return new RegExp(`^${regex}$`).test(name);
 }
 

@@ -32,17 +32,20 @@ export class GuestNode {
 
   /** `reg`: bus offset and size of each region, one cell each (the platform bus has 1/1 cells). */
   setReg(device: VfioDtDevice): void {
-    if (device.regions.length > 0) this.setCells('reg', device.regions.flatMap((r) => [r.busOffset, r.size]));
+    if (device.regions.length > 0)
+      this.setCells(
+        'reg',
+        device.regions.flatMap((r) => [r.busOffset, r.size]),
+      );
   }
 
   /** `interrupts`: `<0 spi flags>` per IRQ, level-high or rising edge as `trigger` says (a device without IRQs gets none). */
   setInterrupts(device: VfioDtDevice, trigger: (level: boolean) => 'level' | 'edge'): void {
     if (device.irqs.length === 0) return;
-    this.setCells('interrupts', device.irqs.flatMap((irq) => [
-      GIC_FDT_IRQ_TYPE_SPI,
-      irq.spi,
-      trigger(irq.level) === 'level' ? GIC_FDT_IRQ_FLAGS_LEVEL_HI : GIC_FDT_IRQ_FLAGS_EDGE_LO_HI,
-    ]));
+    this.setCells(
+      'interrupts',
+      device.irqs.flatMap((irq) => [GIC_FDT_IRQ_TYPE_SPI, irq.spi, trigger(irq.level) === 'level' ? GIC_FDT_IRQ_FLAGS_LEVEL_HI : GIC_FDT_IRQ_FLAGS_EDGE_LO_HI]),
+    );
   }
 
   /** The node as an in-memory tree node at `path`, properties in dumped (reversed) order. */

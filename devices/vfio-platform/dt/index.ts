@@ -2,6 +2,4 @@
 // device, built from its host node by the binding that serves it.
 export { VFIO_DT_BINDINGS, findVfioDtBinding, writeVfioPlatformNode, type VfioDtBinding } from './bindings.js';
 export { GuestRootNodes } from './guest-root-nodes.js';
-export type {
-  VfioDtContext, VfioDtDevice, VfioDtIrq, VfioDtPolicy, VfioDtPolicyEntry, VfioDtPropertyAction, VfioDtRegion,
-} from './types.js';
+export type { VfioDtContext, VfioDtDevice, VfioDtIrq, VfioDtPolicy, VfioDtPolicyEntry, VfioDtPropertyAction, VfioDtRegion } from './types.js';

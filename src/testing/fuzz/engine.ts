@@ -35,7 +35,13 @@ export function fuzz(name: string, factory: FuzzTargetFactory, options: { seed: 
   if (!outcome.failure) return outcome;
   const trail: string[] = [];
   const replay = attempt(name, factory, options.seed, Infinity, (what) => void (trail.push(what) > TRAIL && trail.shift()), outcome.failure.step);
-  return { ...outcome, failure: { ...outcome.failure, trail: replay.failure?.step === outcome.failure.step ? trail : ['(the replay did not fail the same way: the target is not deterministic)'] } };
+  return {
+    ...outcome,
+    failure: {
+      ...outcome.failure,
+      trail: replay.failure?.step === outcome.failure.step ? trail : ['(the replay did not fail the same way: the target is not deterministic)'],
+    },
+  };
 }
 
 function attempt(name: string, factory: FuzzTargetFactory, seed: number, accesses: number, record: Recorder, stopAtStep: number): FuzzOutcome {

@@ -86,6 +86,6 @@ export class Rng {
 
   /** A span of virtual time: mostly short, sometimes seconds (log-uniform from 1 ns to ~10 s). */
   durationNs(): number {
-    return Math.floor(10 ** (this.u32() / 0x1_0000_0000 * 10));
+    return Math.floor(10 ** ((this.u32() / 0x1_0000_0000) * 10));
   }
 }

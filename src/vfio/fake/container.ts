@@ -5,10 +5,7 @@
 import { hex } from '../../util/hex.js';
 import { PAGE_SIZE } from '../../cpu/host-memory.js';
 import { VfioHostError, type DmaMapping, type VfioContainer } from '../host.js';
-import {
-  VFIO_API_VERSION, VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE, VFIO_IOMMU_INFO_PGSIZES, VFIO_TYPE1_IOMMU,
-  VFIO_TYPE1v2_IOMMU,
-} from '../uapi.js';
+import { VFIO_API_VERSION, VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE, VFIO_IOMMU_INFO_PGSIZES, VFIO_TYPE1_IOMMU, VFIO_TYPE1v2_IOMMU } from '../uapi.js';
 import { at } from '../../util/at.js';
 
 /** An ARM SMMU with a 4 KiB granule: 4 KiB pages, 2 MiB and 1 GiB blocks. */
@@ -39,7 +36,8 @@ export class FakeContainer implements VfioContainer {
     this.check(op);
     if (this.groups.size === 0) throw new VfioHostError('EINVAL', op, 'no group is attached to the container');
     if (this.iommuType !== undefined) throw new VfioHostError('EINVAL', op, 'the container already has an IOMMU');
-    if (!this.checkExtension(type)) throw new VfioHostError('ENODEV', op, `IOMMU type ${type} is not supported (type1 ${VFIO_TYPE1_IOMMU}, type1v2 ${VFIO_TYPE1v2_IOMMU})`);
+    if (!this.checkExtension(type))
+      throw new VfioHostError('ENODEV', op, `IOMMU type ${type} is not supported (type1 ${VFIO_TYPE1_IOMMU}, type1v2 ${VFIO_TYPE1v2_IOMMU})`);
     this.iommuType = type;
   }
 
@@ -74,7 +72,8 @@ export class FakeContainer implements VfioContainer {
   unmapDma(iova: number, size: number): number {
     const op = 'VFIO_IOMMU_UNMAP_DMA';
     this.checkIommu(op);
-    if (size <= 0 || !pageAligned(iova) || !pageAligned(size)) throw new VfioHostError('EINVAL', op, `iova ${hex(iova)} and size ${hex(size)} must be non-zero multiples of ${hex(PAGE_SIZE)}`);
+    if (size <= 0 || !pageAligned(iova) || !pageAligned(size))
+      throw new VfioHostError('EINVAL', op, `iova ${hex(iova)} and size ${hex(size)} must be non-zero multiples of ${hex(PAGE_SIZE)}`);
     const end = iova + size;
     const split = this.mappings.find((m) => (m.iova < iova && iova < m.iova + m.size) || (m.iova < end && end < m.iova + m.size));
     if (split) throw new VfioHostError('EINVAL', op, `range ${hex(iova)}+${hex(size)} would split the mapping at ${hex(split.iova)}+${hex(split.size)}`);
@@ -122,7 +121,8 @@ export class FakeContainer implements VfioContainer {
       const address = iova + done;
       const m = this.mappings.find((x) => x.iova <= address && address < x.iova + x.size);
       if (!m) return { ok: false, faultIova: address, reason: 'no mapping' };
-      if (!(m.flags & need)) return { ok: false, faultIova: address, reason: need === VFIO_DMA_MAP_FLAG_READ ? 'mapping is not readable' : 'mapping is not writable' };
+      if (!(m.flags & need))
+        return { ok: false, faultIova: address, reason: need === VFIO_DMA_MAP_FLAG_READ ? 'mapping is not readable' : 'mapping is not writable' };
       const count = Math.min(length - done, m.iova + m.size - address);
       const start = m.offset + (address - m.iova);
       piece(m.memory.bytes.subarray(start, start + count), done);

@@ -52,10 +52,15 @@ export interface HostDescription {
   nodes: NodeDescription[];
 }
 
-interface NodeJson { path: string; properties: Record<string, DtValueJson> }
+interface NodeJson {
+  path: string;
+  properties: Record<string, DtValueJson>;
+}
 interface HostJson {
   devices: {
-    name: string; iommuGroup: number; node: NodeJson;
+    name: string;
+    iommuGroup: number;
+    node: NodeJson;
     regions: { address: number | string; size: number | string; readOnly?: boolean }[];
     irqs: { trigger: IrqTrigger }[];
     model: { name: string; options?: Record<string, unknown> };
@@ -156,9 +161,13 @@ function regChecks(description: HostDescription, device: DeviceDescription, path
   const ac = cell(addressCells, 0);
   const sc = cell(sizeCells, 0);
   const entry = (ac + sc) * 4;
-  if (entry === 0 || reg.length % entry !== 0) return [`${path}.node.properties.reg: ${reg.length} bytes is not a whole number of <${ac} address, ${sc} size> cell entries (${parentPath})`];
+  if (entry === 0 || reg.length % entry !== 0)
+    return [`${path}.node.properties.reg: ${reg.length} bytes is not a whole number of <${ac} address, ${sc} size> cell entries (${parentPath})`];
   const number = (at: number, cells: number) => Array.from({ length: cells }, (_, k) => cell(reg, at + k * 4)).reduce((n, c) => n * 2 ** 32 + c, 0);
-  const fromReg = Array.from({ length: reg.length / entry }, (_, k) => `0x${number(k * entry, ac).toString(16)}+0x${number(k * entry + ac * 4, sc).toString(16)}`);
+  const fromReg = Array.from(
+    { length: reg.length / entry },
+    (_, k) => `0x${number(k * entry, ac).toString(16)}+0x${number(k * entry + ac * 4, sc).toString(16)}`,
+  );
   const fromRegions = device.regions.map((r) => `0x${r.address.toString(16)}+0x${r.size.toString(16)}`);
   if (fromReg.join() === fromRegions.join()) return [];
   return [`${path}.regions: [${fromRegions.join(', ')}] do not match the node's reg [${fromReg.join(', ')}]`];
@@ -166,7 +175,10 @@ function regChecks(description: HostDescription, device: DeviceDescription, path
 
 /** Every node of the description with its JSON path (`$.devices[0].node`, `$.nodes[1]`). */
 function describedNodes(description: HostDescription): { node: NodeDescription; at: string }[] {
-  return [...description.devices.map((d, i) => ({ node: d.node, at: `$.devices[${i}].node` })), ...description.nodes.map((node, i) => ({ node, at: `$.nodes[${i}]` }))];
+  return [
+    ...description.devices.map((d, i) => ({ node: d.node, at: `$.devices[${i}].node` })),
+    ...description.nodes.map((node, i) => ({ node, at: `$.nodes[${i}]` })),
+  ];
 }
 
 /** A node is a directory of the host tree and a property a file in its parent's: they cannot share a name. */

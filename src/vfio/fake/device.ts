@@ -7,9 +7,16 @@ import { PAGE_SIZE, type HostMemory } from '../../cpu/host-memory.js';
 import { defineTraceEvent } from '../../trace/index.js';
 import { VfioHostError, type DeviceInfo, type EventNotifier, type IrqInfo, type IrqSet, type RegionInfo, type VfioDevice } from '../host.js';
 import {
-  VFIO_DEVICE_FLAGS_PLATFORM, VFIO_DEVICE_FLAGS_RESET, VFIO_IRQ_INFO_AUTOMASKED, VFIO_IRQ_INFO_EVENTFD, VFIO_IRQ_INFO_MASKABLE,
-  VFIO_PLATFORM_OFFSET_SHIFT, VFIO_REGION_INFO_FLAG_MMAP, VFIO_REGION_INFO_FLAG_READ,
-  VFIO_REGION_INFO_FLAG_WRITE, regionOffset,
+  VFIO_DEVICE_FLAGS_PLATFORM,
+  VFIO_DEVICE_FLAGS_RESET,
+  VFIO_IRQ_INFO_AUTOMASKED,
+  VFIO_IRQ_INFO_EVENTFD,
+  VFIO_IRQ_INFO_MASKABLE,
+  VFIO_PLATFORM_OFFSET_SHIFT,
+  VFIO_REGION_INFO_FLAG_MMAP,
+  VFIO_REGION_INFO_FLAG_READ,
+  VFIO_REGION_INFO_FLAG_WRITE,
+  regionOffset,
 } from '../uapi.js';
 import type { DmaResult, FakeContainer } from './container.js';
 import type { DeviceDescription } from './description.js';
@@ -99,8 +106,6 @@ export class HostDevice {
     return at(this.flagsOfRegion, index);
   }
 
-
-
   private dma(kind: 'read' | 'write', iova: number, length: number, access: (c: FakeContainer) => DmaResult): boolean {
     const container = this.env.container();
     const result: DmaResult = container?.hasIommu ? access(container) : { ok: false, faultIova: iova, reason: 'the group has no IOMMU domain' };
@@ -127,14 +132,19 @@ export class FakeDevice implements VfioDevice {
 
   info(): DeviceInfo {
     this.check('VFIO_DEVICE_GET_INFO');
-    return { flags: VFIO_DEVICE_FLAGS_PLATFORM | VFIO_DEVICE_FLAGS_RESET, numRegions: this.device.description.regions.length, numIrqs: this.device.irqs.length };
+    return {
+      flags: VFIO_DEVICE_FLAGS_PLATFORM | VFIO_DEVICE_FLAGS_RESET,
+      numRegions: this.device.description.regions.length,
+      numIrqs: this.device.irqs.length,
+    };
   }
 
   regionInfo(index: number): RegionInfo {
     const op = 'VFIO_DEVICE_GET_REGION_INFO';
     this.check(op);
     const region = this.device.description.regions[index];
-    if (!Number.isInteger(index) || !region) throw new VfioHostError('EINVAL', op, `region index ${index} is beyond the device's ${this.device.description.regions.length} regions`);
+    if (!Number.isInteger(index) || !region)
+      throw new VfioHostError('EINVAL', op, `region index ${index} is beyond the device's ${this.device.description.regions.length} regions`);
     return { index, flags: this.device.regionFlags(index), size: region.size, offset: regionOffset(index) };
   }
 
@@ -200,14 +210,25 @@ export class FakeDevice implements VfioDevice {
     const index = Math.floor(offset / 2 ** VFIO_PLATFORM_OFFSET_SHIFT);
     const start = offset % 2 ** VFIO_PLATFORM_OFFSET_SHIFT;
     const region = this.device.description.regions[index];
-    if (!region) throw new VfioHostError('EINVAL', op, `offset 0x${offset.toString(16)} names region ${index}, beyond the device's ${this.device.description.regions.length}`);
+    if (!region)
+      throw new VfioHostError(
+        'EINVAL',
+        op,
+        `offset 0x${offset.toString(16)} names region ${index}, beyond the device's ${this.device.description.regions.length}`,
+      );
     const memory = at(this.device.model.regions, index).memory;
-    if (!(this.device.regionFlags(index) & VFIO_REGION_INFO_FLAG_MMAP) || !memory) throw new VfioHostError('EINVAL', op, `region ${index} is not mmap-able (its address or size is not page aligned)`);
+    if (!(this.device.regionFlags(index) & VFIO_REGION_INFO_FLAG_MMAP) || !memory)
+      throw new VfioHostError('EINVAL', op, `region ${index} is not mmap-able (its address or size is not page aligned)`);
     const length = Math.ceil(size / PAGE_SIZE) * PAGE_SIZE;
     if (size <= 0 || start % PAGE_SIZE !== 0 || start + length > region.size) {
-      throw new VfioHostError('EINVAL', op, `0x${size.toString(16)} bytes at 0x${start.toString(16)} do not fit region ${index} (0x${region.size.toString(16)} bytes)`);
+      throw new VfioHostError(
+        'EINVAL',
+        op,
+        `0x${size.toString(16)} bytes at 0x${start.toString(16)} do not fit region ${index} (0x${region.size.toString(16)} bytes)`,
+      );
     }
-    if (start !== 0 || length !== region.size) throw new VfioHostError('EINVAL', op, `the fake host maps whole regions only (region ${index}: 0 + 0x${region.size.toString(16)})`);
+    if (start !== 0 || length !== region.size)
+      throw new VfioHostError('EINVAL', op, `the fake host maps whole regions only (region ${index}: 0 + 0x${region.size.toString(16)})`);
     return memory;
   }
 
@@ -225,9 +246,15 @@ export class FakeDevice implements VfioDevice {
     const index = Math.floor(offset / REGION_STRIDE);
     const at = offset - index * REGION_STRIDE;
     const region = this.device.description.regions[index];
-    if (!region) throw new VfioHostError('EINVAL', op(), `offset 0x${offset.toString(16)} names region ${index}, beyond the device's ${this.device.description.regions.length}`);
+    if (!region)
+      throw new VfioHostError(
+        'EINVAL',
+        op(),
+        `offset 0x${offset.toString(16)} names region ${index}, beyond the device's ${this.device.description.regions.length}`,
+      );
     if (!(this.device.regionFlags(index) & need)) throw new VfioHostError('EINVAL', op(), `region ${index} is read-only`);
-    if (at >= region.size) throw new VfioHostError('EINVAL', op(), `offset 0x${at.toString(16)} is beyond region ${index} (0x${region.size.toString(16)} bytes)`);
+    if (at >= region.size)
+      throw new VfioHostError('EINVAL', op(), `offset 0x${at.toString(16)} is beyond region ${index} (0x${region.size.toString(16)} bytes)`);
     return { index, at, count: Math.min(length, region.size - at) };
   }
 

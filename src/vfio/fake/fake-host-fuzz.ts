@@ -11,8 +11,17 @@ import type { Rng } from '../../testing/fuzz/rng.js';
 import { registerFuzzTarget, runWeighted, type FuzzAction, type FuzzTarget, type Recorder } from '../../testing/fuzz/target.js';
 import { VfioHostError, type EventNotifier, type IrqSet } from '../host.js';
 import {
-  VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE, VFIO_IRQ_SET_ACTION_MASK, VFIO_IRQ_SET_ACTION_TRIGGER, VFIO_IRQ_SET_ACTION_UNMASK,
-  VFIO_IRQ_SET_DATA_BOOL, VFIO_IRQ_SET_DATA_EVENTFD, VFIO_IRQ_SET_DATA_NONE, VFIO_REGION_INFO_FLAG_MMAP, VFIO_TYPE1v2_IOMMU, regionOffset,
+  VFIO_DMA_MAP_FLAG_READ,
+  VFIO_DMA_MAP_FLAG_WRITE,
+  VFIO_IRQ_SET_ACTION_MASK,
+  VFIO_IRQ_SET_ACTION_TRIGGER,
+  VFIO_IRQ_SET_ACTION_UNMASK,
+  VFIO_IRQ_SET_DATA_BOOL,
+  VFIO_IRQ_SET_DATA_EVENTFD,
+  VFIO_IRQ_SET_DATA_NONE,
+  VFIO_REGION_INFO_FLAG_MMAP,
+  VFIO_TYPE1v2_IOMMU,
+  regionOffset,
 } from '../uapi.js';
 import type { FakeContainer } from './container.js';
 import type { DeviceDescription } from './description.js';
@@ -35,7 +44,8 @@ const MAX_NOTIFIERS = 8;
 const FOREIGN: EventNotifier = { fd: 3, signal: () => {}, setHandler: () => {}, close: () => {} };
 
 class FakeHostFuzzTarget implements FuzzTarget {
-  readonly invariant = 'failures are errnos; reads and writes move what fits the region; an asserted level IRQ with a trigger is masked; model-driven IRQ lines follow the registers';
+  readonly invariant =
+    'failures are errnos; reads and writes move what fits the region; an asserted level IRQ with a trigger is masked; model-driven IRQ lines follow the registers';
   private readonly host: FakeVfioHost;
   private readonly description: DeviceDescription;
   private readonly container: FakeContainer;
@@ -84,9 +94,11 @@ class FakeHostFuzzTarget implements FuzzTarget {
   check(): string | undefined {
     const device = this.host.device(this.description.name);
     for (const irq of device.irqs) {
-      if (irq.isLevel && irq.level && irq.triggerFd && !irq.isMasked) return `level IRQ ${irq.index} is asserted with a trigger eventfd but not masked: it did not fire`;
+      if (irq.isLevel && irq.level && irq.triggerFd && !irq.isMasked)
+        return `level IRQ ${irq.index} is asserted with a trigger eventfd but not masked: it did not fire`;
       const expected = device.model.expectedIrqLevel(irq.index);
-      if (expected !== undefined && expected !== irq.level) return `IRQ ${irq.index} is ${irq.level ? 'asserted' : 'deasserted'}, but the model's registers say ${expected ? 'asserted' : 'deasserted'}`;
+      if (expected !== undefined && expected !== irq.level)
+        return `IRQ ${irq.index} is ${irq.level ? 'asserted' : 'deasserted'}, but the model's registers say ${expected ? 'asserted' : 'deasserted'}`;
     }
     return undefined;
   }
@@ -122,7 +134,8 @@ class FakeHostFuzzTarget implements FuzzTarget {
     const length = rng.pick(LENGTHS);
     record?.(`pread region ${index} + 0x${at.toString(16)}, ${length} bytes`);
     const bytes = this.call(() => this.device.read(regionOffset(index) + at, length));
-    if (bytes && bytes.length !== Math.min(length, size - at)) throw new Error(`a read of ${length} bytes at 0x${at.toString(16)} of a 0x${size.toString(16)}-byte region returned ${bytes.length}`);
+    if (bytes && bytes.length !== Math.min(length, size - at))
+      throw new Error(`a read of ${length} bytes at 0x${at.toString(16)} of a 0x${size.toString(16)}-byte region returned ${bytes.length}`);
     return 1;
   }
 
@@ -134,7 +147,8 @@ class FakeHostFuzzTarget implements FuzzTarget {
     for (let i = data.length & ~3; i < data.length; i++) data[i] = rng.below(256);
     record?.(`pwrite region ${index} + 0x${at.toString(16)}, ${data.length} bytes [${data.subarray(0, 16).join(', ')}${data.length > 16 ? ', ...' : ''}]`);
     const written = this.call(() => this.device.write(regionOffset(index) + at, data));
-    if (written !== undefined && written !== Math.min(data.length, size - at)) throw new Error(`a write of ${data.length} bytes at 0x${at.toString(16)} of a 0x${size.toString(16)}-byte region wrote ${written}`);
+    if (written !== undefined && written !== Math.min(data.length, size - at))
+      throw new Error(`a write of ${data.length} bytes at 0x${at.toString(16)} of a 0x${size.toString(16)}-byte region wrote ${written}`);
     return 1;
   }
 
@@ -150,7 +164,9 @@ class FakeHostFuzzTarget implements FuzzTarget {
     const entries = Math.min(set.count, rng.chance(0.9) ? 4 : 0);
     if (flags & VFIO_IRQ_SET_DATA_BOOL) set.data = Array.from({ length: entries }, () => rng.chance(0.5));
     else if (flags & VFIO_IRQ_SET_DATA_EVENTFD) set.data = Array.from({ length: entries }, () => this.someNotifier(rng));
-    record?.(`VFIO_DEVICE_SET_IRQS flags 0x${flags.toString(16)} index ${set.index} start ${set.start} count ${set.count} data [${(set.data ?? []).map((d) => (typeof d === 'boolean' ? d : (d?.fd ?? -1))).join(', ')}]`);
+    record?.(
+      `VFIO_DEVICE_SET_IRQS flags 0x${flags.toString(16)} index ${set.index} start ${set.start} count ${set.count} data [${(set.data ?? []).map((d) => (typeof d === 'boolean' ? d : (d?.fd ?? -1))).join(', ')}]`,
+    );
     this.call(() => this.device.setIrqs(set));
     return 1;
   }

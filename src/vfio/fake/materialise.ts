@@ -117,7 +117,10 @@ export function sysfsName(nodeName: string): string {
 }
 
 function uevent(device: DeviceDescription): string {
-  const compatible = new TextDecoder().decode(device.node.properties.get('compatible') ?? new Uint8Array()).split('\0').filter((s) => s);
+  const compatible = new TextDecoder()
+    .decode(device.node.properties.get('compatible') ?? new Uint8Array())
+    .split('\0')
+    .filter((s) => s);
   const nodeName = at(device.node.path.slice(device.node.path.lastIndexOf('/') + 1).split('@'), 0);
   return [
     `DRIVER=${VFIO_DRIVER}`,

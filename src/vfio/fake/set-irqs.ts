@@ -5,8 +5,14 @@
 import { hex } from '../../util/hex.js';
 import { VfioHostError, type EventNotifier, type IrqSet } from '../host.js';
 import {
-  VFIO_IRQ_SET_ACTION_MASK, VFIO_IRQ_SET_ACTION_TRIGGER, VFIO_IRQ_SET_ACTION_TYPE_MASK, VFIO_IRQ_SET_ACTION_UNMASK,
-  VFIO_IRQ_SET_DATA_BOOL, VFIO_IRQ_SET_DATA_EVENTFD, VFIO_IRQ_SET_DATA_NONE, VFIO_IRQ_SET_DATA_TYPE_MASK,
+  VFIO_IRQ_SET_ACTION_MASK,
+  VFIO_IRQ_SET_ACTION_TRIGGER,
+  VFIO_IRQ_SET_ACTION_TYPE_MASK,
+  VFIO_IRQ_SET_ACTION_UNMASK,
+  VFIO_IRQ_SET_DATA_BOOL,
+  VFIO_IRQ_SET_DATA_EVENTFD,
+  VFIO_IRQ_SET_DATA_NONE,
+  VFIO_IRQ_SET_DATA_TYPE_MASK,
 } from '../uapi.js';
 import type { FakeEventNotifier } from './event-notifier.js';
 import type { FakeIrq } from './irq.js';
@@ -58,7 +64,12 @@ export function setIrqs(context: SetIrqsContext, set: IrqSet): void {
       const unmask = (flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) === VFIO_IRQ_SET_ACTION_UNMASK;
       if (start !== 0 || count !== 1) throw invalid(`start ${start} count ${count}: a platform IRQ has exactly one subindex`);
       if (!irq.isLevel) throw invalid(`IRQ ${index} is edge-triggered: it is not maskable`);
-      const act = unmask ? () => { context.sync(); irq.unmask(); } : () => irq.mask();
+      const act = unmask
+        ? () => {
+            context.sync();
+            irq.unmask();
+          }
+        : () => irq.mask();
       if (dataType === VFIO_IRQ_SET_DATA_EVENTFD) return setVirqfd(context, irq, unmask, first as EventNotifier | null, act);
       if (dataType === VFIO_IRQ_SET_DATA_NONE || first === true) act();
       return;

@@ -36,7 +36,11 @@ export class LinuxVfioContainer extends VfioFile implements VfioContainer {
   mapDma(mapping: DmaMapping): void {
     const { memory, offset, size } = mapping;
     if (!Number.isSafeInteger(offset) || !Number.isSafeInteger(size) || offset < 0 || size <= 0 || offset + size > memory.size) {
-      throw new VfioHostError('EINVAL', 'VFIO_IOMMU_MAP_DMA', `0x${offset.toString(16)}+0x${size.toString(16)} is outside its host memory (0x${memory.size.toString(16)} bytes)`);
+      throw new VfioHostError(
+        'EINVAL',
+        'VFIO_IOMMU_MAP_DMA',
+        `0x${offset.toString(16)}+0x${size.toString(16)} is outside its host memory (0x${memory.size.toString(16)} bytes)`,
+      );
     }
     const vaddr = native.hostAddress(memory.buffer) + BigInt(offset);
     this.ioctl(VFIO_IOCTL.IOMMU_MAP_DMA, encodeDmaMap({ vaddr, iova: mapping.iova, size, flags: mapping.flags }), {

@@ -3,13 +3,7 @@
 // Structs are native-endian; every request starts with argsz, the size the kernel may read and write.
 import { endianness } from 'node:os';
 import { VfioHostError, type DeviceInfo, type IrqInfo, type IrqSet, type RegionInfo } from '../host.js';
-import {
-  VFIO_IRQ_SET_DATA_BOOL,
-  VFIO_IRQ_SET_DATA_EVENTFD,
-  VFIO_IRQ_SET_DATA_NONE,
-  VFIO_IRQ_SET_DATA_TYPE_MASK,
-  VFIO_STRUCT_SIZE,
-} from '../uapi.js';
+import { VFIO_IRQ_SET_DATA_BOOL, VFIO_IRQ_SET_DATA_EVENTFD, VFIO_IRQ_SET_DATA_NONE, VFIO_IRQ_SET_DATA_TYPE_MASK, VFIO_STRUCT_SIZE } from '../uapi.js';
 import { VFIO_FIELD_OFFSET, type VfioField } from './layout.js';
 
 const LITTLE = endianness() === 'LE';

@@ -29,6 +29,8 @@ describe('generic timer: device tree', () => {
   });
 
   it('rejects a CPU count GICv2 cannot address', () => {
-    expect(() => writeDeviceTree(new FdtWriter(), { cpus: 9 })).to.throw('generic timer node: 9 CPUs is not a CPU count; accepted: 1 to 8 with GICv2, 1 or more with GICv3');
+    expect(() => writeDeviceTree(new FdtWriter(), { cpus: 9 })).to.throw(
+      'generic timer node: 9 CPUs is not a CPU count; accepted: 1 to 8 with GICv2, 1 or more with GICv3',
+    );
   });
 });

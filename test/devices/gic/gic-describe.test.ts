@@ -4,7 +4,10 @@ import { GicBench } from './gic-bench.js';
 describe('GICv2 info pic', () => {
   it('describes both frames and lists enabled, pending and active interrupts only', () => {
     const bench = new GicBench().enableAll().setUp(30, { priority: 0x80 }).setUp(40, { edge: true });
-    bench.line(30, true).pulse(40).write('GICD_SGIR', (2 << 24) | 3);
+    bench
+      .line(30, true)
+      .pulse(40)
+      .write('GICD_SGIR', (2 << 24) | 3);
     bench.ack(); // SGI 3, priority 0
     expect(bench.gic.describe()).to.equal(
       [

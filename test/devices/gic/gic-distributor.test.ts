@@ -93,7 +93,9 @@ describe('GICv2 distributor registers', () => {
     const bench = new GicBench().enableAll().setUp(40, { priority: 0x10 });
     bench.write('GICD_ISPENDR1', 1).write('GICD_ISACTIVER1', 2).write('GICC_BPR', 5);
     bench.gic.reset();
-    expect(['GICD_CTLR', 'GICC_CTLR', 'GICC_PMR', 'GICD_ISPENDR1', 'GICD_ISACTIVER1', 'GICD_ISENABLER1', 'GICD_IPRIORITYR10'].map((r) => bench.read(r))).to.deep.equal([0, 0, 0, 0, 0, 0, 0]);
+    expect(
+      ['GICD_CTLR', 'GICC_CTLR', 'GICC_PMR', 'GICD_ISPENDR1', 'GICD_ISACTIVER1', 'GICD_ISENABLER1', 'GICD_IPRIORITYR10'].map((r) => bench.read(r)),
+    ).to.deep.equal([0, 0, 0, 0, 0, 0, 0]);
     expect(bench.read('GICD_ISENABLER0')).to.equal(0xffff);
     expect(bench.read('GICC_BPR')).to.equal(0);
     expect(bench.read('GICC_RPR')).to.equal(0xff);

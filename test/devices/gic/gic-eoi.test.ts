@@ -23,7 +23,10 @@ describe('GICv2 end of interrupt', () => {
 
   describe('with GICC_CTLR.EOImode 1', () => {
     it('GICC_EOIR only drops the priority; GICC_DIR deactivates', () => {
-      const bench = new GicBench().enableAll(GICC_CTLR_ENABLE | GICC_CTLR_EOIMODE).setUp(40, { priority: 0x40 }).setUp(41, { priority: 0x80 });
+      const bench = new GicBench()
+        .enableAll(GICC_CTLR_ENABLE | GICC_CTLR_EOIMODE)
+        .setUp(40, { priority: 0x40 })
+        .setUp(41, { priority: 0x80 });
       expect(bench.read('GICC_CTLR')).to.equal(0x201);
       bench.line(40, true);
       bench.ack();
@@ -65,7 +68,10 @@ describe('GICv2 end of interrupt', () => {
     });
 
     it('run on GICC_DIR in EOImode 1, not on the priority drop', () => {
-      const bench = new GicBench().enableAll(GICC_CTLR_ENABLE | GICC_CTLR_EOIMODE).setUp(40).line(40, true);
+      const bench = new GicBench()
+        .enableAll(GICC_CTLR_ENABLE | GICC_CTLR_EOIMODE)
+        .setUp(40)
+        .line(40, true);
       let runs = 0;
       bench.gic.onDeactivate(40, () => runs++);
       bench.eoi(bench.ack());

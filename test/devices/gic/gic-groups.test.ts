@@ -9,8 +9,14 @@ const CBPR = 1 << 4;
 
 /** Distributor and CPU interface with both groups enabled; INTID 41 in Group 1, 40 in Group 0. */
 function bothGroups(cpuCtlr = GRP0 | GRP1): GicBench {
-  const bench = new GicBench().enableAll().write('GICD_CTLR', GRP0 | GRP1).write('GICC_CTLR', cpuCtlr);
-  return bench.setUp(40, { priority: 0x80 }).setUp(41, { priority: 0x40 }).write('GICD_IGROUPR1', 1 << 9);
+  const bench = new GicBench()
+    .enableAll()
+    .write('GICD_CTLR', GRP0 | GRP1)
+    .write('GICC_CTLR', cpuCtlr);
+  return bench
+    .setUp(40, { priority: 0x80 })
+    .setUp(41, { priority: 0x40 })
+    .write('GICD_IGROUPR1', 1 << 9);
 }
 
 describe('GICv2 interrupt groups (no Security Extensions: the Secure view, as QEMU)', () => {
@@ -75,14 +81,19 @@ describe('GICv2 interrupt groups (no Security Extensions: the Secure view, as QE
   });
 
   it('a Group 1 interrupt preempts by GICC_ABPR - 1 unless CBPR makes GICC_BPR count for both groups', () => {
-    const bench = bothGroups(GRP0 | GRP1 | ACKCTL).setUp(42, { priority: 0x48 }).write('GICD_IGROUPR1', (1 << 9) | (1 << 10));
+    const bench = bothGroups(GRP0 | GRP1 | ACKCTL)
+      .setUp(42, { priority: 0x48 })
+      .write('GICD_IGROUPR1', (1 << 9) | (1 << 10));
     bench.write('GICC_ABPR', 4); // Group 1 binary point 3: group priority bits [7:4]
     bench.line(42, true);
     expect(bench.ack()).to.equal(42);
     expect(bench.read('GICC_RPR')).to.equal(0x40);
     bench.line(41, true);
     expect(bench.ack()).to.equal(SPURIOUS, '0x40 is the running group priority');
-    bench.line(42, false).eoi(42).write('GICC_CTLR', GRP0 | GRP1 | ACKCTL | CBPR);
+    bench
+      .line(42, false)
+      .eoi(42)
+      .write('GICC_CTLR', GRP0 | GRP1 | ACKCTL | CBPR);
     bench.line(41, false);
     bench.line(42, true);
     expect(bench.ack()).to.equal(42);

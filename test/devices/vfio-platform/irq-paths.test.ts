@@ -1,7 +1,19 @@
 import { expect } from 'chai';
 import { traceRegistry, type TraceRecord } from '../../../src/trace/index.js';
 import * as R from '../../../src/vfio/fake/models/test-device-regs.js';
-import { acknowledge, enableGic, endOfInterrupt, INTID_EDGE, INTID_LEVEL, isPending, passthrough, REGION0, REGION1, TEST_DEVICE, type Passthrough } from './passthrough.js';
+import {
+  acknowledge,
+  enableGic,
+  endOfInterrupt,
+  INTID_EDGE,
+  INTID_LEVEL,
+  isPending,
+  passthrough,
+  REGION0,
+  REGION1,
+  TEST_DEVICE,
+  type Passthrough,
+} from './passthrough.js';
 import type { FakeEventNotifier } from '../../../src/vfio/fake/index.js';
 
 const SPURIOUS = 1023;

@@ -74,7 +74,7 @@ export function enableGic(t: Passthrough, intids: number[], edge: number[] = [])
   t.write32(GICC + 0x000, 1);
   for (const intid of intids) {
     t.vm.memory.write(GICD + 0x800 + intid, Uint8Array.of(1)); // GICD_ITARGETSRn: CPU 0, as Linux writes it
-    t.write32(GICD + 0x100 + 4 * Math.floor(intid / 32), 1 << intid % 32);
+    t.write32(GICD + 0x100 + 4 * Math.floor(intid / 32), 1 << (intid % 32));
   }
   for (const intid of edge) {
     const reg = GICD + 0xc00 + 4 * Math.floor(intid / 16);
@@ -87,4 +87,4 @@ export const acknowledge = (t: Passthrough) => t.read32(GICC + 0x00c) & 0x3ff;
 /** GICC_EOIR */
 export const endOfInterrupt = (t: Passthrough, intid: number) => t.write32(GICC + 0x010, intid);
 /** GICD_ISPENDR bit of `intid`. */
-export const isPending = (t: Passthrough, intid: number) => ((t.read32(GICD + 0x200 + 4 * Math.floor(intid / 32)) >>> intid % 32) & 1) === 1;
+export const isPending = (t: Passthrough, intid: number) => ((t.read32(GICD + 0x200 + 4 * Math.floor(intid / 32)) >>> (intid % 32)) & 1) === 1;

@@ -128,7 +128,9 @@ describe('vfio-platform realize', () => {
     try {
       rmSync(join(host.sysfsRoot, 'sys/bus/platform/devices/fff51000.ethernet/of_node'));
       vm.addDynamicDevice('vfio-calxeda-xgmac,host=fff51000.ethernet');
-      expect(printDts(buildVirtDtb(vm))).to.contain('\t\tethernet@0 {\n').and.contain('compatible = "calxeda,hb-xgmac";');
+      expect(printDts(buildVirtDtb(vm)))
+        .to.contain('\t\tethernet@0 {\n')
+        .and.contain('compatible = "calxeda,hb-xgmac";');
     } finally {
       vm.close();
     }
@@ -176,7 +178,7 @@ describe('vfio-platform realize', () => {
     }
   });
 
-  describe('errors, with QEMU\'s text', () => {
+  describe("errors, with QEMU's text", () => {
     it('a missing or path-like host name', () => {
       expect(realizeError('vfio-platform').message).to.equal('-device vfio-platform: vfio error: wrong host device name');
       expect(realizeError('vfio-platform,host=a/b').message).to.equal('-device vfio-platform,host=a/b: vfio a/b: wrong host device name');

@@ -2,8 +2,15 @@ import { expect } from 'chai';
 import { HostMemory } from '../../../src/cpu/host-memory.js';
 import { FakeVfioHost, parseHostDescription } from '../../../src/vfio/fake/index.js';
 import {
-  VFIO_API_VERSION, VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE, VFIO_GROUP_FLAGS_CONTAINER_SET, VFIO_GROUP_FLAGS_VIABLE,
-  VFIO_IOMMU_INFO_PGSIZES, VFIO_NOIOMMU_IOMMU, VFIO_TYPE1_IOMMU, VFIO_TYPE1v2_IOMMU,
+  VFIO_API_VERSION,
+  VFIO_DMA_MAP_FLAG_READ,
+  VFIO_DMA_MAP_FLAG_WRITE,
+  VFIO_GROUP_FLAGS_CONTAINER_SET,
+  VFIO_GROUP_FLAGS_VIABLE,
+  VFIO_IOMMU_INFO_PGSIZES,
+  VFIO_NOIOMMU_IOMMU,
+  VFIO_TYPE1_IOMMU,
+  VFIO_TYPE1v2_IOMMU,
 } from '../../../src/vfio/uapi.js';
 import { TEST_DEVICE, expectErrno, loadHost, openDevice, type OpenedHost } from './fake-host-fixture.js';
 
@@ -64,13 +71,24 @@ describe('fake VFIO host: container and group rules', () => {
   });
 
   it('refuses a non-viable group a container (EPERM: a host driver owns its DMA)', () => {
-    host = new FakeVfioHost(parseHostDescription({
-      devices: [{
-        name: 'fff51000.ethernet', iommuGroup: 1, node: { path: '/soc/ethernet@fff51000', properties: { compatible: 'calxeda,hb-xgmac' } },
-        regions: [{ address: '0xfff51000', size: '0x1000' }], irqs: [{ trigger: 'level' }, { trigger: 'level' }, { trigger: 'level' }], model: { name: 'calxeda-xgmac' },
-      }],
-      groups: [{ id: 1, otherDevices: [{ name: 'fff52000.serial', driver: 'uart-pl011' }] }],
-    }, 'inline.json'));
+    host = new FakeVfioHost(
+      parseHostDescription(
+        {
+          devices: [
+            {
+              name: 'fff51000.ethernet',
+              iommuGroup: 1,
+              node: { path: '/soc/ethernet@fff51000', properties: { compatible: 'calxeda,hb-xgmac' } },
+              regions: [{ address: '0xfff51000', size: '0x1000' }],
+              irqs: [{ trigger: 'level' }, { trigger: 'level' }, { trigger: 'level' }],
+              model: { name: 'calxeda-xgmac' },
+            },
+          ],
+          groups: [{ id: 1, otherDevices: [{ name: 'fff52000.serial', driver: 'uart-pl011' }] }],
+        },
+        'inline.json',
+      ),
+    );
     const group = host.openGroup(1);
     expect(group.status() & VFIO_GROUP_FLAGS_VIABLE).to.equal(0);
     expectErrno(() => group.setContainer(host.openContainer()), 'EPERM');

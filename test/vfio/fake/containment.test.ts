@@ -30,26 +30,67 @@ function problems(description: unknown): string[] {
 describe('fake VFIO host: the host stays in its tree', () => {
   describe('the schema refuses names that are paths', () => {
     const cases: [string, (d: DescriptionJson) => void, string][] = [
-      ["a device name with '..'", (d) => (d.devices[0].name = 'a0000000..'), "host.json: $.devices[0].name: 'a0000000..' is not valid: a sysfs platform device name"],
+      [
+        "a device name with '..'",
+        (d) => (d.devices[0].name = 'a0000000..'),
+        "host.json: $.devices[0].name: 'a0000000..' is not valid: a sysfs platform device name",
+      ],
       ["a device name with '/'", (d) => (d.devices[0].name = 'a0000000.x/y'), "host.json: $.devices[0].name: 'a0000000.x/y' is not valid"],
-      ["a node path with a '..' component", (d) => (d.devices[0].node.path = '/soc/../../../../tmp'), "host.json: $.devices[0].node.path: '/soc/../../../../tmp' is not valid: an absolute device tree node path"],
-      ["a node path with a '.' component", (d) => (d.devices[0].node.path = '/./vfio-test@a0000000'), "host.json: $.devices[0].node.path: '/./vfio-test@a0000000' is not valid"],
-      ['a property name that is an absolute path', (d) => (d.devices[0].node.properties['/etc/passwd'] = 'x'), "host.json: $.devices[0].node.properties: key '/etc/passwd' is not valid: a device tree property name"],
-      ["a property name with '..'", (d) => (d.devices[0].node.properties['../../../../x'] = 'x'), "host.json: $.devices[0].node.properties: key '../../../../x' is not valid"],
-      ['a property name with a NUL', (d) => (d.devices[0].node.properties['a\u0000b'] = 'x'), "host.json: $.devices[0].node.properties: key 'a\\x00b' is not valid"],
-      ["a driver name that is '..'", (d) => (d.groups = [{ id: 9, otherDevices: [{ name: 'b0000000.uart', driver: '..' }] }]), "host.json: $.groups[0].otherDevices[0].driver: '..' is not valid: a driver name"],
-      ["a driver name with '/'", (d) => (d.groups = [{ id: 9, otherDevices: [{ name: 'b0000000.uart', driver: '../../../tmp/x' }] }]), "host.json: $.groups[0].otherDevices[0].driver: '../../../tmp/x' is not valid"],
+      [
+        "a node path with a '..' component",
+        (d) => (d.devices[0].node.path = '/soc/../../../../tmp'),
+        "host.json: $.devices[0].node.path: '/soc/../../../../tmp' is not valid: an absolute device tree node path",
+      ],
+      [
+        "a node path with a '.' component",
+        (d) => (d.devices[0].node.path = '/./vfio-test@a0000000'),
+        "host.json: $.devices[0].node.path: '/./vfio-test@a0000000' is not valid",
+      ],
+      [
+        'a property name that is an absolute path',
+        (d) => (d.devices[0].node.properties['/etc/passwd'] = 'x'),
+        "host.json: $.devices[0].node.properties: key '/etc/passwd' is not valid: a device tree property name",
+      ],
+      [
+        "a property name with '..'",
+        (d) => (d.devices[0].node.properties['../../../../x'] = 'x'),
+        "host.json: $.devices[0].node.properties: key '../../../../x' is not valid",
+      ],
+      [
+        'a property name with a NUL',
+        (d) => (d.devices[0].node.properties['a\u0000b'] = 'x'),
+        "host.json: $.devices[0].node.properties: key 'a\\x00b' is not valid",
+      ],
+      [
+        "a driver name that is '..'",
+        (d) => (d.groups = [{ id: 9, otherDevices: [{ name: 'b0000000.uart', driver: '..' }] }]),
+        "host.json: $.groups[0].otherDevices[0].driver: '..' is not valid: a driver name",
+      ],
+      [
+        "a driver name with '/'",
+        (d) => (d.groups = [{ id: 9, otherDevices: [{ name: 'b0000000.uart', driver: '../../../tmp/x' }] }]),
+        "host.json: $.groups[0].otherDevices[0].driver: '../../../tmp/x' is not valid",
+      ],
     ];
     for (const [what, change, message] of cases) {
       it(what, () => {
         const found = problems(testDevice(change));
-        expect(found.some((p) => p.startsWith(message)), `${found.join('\n')}\ndoes not start with\n${message}`).to.equal(true);
+        expect(
+          found.some((p) => p.startsWith(message)),
+          `${found.join('\n')}\ndoes not start with\n${message}`,
+        ).to.equal(true);
       });
     }
   });
 
   it('a node cannot have the name of a property of its parent: both would be one path of the tree', () => {
-    const clash = testDevice((d) => (d.nodes = [{ path: '/clocks', properties: { osc: 'x' } }, { path: '/clocks/osc', properties: {} }]));
+    const clash = testDevice(
+      (d) =>
+        (d.nodes = [
+          { path: '/clocks', properties: { osc: 'x' } },
+          { path: '/clocks/osc', properties: {} },
+        ]),
+    );
     expect(problems(clash)).to.deep.equal(["host.json: $.nodes[1].path: node 'osc' has the name of a property of /clocks ($.nodes[0].properties)"]);
   });
 
@@ -58,9 +99,15 @@ describe('fake VFIO host: the host stays in its tree', () => {
     try {
       const root = join(base, 'root');
       mkdirSync(root);
-      const valid = parseHostDescription(testDevice(() => {}), 'host.json');
+      const valid = parseHostDescription(
+        testDevice(() => {}),
+        'host.json',
+      );
       const escaping: HostDescription = { ...valid, nodes: [{ path: '/../../../../../escaped', properties: new Map([['x', new Uint8Array(1)]]) }] };
-      expect(() => materialiseHost(escaping, root)).to.throw(JsonCheckError, /^host\.json: cannot write the host's sysfs tree: 'sys\/firmware\/devicetree\/base\/\.\.\/.*' leads outside '.*root'$/);
+      expect(() => materialiseHost(escaping, root)).to.throw(
+        JsonCheckError,
+        /^host\.json: cannot write the host's sysfs tree: 'sys\/firmware\/devicetree\/base\/\.\.\/.*' leads outside '.*root'$/,
+      );
       expect(existsSync(join(base, 'escaped'))).to.equal(false);
       // A link the tree already holds does not lead writes out either.
       const linked = join(base, 'linked');
@@ -86,7 +133,10 @@ describe('fake VFIO host: the host stays in its tree', () => {
         const ofNode = join(host.sysfsRoot, 'sys/bus/platform/devices', TEST_DEVICE, 'of_node');
         unlinkSync(ofNode);
         symlinkSync(elsewhere, ofNode);
-        expect(() => buildVirtDtb(vm, { warn: () => {} })).to.throw(DeviceError, new RegExp(`^vfio ${TEST_DEVICE}: .*of_node leads outside the host device tree .*/sys/firmware/devicetree/base$`));
+        expect(() => buildVirtDtb(vm, { warn: () => {} })).to.throw(
+          DeviceError,
+          new RegExp(`^vfio ${TEST_DEVICE}: .*of_node leads outside the host device tree .*/sys/firmware/devicetree/base$`),
+        );
       } finally {
         vm.close();
       }
@@ -96,12 +146,18 @@ describe('fake VFIO host: the host stays in its tree', () => {
       const { vm, host } = machineWithHost();
       const outside = mkdtempSync(join(tmpdir(), 'armvirt-outside-'));
       try {
-        expect(() => vm.addDynamicDevice('vfio-platform,sysfsdev=../../../../../../../../tmp')).to.throw(DeviceError, /: vfio tmp: \/tmp is outside the VFIO host's sysfs root /);
+        expect(() => vm.addDynamicDevice('vfio-platform,sysfsdev=../../../../../../../../tmp')).to.throw(
+          DeviceError,
+          /: vfio tmp: \/tmp is outside the VFIO host's sysfs root /,
+        );
         writeFileSync(join(outside, 'compatible'), 'host,secret\0');
         const ofNode = join(host.sysfsRoot, 'sys/bus/platform/devices', TEST_DEVICE, 'of_node');
         unlinkSync(ofNode);
         symlinkSync(outside, ofNode);
-        expect(() => vm.addDynamicDevice(`vfio-platform,host=${TEST_DEVICE}`)).to.throw(DeviceError, /of_node\/compatible is outside the VFIO host's sysfs root /);
+        expect(() => vm.addDynamicDevice(`vfio-platform,host=${TEST_DEVICE}`)).to.throw(
+          DeviceError,
+          /of_node\/compatible is outside the VFIO host's sysfs root /,
+        );
       } finally {
         vm.close();
         rmSync(outside, { recursive: true, force: true });

@@ -3,7 +3,12 @@ import type { FakeVfioHost } from '../../../src/vfio/fake/index.js';
 import type { FakeDevice } from '../../../src/vfio/fake/device.js';
 import * as R from '../../../src/vfio/fake/models/test-device-regs.js';
 import {
-  VFIO_DEVICE_FLAGS_PLATFORM, VFIO_DEVICE_FLAGS_RESET, VFIO_TYPE1v2_IOMMU, VFIO_REGION_INFO_FLAG_MMAP, VFIO_REGION_INFO_FLAG_READ, VFIO_REGION_INFO_FLAG_WRITE,
+  VFIO_DEVICE_FLAGS_PLATFORM,
+  VFIO_DEVICE_FLAGS_RESET,
+  VFIO_TYPE1v2_IOMMU,
+  VFIO_REGION_INFO_FLAG_MMAP,
+  VFIO_REGION_INFO_FLAG_READ,
+  VFIO_REGION_INFO_FLAG_WRITE,
   regionOffset,
 } from '../../../src/vfio/uapi.js';
 import { TEST_DEVICE, expectErrno, loadHost, openDevice, readU32, u32 } from './fake-host-fixture.js';

@@ -48,7 +48,9 @@ describe('fake VFIO host: the materialised sysfs tree', () => {
       container.setIommu(VFIO_TYPE1v2_IOMMU);
       const device = group.getDevice(basename(sysfsdev));
       expect(device.info().flags & VFIO_DEVICE_FLAGS_PLATFORM).to.equal(VFIO_DEVICE_FLAGS_PLATFORM);
-      const compat = readFileSync(join(sysfsdev, 'of_node/compatible'), 'latin1').split('\0').filter((c) => c);
+      const compat = readFileSync(join(sysfsdev, 'of_node/compatible'), 'latin1')
+        .split('\0')
+        .filter((c) => c);
       expect(compat).to.deep.equal(['calxeda,hb-xgmac']);
     } finally {
       host.close();
@@ -85,13 +87,25 @@ describe('fake VFIO host: the materialised sysfs tree', () => {
   });
 
   it('lists devices bound to host drivers in their IOMMU group, with no /dev/vfio node for a group vfio has no device in', () => {
-    const description = parseHostDescription({
-      devices: [{
-        name: 'fff51000.ethernet', iommuGroup: 1, node: { path: '/soc/ethernet@fff51000', properties: { compatible: 'calxeda,hb-xgmac' } },
-        regions: [{ address: '0xfff51000', size: '0x1000' }], irqs: [{ trigger: 'level' }, { trigger: 'level' }, { trigger: 'level' }], model: { name: 'calxeda-xgmac' },
-      }],
-      groups: [{ id: 1, viable: false, otherDevices: [{ name: 'fff52000.serial', driver: 'uart-pl011' }] }, { id: 9, otherDevices: [{ name: 'fff53000.i2c', driver: 'i2c-designware' }] }],
-    }, 'inline.json');
+    const description = parseHostDescription(
+      {
+        devices: [
+          {
+            name: 'fff51000.ethernet',
+            iommuGroup: 1,
+            node: { path: '/soc/ethernet@fff51000', properties: { compatible: 'calxeda,hb-xgmac' } },
+            regions: [{ address: '0xfff51000', size: '0x1000' }],
+            irqs: [{ trigger: 'level' }, { trigger: 'level' }, { trigger: 'level' }],
+            model: { name: 'calxeda-xgmac' },
+          },
+        ],
+        groups: [
+          { id: 1, viable: false, otherDevices: [{ name: 'fff52000.serial', driver: 'uart-pl011' }] },
+          { id: 9, otherDevices: [{ name: 'fff53000.i2c', driver: 'i2c-designware' }] },
+        ],
+      },
+      'inline.json',
+    );
     const host = new FakeVfioHost(description);
     try {
       const serial = join(host.sysfsRoot, 'sys/bus/platform/devices/fff52000.serial');

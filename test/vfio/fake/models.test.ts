@@ -2,7 +2,13 @@ import { expect } from 'chai';
 import type { FakeVfioHost } from '../../../src/vfio/fake/index.js';
 import type { FakeDevice } from '../../../src/vfio/fake/device.js';
 import {
-  XGBE_DMA_MR, XGBE_DMA_MR_SWR, XGBE_MAC_HWF0R, XGBE_MAC_HWF1R, XGBE_MAC_HWF2R, XGBE_MAC_VR, XGBE_MAC_VR_VALUE,
+  XGBE_DMA_MR,
+  XGBE_DMA_MR_SWR,
+  XGBE_MAC_HWF0R,
+  XGBE_MAC_HWF1R,
+  XGBE_MAC_HWF2R,
+  XGBE_MAC_VR,
+  XGBE_MAC_VR_VALUE,
 } from '../../../src/vfio/fake/models/amd-xgbe.js';
 import { XGMAC_DMA_INTR_ENA, XGMAC_VERSION, XGMAC_VERSION_VALUE } from '../../../src/vfio/fake/models/calxeda-xgmac.js';
 import { regionOffset } from '../../../src/vfio/uapi.js';

@@ -4,8 +4,15 @@ import type { FakeDevice } from '../../../src/vfio/fake/device.js';
 import type { FakeEventNotifier } from '../../../src/vfio/fake/event-notifier.js';
 import type { IrqSet } from '../../../src/vfio/host.js';
 import {
-  VFIO_IRQ_INFO_AUTOMASKED, VFIO_IRQ_INFO_EVENTFD, VFIO_IRQ_INFO_MASKABLE, VFIO_IRQ_SET_ACTION_MASK, VFIO_IRQ_SET_ACTION_TRIGGER,
-  VFIO_IRQ_SET_ACTION_UNMASK, VFIO_IRQ_SET_DATA_BOOL, VFIO_IRQ_SET_DATA_EVENTFD, VFIO_IRQ_SET_DATA_NONE,
+  VFIO_IRQ_INFO_AUTOMASKED,
+  VFIO_IRQ_INFO_EVENTFD,
+  VFIO_IRQ_INFO_MASKABLE,
+  VFIO_IRQ_SET_ACTION_MASK,
+  VFIO_IRQ_SET_ACTION_TRIGGER,
+  VFIO_IRQ_SET_ACTION_UNMASK,
+  VFIO_IRQ_SET_DATA_BOOL,
+  VFIO_IRQ_SET_DATA_EVENTFD,
+  VFIO_IRQ_SET_DATA_NONE,
 } from '../../../src/vfio/uapi.js';
 import { TEST_DEVICE, expectErrno, loadHost, openDevice } from './fake-host-fixture.js';
 
@@ -50,9 +57,17 @@ describe('fake VFIO host: IRQs and VFIO_DEVICE_SET_IRQS', () => {
     ['start + count beyond the IRQs', { flags: VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, index: 0, start: 1, count: 2 }, 'EINVAL'],
     ['a start other than 0', { flags: VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, index: 0, start: 1, count: 1 }, 'EINVAL'],
     ['a count other than 1', { flags: VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_TRIGGER, index: 0, start: 0, count: 2 }, 'EINVAL'],
-    ['two data types', { flags: VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER, index: 0, start: 0, count: 1, data: [true] }, 'EINVAL'],
+    [
+      'two data types',
+      { flags: VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER, index: 0, start: 0, count: 1, data: [true] },
+      'EINVAL',
+    ],
     ['no data type', { flags: VFIO_IRQ_SET_ACTION_TRIGGER, index: 0, start: 0, count: 1 }, 'EINVAL'],
-    ['DATA_BOOL without its byte (short argsz)', { flags: VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER, index: 0, start: 0, count: 1, data: [] }, 'EINVAL'],
+    [
+      'DATA_BOOL without its byte (short argsz)',
+      { flags: VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER, index: 0, start: 0, count: 1, data: [] },
+      'EINVAL',
+    ],
     ['DATA_BOOL carrying eventfds', { flags: VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_TRIGGER, index: 0, start: 0, count: 1, data: [null] }, 'EINVAL'],
     ['MASK with count 0', { flags: VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK, index: 0, start: 0, count: 0 }, 'EINVAL'],
     ['UNMASK of an edge IRQ (not maskable)', { flags: VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_UNMASK, index: 1, start: 0, count: 1 }, 'EINVAL'],

@@ -7,8 +7,13 @@ import type { FakeContainer } from '../../../src/vfio/fake/container.js';
 import { TestDeviceModel } from '../../../src/vfio/fake/models/test-device.js';
 import * as R from '../../../src/vfio/fake/models/test-device-regs.js';
 import {
-  VFIO_DMA_MAP_FLAG_READ, VFIO_DMA_MAP_FLAG_WRITE, VFIO_IRQ_SET_ACTION_TRIGGER, VFIO_IRQ_SET_ACTION_UNMASK, VFIO_IRQ_SET_DATA_EVENTFD,
-  VFIO_IRQ_SET_DATA_NONE, regionOffset,
+  VFIO_DMA_MAP_FLAG_READ,
+  VFIO_DMA_MAP_FLAG_WRITE,
+  VFIO_IRQ_SET_ACTION_TRIGGER,
+  VFIO_IRQ_SET_ACTION_UNMASK,
+  VFIO_IRQ_SET_DATA_EVENTFD,
+  VFIO_IRQ_SET_DATA_NONE,
+  regionOffset,
 } from '../../../src/vfio/uapi.js';
 import { TEST_DEVICE, openDevice, readU32, u32 } from './fake-host-fixture.js';
 import { at } from '../../../src/util/at.js';

@@ -62,7 +62,11 @@ describe('linux VFIO backend without VFIO', () => {
     writeFileSync(join(devDir, 'vfio'), '');
     const container = backend.openContainer();
     const memory = new HostMemory(0x2000);
-    expectVfioError(() => container.mapDma({ memory, offset: 0x1000, size: 0x2000, iova: 0, flags: VFIO_DMA_MAP_FLAG_READ }), 'EINVAL', /0x1000\+0x2000 is outside its host memory \(0x2000 bytes\)/);
+    expectVfioError(
+      () => container.mapDma({ memory, offset: 0x1000, size: 0x2000, iova: 0, flags: VFIO_DMA_MAP_FLAG_READ }),
+      'EINVAL',
+      /0x1000\+0x2000 is outside its host memory \(0x2000 bytes\)/,
+    );
     expectVfioError(() => container.mapDma({ memory, offset: 0, size: 0x2000, iova: 0, flags: VFIO_DMA_MAP_FLAG_READ }), 'ENOTTY', /^VFIO_IOMMU_MAP_DMA:/);
   });
 
@@ -102,7 +106,10 @@ describe('linux VFIO backend without VFIO', () => {
     try {
       const irqSet = new Uint8Array(20);
       new DataView(irqSet.buffer).setUint32(0, 24, true);
-      expect(() => native.vfio.ioctl(fd, VFIO_IOCTL.DEVICE_SET_IRQS, irqSet)).to.throw(TypeError, 'VFIO_DEVICE_SET_IRQS: argsz 24 is larger than the buffer (20)');
+      expect(() => native.vfio.ioctl(fd, VFIO_IOCTL.DEVICE_SET_IRQS, irqSet)).to.throw(
+        TypeError,
+        'VFIO_DEVICE_SET_IRQS: argsz 24 is larger than the buffer (20)',
+      );
       expect(() => native.vfio.ioctl(fd, VFIO_IOCTL.DEVICE_GET_REGION_INFO, new Uint8Array(16))).to.throw(TypeError, 'shorter than the struct (32)');
       expect(() => native.vfio.ioctl(fd, VFIO_IOCTL.GROUP_GET_DEVICE_FD, Uint8Array.of(0x61))).to.throw(TypeError, 'NUL-terminated');
       expect(() => native.vfio.ioctl(fd, 0x5401 /* TCGETS */)).to.throw(RangeError, 'not a VFIO ioctl');

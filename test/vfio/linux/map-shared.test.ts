@@ -73,7 +73,10 @@ describe('shared mappings of a file (the device-region mmap path)', () => {
     const vcpu = new Vcpu();
     try {
       vcpu.mapMemory(0x0a00_0000, memory, 0x1000, 0x1000);
-      expect(() => memory.release()).to.throw(Error, new RegExp(`^cannot unmap ${path}: .* still mapped by vCPU \\d+ at guest physical address 0xa000000: unmap it from the guest`));
+      expect(() => memory.release()).to.throw(
+        Error,
+        new RegExp(`^cannot unmap ${path}: .* still mapped by vCPU \\d+ at guest physical address 0xa000000: unmap it from the guest`),
+      );
       memory.bytes[0x1000] = 5; // still mapped on the host, and still the guest's
       expect(vcpu.readMemory(0x0a00_0000, 1)[0]).to.equal(5);
       vcpu.unmap(0x0a00_0000, 0x1000);

@@ -100,11 +100,27 @@ describe('VFIO struct marshalling', () => {
 
     it('refuses what it cannot lay out with EINVAL, as the kernel would', () => {
       const set = { index: 0, start: 0, count: 3 };
-      expectVfioError(() => encodeIrqSet({ ...set, flags: VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_MASK, data: [true] }), 'EINVAL', /count 3 needs 3 data entries, got 1/);
-      expectVfioError(() => encodeIrqSet({ ...set, flags: VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK, data: [true, true, true] }), 'EINVAL', /DATA_NONE carries no data/);
-      expectVfioError(() => encodeIrqSet({ ...set, flags: VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_MASK }), 'EINVAL', /exactly one of DATA_NONE/);
+      expectVfioError(
+        () => encodeIrqSet({ ...set, flags: VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_MASK, data: [true] }),
+        'EINVAL',
+        /count 3 needs 3 data entries, got 1/,
+      );
+      expectVfioError(
+        () => encodeIrqSet({ ...set, flags: VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK, data: [true, true, true] }),
+        'EINVAL',
+        /DATA_NONE carries no data/,
+      );
+      expectVfioError(
+        () => encodeIrqSet({ ...set, flags: VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_MASK }),
+        'EINVAL',
+        /exactly one of DATA_NONE/,
+      );
       expectVfioError(() => encodeIrqSet({ ...set, flags: VFIO_IRQ_SET_ACTION_TRIGGER }), 'EINVAL', /exactly one of DATA_NONE/);
-      expectVfioError(() => encodeIrqSet({ ...set, flags: VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_MASK, data: [true, 1 as unknown as boolean, false] }), 'EINVAL', /entry 1 is not a boolean/);
+      expectVfioError(
+        () => encodeIrqSet({ ...set, flags: VFIO_IRQ_SET_DATA_BOOL | VFIO_IRQ_SET_ACTION_MASK, data: [true, 1 as unknown as boolean, false] }),
+        'EINVAL',
+        /entry 1 is not a boolean/,
+      );
       expectVfioError(() => encodeIrqSet({ ...set, index: -1, flags: VFIO_IRQ_SET_DATA_NONE | VFIO_IRQ_SET_ACTION_MASK }), 'EINVAL', /index -1 is not a u32/);
     });
   });

@@ -28,7 +28,13 @@ export class AmdXgbeModel extends RegisterFileModel {
   constructor(host: ModelHost, regions: readonly ModelRegionSpec[], irqs: readonly string[], where: string) {
     const atLeast = (size: number, what: string) => (r: ModelRegionSpec) => (r.size >= size ? undefined : `the ${what} registers need ${size} bytes`);
     expectShape(where, 'amd-xgbe', regions, irqs, {
-      regions: [atLeast(0x4000, 'XGMAC'), atLeast(0x1000, 'XPCS'), atLeast(0x4, 'SerDes Rx/Tx'), atLeast(0x4, 'SerDes integration 1/2'), atLeast(0x4, 'SerDes integration 2/2')],
+      regions: [
+        atLeast(0x4000, 'XGMAC'),
+        atLeast(0x1000, 'XPCS'),
+        atLeast(0x4, 'SerDes Rx/Tx'),
+        atLeast(0x4, 'SerDes integration 1/2'),
+        atLeast(0x4, 'SerDes integration 2/2'),
+      ],
       irqs: ['level', 'edge', 'edge', 'edge', 'edge', 'level'],
     });
     super(host, regions, [

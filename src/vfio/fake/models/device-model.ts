@@ -102,13 +102,20 @@ export abstract class DeviceModel {
 }
 
 /** Checks that a description gives a model the regions and IRQs it drives; `where` is `file: $.devices[i]`. */
-export function expectShape(where: string, model: string, regions: readonly ModelRegionSpec[], irqs: readonly string[], want: { regions: ((r: ModelRegionSpec) => string | undefined)[]; irqs: string[] }): void {
+export function expectShape(
+  where: string,
+  model: string,
+  regions: readonly ModelRegionSpec[],
+  irqs: readonly string[],
+  want: { regions: ((r: ModelRegionSpec) => string | undefined)[]; irqs: string[] },
+): void {
   const problems: string[] = [];
   if (regions.length !== want.regions.length) problems.push(`${where}.regions: model '${model}' needs ${want.regions.length} regions, got ${regions.length}`);
-  else want.regions.forEach((check, i) => {
-    const problem = check(at(regions, i));
-    if (problem) problems.push(`${where}.regions[${i}]: model '${model}': ${problem}`);
-  });
+  else
+    want.regions.forEach((check, i) => {
+      const problem = check(at(regions, i));
+      if (problem) problems.push(`${where}.regions[${i}]: model '${model}': ${problem}`);
+    });
   if (irqs.join() !== want.irqs.join()) problems.push(`${where}.irqs: model '${model}' needs IRQs [${want.irqs.join(', ')}], got [${irqs.join(', ')}]`);
   if (problems.length) throw new JsonCheckError(problems);
 }

@@ -39,7 +39,12 @@ export class Pl011HostModel extends DeviceModel {
 
   constructor(host: ModelHost, regions: readonly ModelRegionSpec[], irqs: readonly string[], where: string) {
     expectShape(where, 'pl011', regions, irqs, {
-      regions: [(r) => (r.size === PL011_REGION_SIZE && !r.mmap ? undefined : `the UART is 0x${PL011_REGION_SIZE.toString(16)} bytes, not page aligned: its FIFO must be trapped`)],
+      regions: [
+        (r) =>
+          r.size === PL011_REGION_SIZE && !r.mmap
+            ? undefined
+            : `the UART is 0x${PL011_REGION_SIZE.toString(16)} bytes, not page aligned: its FIFO must be trapped`,
+      ],
       irqs: ['level'],
     });
     super(host, regions);

@@ -19,7 +19,10 @@ export class TestDeviceModel extends DeviceModel {
     expectShape(where, 'test-device', regions, irqs, {
       regions: [
         (r) => (r.size === R.VFIO_TEST_REGION0_SIZE ? undefined : `region 0 is ${R.VFIO_TEST_REGION0_SIZE} bytes`),
-        (r) => (r.size === R.VFIO_TEST_REGION1_SIZE && !r.mmap ? undefined : `region 1 is ${R.VFIO_TEST_REGION1_SIZE} bytes and not page aligned (its W1C status must be trapped)`),
+        (r) =>
+          r.size === R.VFIO_TEST_REGION1_SIZE && !r.mmap
+            ? undefined
+            : `region 1 is ${R.VFIO_TEST_REGION1_SIZE} bytes and not page aligned (its W1C status must be trapped)`,
       ],
       irqs: ['level', 'edge'],
     });

@@ -11,8 +11,18 @@ import { XGBE_DMA_CLK, XGBE_PATH, XGBE_PTP_CLK, xgbeDevice } from './host-fixtur
 import { cells, guestNodeOf, guestTree, str, writeDtDirectory } from './guest-tree.js';
 
 const COPIED = [
-  'compatible', 'dma-coherent', 'amd,per-channel-interrupt', 'phy-mode', 'mac-address', 'amd,speed-set', 'amd,serdes-blwc',
-  'amd,serdes-cdr-rate', 'amd,serdes-pq-skew', 'amd,serdes-tx-amp', 'amd,serdes-dfe-tap-config', 'amd,serdes-dfe-tap-enable',
+  'compatible',
+  'dma-coherent',
+  'amd,per-channel-interrupt',
+  'phy-mode',
+  'mac-address',
+  'amd,speed-set',
+  'amd,serdes-blwc',
+  'amd,serdes-cdr-rate',
+  'amd,serdes-pq-skew',
+  'amd,serdes-tx-amp',
+  'amd,serdes-dfe-tap-config',
+  'amd,serdes-dfe-tap-enable',
   'clock-names',
 ];
 
@@ -62,7 +72,7 @@ describe('vfio-platform DT: amd xgbe binding', () => {
     });
   }
 
-  it("fails when a fixed clock lacks a mandatory property, naming the host clock", () => {
+  it('fails when a fixed clock lacks a mandatory property, naming the host clock', () => {
     const device = xgbeDevice();
     findNode(device.hostRoot, '/clk250mhz_5')!.properties.delete('#clock-cells');
     expectError(() => guestTree([device]), "Couldn't get /clk250mhz_5/#clock-cells: FDT_ERR_NOTFOUND");
@@ -70,8 +80,10 @@ describe('vfio-platform DT: amd xgbe binding', () => {
 
   it('requires exactly two clock handles, both resolving to fixed clocks', () => {
     expectError(() => guestTree([xgbeDevice((p) => (p.clocks = cells(XGBE_DMA_CLK)))]), `${XGBE_PATH}: clocks property should contain 2 handles`);
-    expectError(() => guestTree([xgbeDevice((p) => (p.clocks = cells(XGBE_DMA_CLK, 0x99)))]),
-      `${XGBE_PATH}: not able to locate clock handle 153 in host device tree`);
+    expectError(
+      () => guestTree([xgbeDevice((p) => (p.clocks = cells(XGBE_DMA_CLK, 0x99)))]),
+      `${XGBE_PATH}: not able to locate clock handle 153 in host device tree`,
+    );
     const device = xgbeDevice();
     findNode(device.hostRoot, '/clk250mhz_4')!.properties.set('compatible', str('fixed-factor-clock', 'fixed-clock'));
     expectError(() => guestTree([device]), `${XGBE_PATH}: clock handle 16 is not a fixed clock (/clk250mhz_4)`);

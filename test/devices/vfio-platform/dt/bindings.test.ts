@@ -45,8 +45,10 @@ describe('vfio-platform DT: binding table', () => {
     const error = errorOf(() => guestTree([sdhciDevice()], { policy: { 'arasan,sdhci-8.9a': { action: 'deny' } } }));
     expect(error.message).to.equal('Device vfio-platform can not be dynamically instantiated');
     expect(error.hint).to.contain('denies compatible "arasan,sdhci-8.9a"');
-    expectError(() => guestTree([xgbeDevice()], { policy: { 'amd,xgbe-seattle-v1a': { action: 'deny' } } }),
-      'Device vfio-platform can not be dynamically instantiated');
+    expectError(
+      () => guestTree([xgbeDevice()], { policy: { 'amd,xgbe-seattle-v1a': { action: 'deny' } } }),
+      'Device vfio-platform can not be dynamically instantiated',
+    );
   });
 
   it("takes the policy of the device's first compatible that has one", () => {
@@ -62,7 +64,9 @@ describe('vfio-platform DT: binding table', () => {
   it('warns that property rules are unused by a binding with a fixed property list', () => {
     const { warnings, nodes } = guestTree([xgbeDevice()], { policy: { 'amd,xgbe-seattle-v1a': { action: 'allow', properties: { 'phy-mode': 'ignore' } } } });
     expect(at(nodes, 0).properties.has('phy-mode')).to.equal(true);
-    expect(warnings).to.deep.equal([`${XGBE_PATH}: property rules for compatible "amd,xgbe-seattle-v1a" are not used: the amd-xgbe binding writes a fixed set of properties`]);
+    expect(warnings).to.deep.equal([
+      `${XGBE_PATH}: property rules for compatible "amd,xgbe-seattle-v1a" are not used: the amd-xgbe binding writes a fixed set of properties`,
+    ]);
   });
 
   it('writes a whole guest tree with all three bindings that dtc takes without a warning', () => {
@@ -79,7 +83,10 @@ describe('vfio-platform DT: binding table', () => {
 
   it('gives devices sharing a host fixed clock one guest clock node', () => {
     const { nodes, root } = guestTree([xgbeDevice(), xgbeDevice()], { firstPhandle: 0x8003 });
-    expect(nodes.map((n) => getCells(n, 'clocks'))).to.deep.equal([[0x8003, 0x8004], [0x8003, 0x8004]]);
+    expect(nodes.map((n) => getCells(n, 'clocks'))).to.deep.equal([
+      [0x8003, 0x8004],
+      [0x8003, 0x8004],
+    ]);
     expect(root.children.filter((n) => n.name.startsWith('clk250mhz'))).to.have.length(2);
   });
 
@@ -87,6 +94,6 @@ describe('vfio-platform DT: binding table', () => {
     const other: TestDevice = sdhciDevice((p) => (p.clocks = cells(0x40)), {
       elsewhere: { children: { clk200: { props: { compatible: str('fixed-clock'), '#clock-cells': cells(0), phandle: cells(0x40) } } } },
     });
-    expectError(() => guestTree([sdhciDevice(), other]), 'host nodes /clk200 and /elsewhere/clk200 would both be the guest\'s /clk200');
+    expectError(() => guestTree([sdhciDevice(), other]), "host nodes /clk200 and /elsewhere/clk200 would both be the guest's /clk200");
   });
 });

@@ -34,8 +34,19 @@ describe('vfio-platform DT: generic binding', () => {
       p['interrupts-extended'] = cells(0x1, 0, 49, 4);
     });
     const { node, warnings } = guestNodeOf(device);
-    for (const name of ['phandle', 'linux,phandle', 'iommus', 'power-domains', 'power-domain-names', 'resets', 'reset-names',
-      'pinctrl-0', 'pinctrl-names', 'interrupt-parent', 'interrupts-extended']) {
+    for (const name of [
+      'phandle',
+      'linux,phandle',
+      'iommus',
+      'power-domains',
+      'power-domain-names',
+      'resets',
+      'reset-names',
+      'pinctrl-0',
+      'pinctrl-names',
+      'interrupt-parent',
+      'interrupts-extended',
+    ]) {
       expect(node.properties.has(name), name).to.equal(false);
     }
     expect(getCells(node, 'reg')).to.deep.equal([0, 0x1000]);
@@ -87,10 +98,14 @@ describe('vfio-platform DT: generic binding', () => {
 
   it('drops clocks it cannot split into specifiers, saying why', () => {
     const missing = guestNodeOf(sdhciDevice((p) => (p.clocks = cells(0x77))));
-    expect(missing.warnings).to.deep.equal([`${SDHCI_PATH}: Ignoring clocks property (not fixed clocks, which the guest has no provider for: clock handle 119 (not in the host device tree))`]);
+    expect(missing.warnings).to.deep.equal([
+      `${SDHCI_PATH}: Ignoring clocks property (not fixed clocks, which the guest has no provider for: clock handle 119 (not in the host device tree))`,
+    ]);
     const device = sdhciDevice();
     findNode(device.hostRoot, '/clk200')!.properties.delete('#clock-cells');
-    expect(guestNodeOf(device).warnings).to.deep.equal([`${SDHCI_PATH}: Ignoring clocks property (not fixed clocks, which the guest has no provider for: /clk200 (no #clock-cells))`]);
+    expect(guestNodeOf(device).warnings).to.deep.equal([
+      `${SDHCI_PATH}: Ignoring clocks property (not fixed clocks, which the guest has no provider for: /clk200 (no #clock-cells))`,
+    ]);
   });
 
   it('copies flags, strings, byte data and known plain-data properties of any name', () => {

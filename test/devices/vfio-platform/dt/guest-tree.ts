@@ -105,15 +105,18 @@ class DtTestDevice extends SysBusDevice {
     const { spec } = this;
     const hostNode = spec.hostNode ?? findNode(spec.hostRoot, spec.hostPath);
     if (!hostNode) throw new Error(`test: no host node ${spec.hostPath}`);
-    writeVfioPlatformNode({
-      typeName: spec.typeName,
-      compatible: spec.compatible,
-      hostNode,
-      hostPath: spec.hostPath,
-      hostRoot: spec.hostRoot,
-      regions: this.mmioRegions.map((region, n) => ({ busOffset: bus.mmioAddress(n), size: region.size })),
-      irqs: spec.irqLevels.map((level, n) => ({ spi: bus.interruptCells(n, 'level')[1]!, level })),
-    }, { fdt, ...this.env.context });
+    writeVfioPlatformNode(
+      {
+        typeName: spec.typeName,
+        compatible: spec.compatible,
+        hostNode,
+        hostPath: spec.hostPath,
+        hostRoot: spec.hostRoot,
+        regions: this.mmioRegions.map((region, n) => ({ busOffset: bus.mmioAddress(n), size: region.size })),
+        irqs: spec.irqLevels.map((level, n) => ({ spi: bus.interruptCells(n, 'level')[1]!, level })),
+      },
+      { fdt, ...this.env.context },
+    );
   }
 }
 registerType({ name: 'vfio-dt-test-device', parent: 'sys-bus-device', cls: DtTestDevice });
@@ -141,7 +144,12 @@ export function guestTree(devices: TestDevice[], options: GuestTreeOptions = {})
     bus.link(device);
     return device;
   });
-  const busPlacement = { mmioAddress: () => 0x0c00_0000, interruptCells: (line: number, trigger: 'level' | 'edge') => gicSpiCells(112 + line, trigger), addressCells: 2, sizeCells: 2 };
+  const busPlacement = {
+    mmioAddress: () => 0x0c00_0000,
+    interruptCells: (line: number, trigger: 'level' | 'edge') => gicSpiCells(112 + line, trigger),
+    addressCells: 2,
+    sizeCells: 2,
+  };
   const dtb = minimalTree((fdt, builder) => {
     bus.writeDeviceTree(fdt, builder.context(bus, busPlacement));
     rootNodes.writeTo(fdt);

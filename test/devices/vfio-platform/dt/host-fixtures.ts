@@ -40,8 +40,11 @@ export const XGBE_PTP_CLK = 0x11;
 
 const fixedClock = (phandle: number, name: string, hz: number): NodeSpec => ({
   props: {
-    compatible: str('fixed-clock'), '#clock-cells': cells(0), 'clock-frequency': cells(hz),
-    'clock-output-names': str(name), phandle: cells(phandle),
+    compatible: str('fixed-clock'),
+    '#clock-cells': cells(0),
+    'clock-frequency': cells(hz),
+    'clock-output-names': str(name),
+    phandle: cells(phandle),
   },
 });
 
