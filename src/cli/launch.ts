@@ -129,6 +129,8 @@ export interface RunOptions {
   guestErrors?: GuestErrorLog;
   /** SIGHUP, SIGINT, SIGQUIT and SIGTERM end the run cleanly with 128 + the signal's number. */
   signals?: TerminationSignals;
+  /** Called once the debugger listens, before the guest's first instruction: what fails before that is bad input. */
+  onGuestStarting?: () => void;
 }
 
 /** Runs until the guest stops, a timeout or a termination signal, then closes the machine. Returns the exit code. */
@@ -147,6 +149,7 @@ export async function runMachine(machine: Machine, config: MachineConfig, report
       return (code = EXIT_TIMEOUT);
     }
     if (config.gdb) gdb = await GdbStub.listen(machine, { ...config.gdb, log: report });
+    options.onGuestStarting?.();
     const untilNs = virtualSeconds === undefined ? Infinity : virtualSeconds * 1e9;
     const exit = gdb ? await gdb.run(untilNs) : await machine.run({ untilNs });
     guestErrors?.flush(); // the suppressed counts before the line that says why the run ended

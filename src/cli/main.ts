@@ -164,8 +164,7 @@ async function launch(argv: string[], signals: TerminationSignals): Promise<numb
     return 0;
   }
   enableTracing(config, built.machine);
-  setupDone = true;
-  return runMachine(built.machine, config, report, { guestErrors, signals });
+  return runMachine(built.machine, config, report, { guestErrors, signals, onGuestStarting: () => (setupDone = true) });
 }
 
 function writeDtb(path: string, dtb: Uint8Array): void {

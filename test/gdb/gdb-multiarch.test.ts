@@ -183,16 +183,25 @@ describe('gdb-multiarch against the gdb server', function () {
     expect((await explicit.done).stdout).to.contain('virt_timer: done');
   });
 
-  it('names the address it cannot listen on, without a stack trace', async () => {
+  it('names the address it cannot listen on, without a stack trace, as bad input (exit 2)', async () => {
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, 'localhost', resolve));
     const { port } = taken.address() as { port: number };
     try {
       const r = spawnSync(process.execPath, [armvirtCli, '-kernel', firmwarePath('virt_timer'), '-gdb', `tcp::${port}`], { encoding: 'utf8', timeout: 20_000 });
       expect(r.stderr).to.equal(`armvirt: gdb server: cannot listen on localhost:${port}: the address is in use\n`);
-      expect(r.status).to.equal(126);
+      expect(r.status).to.equal(2);
     } finally {
       taken.close();
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'armvirt-gdb-'));
+    try {
+      const path = join(dir, 'missing', 'gdb.sock');
+      const r = spawnSync(process.execPath, [armvirtCli, '-kernel', firmwarePath('virt_timer'), '-gdb', `unix:${path}`], { encoding: 'utf8', timeout: 20_000 });
+      expect(r.stderr).to.match(new RegExp(`^armvirt: gdb server: cannot listen on unix:${path}: [^\n]*\n$`));
+      expect(r.status).to.equal(2);
+    } finally {
+      rmSync(dir, { recursive: true });
     }
   });
 });
