@@ -2,7 +2,6 @@
 // §3.3.3 preemption, §4.4.12 GICC_APRn). Each acknowledge sets the bit of the interrupt's group priority and
 // each priority drop (GICC_EOIR) clears the highest one, so nested interrupts unwind in order without the
 // GIC remembering which INTID preempted which.
-import { at } from '../../src/util/at.js';
 
 /** Running priority when nothing is active: lower than any interrupt priority, so any of them preempts. */
 export const IDLE_PRIORITY = 0x100;
@@ -20,7 +19,7 @@ export class ActivePriorities {
   /** The group priority of the highest-priority active interrupt, or IDLE_PRIORITY. */
   get running(): number {
     for (let word = 0; word < APR_COUNT; word++) {
-      const bits = at(this.words, word);
+      const bits = this.words[word] ?? 0;
       if (bits !== 0) return (word * 32 + lowestSetBit(bits)) << LEVEL_SHIFT;
     }
     return IDLE_PRIORITY;
@@ -28,14 +27,14 @@ export class ActivePriorities {
 
   activate(groupPriority: number): void {
     const level = groupPriority >> LEVEL_SHIFT;
-    this.words[level >> 5] = at(this.words, level >> 5) | (1 << (level & 31));
+    this.words[level >> 5] = (this.words[level >> 5] ?? 0) | (1 << (level & 31));
   }
 
   /** Priority drop; false when nothing was active. */
   drop(): boolean {
     const word = this.words.findIndex((bits) => bits !== 0);
     if (word < 0) return false;
-    const bits = at(this.words, word);
+    const bits = this.words[word] ?? 0;
     this.words[word] = bits & (bits - 1);
     return true;
   }

@@ -17,7 +17,6 @@ import { defineTraceEvent } from '../../src/trace/index.js';
 import { ActivePriorities, APR_COUNT, IDLE_PRIORITY } from './gic-active-priorities.js';
 import { accessAllowed, type GicHooks, type GicRegister } from './gic-access.js';
 import { INTID_SPURIOUS, type GicInterruptState } from './gic-state.js';
-import { at } from '../../src/util/at.js';
 
 const traceAcknowledge = defineTraceEvent('gic_acknowledge', 'GICC_IAR: INTID %u, running priority now %#x');
 const traceEoi = defineTraceEvent('gic_eoi', 'GICC_EOIR: INTID %u, running priority now %#x');
@@ -123,7 +122,7 @@ export class GicCpuInterface implements MemoryOps {
         return GICC_IIDR;
       default:
         // GICC_APRn, GICC_NSAPRn
-        return at(this.priorities[offset >= GICC_NSAPR0 ? 1 : 0].words, (offset & 0xf) >> 2);
+        return this.priorities[offset >= GICC_NSAPR0 ? 1 : 0].words[(offset & 0xf) >> 2] ?? 0;
     }
   }
 
@@ -173,7 +172,7 @@ export class GicCpuInterface implements MemoryOps {
   private candidate(): number | undefined {
     if (!(this.ctlr & (GICC_CTLR_ENABLE_GRP0 | GICC_CTLR_ENABLE_GRP1)) || !this.distributor.anyGroupEnabled) return undefined;
     const intid = this.state.highestPending();
-    return intid !== undefined && at(this.state.priority, intid) < this.pmr ? intid : undefined;
+    return intid !== undefined && (this.state.priority[intid] ?? 0) < this.pmr ? intid : undefined;
   }
 
   /**
@@ -183,14 +182,14 @@ export class GicCpuInterface implements MemoryOps {
   signalled(): 'irq' | 'fiq' | undefined {
     const intid = this.candidate();
     if (intid === undefined || !this.canPreempt(intid)) return undefined;
-    const group = at(this.state.group, intid);
+    const group = this.state.group[intid] ?? 0;
     if (!this.distributor.groupEnabled(group) || !(this.ctlr & (GICC_CTLR_ENABLE_GRP0 << group))) return undefined;
     return group === 0 && this.ctlr & GICC_CTLR_FIQEN ? 'fiq' : 'irq';
   }
 
   /** The active priorities of the group `intid` is in. */
   private activePriorities(intid: number): ActivePriorities {
-    return this.priorities[at(this.state.group, intid) ? 1 : 0];
+    return this.priorities[(this.state.group[intid] ?? 0) ? 1 : 0];
   }
 
   /** Preempts whatever is active by group priority (§3.3.3). */
@@ -201,7 +200,7 @@ export class GicCpuInterface implements MemoryOps {
   /** The priority bits above the binary point (GICC_ABPR's for Group 1 unless CBPR): subpriority never preempts. */
   private groupPriority(intid: number): number {
     const binaryPoint = this.state.group[intid] && !(this.ctlr & GICC_CTLR_CBPR) ? this.abpr - 1 : this.bpr;
-    return at(this.state.priority, intid) & (0xff << (binaryPoint + 1)) & 0xff;
+    return (this.state.priority[intid] ?? 0) & (0xff << (binaryPoint + 1)) & 0xff;
   }
 
   /** The candidate as GICC_IAR and GICC_HPPIR see it: a Group 1 interrupt is 1022 without AckCtl (§4.4.4). */
@@ -231,7 +230,7 @@ export class GicCpuInterface implements MemoryOps {
     const intid = value & INTID_MASK;
     if (intid === INTID_SPURIOUS) return;
     if (!this.implemented(intid, 'GICC_EOIR', 0x10, value)) return;
-    const group = at(this.state.group, intid);
+    const group = this.state.group[intid] ?? 0;
     if (!this.activePriorities(intid).drop()) {
       this.hooks.guestError(() => `GICC: write of ${hex(value)} to GICC_EOIR (offset 0x10): no Group ${group} interrupt is active at any priority; ignored`);
       return;

@@ -3,7 +3,6 @@
 // A level-sensitive interrupt is pending while its input is high or while a software latch (GICD_ISPENDRn)
 // is set; an edge-triggered one latches on each rising edge. An SGI is pending while any source CPU has
 // requested it (§4.3.15 GICD_SPENDSGIRn).
-import { at } from '../../src/util/at.js';
 
 export const GIC_NR_SGIS = 16;
 /** SGIs and PPIs: the INTIDs banked per CPU (§2.2.1). */
@@ -92,14 +91,14 @@ export class GicInterruptState {
    */
   interruptId(intid: number): number {
     if (intid >= GIC_NR_SGIS) return intid;
-    const sources = at(this.sgiSources, intid);
+    const sources = this.sgiSources[intid] ?? 0;
     return intid | ((31 - Math.clz32(sources & -sources)) << 10);
   }
 
   /** Pending to active (§3.2.4): returns the GICC_IAR value. A level input still high leaves it active and pending. */
   acknowledge(intid: number): number {
     const iar = this.interruptId(intid);
-    if (intid < GIC_NR_SGIS) this.sgiSources[intid] = at(this.sgiSources, intid) & ~(1 << (iar >> 10));
+    if (intid < GIC_NR_SGIS) this.sgiSources[intid] = (this.sgiSources[intid] ?? 0) & ~(1 << (iar >> 10));
     else this.latch[intid] = 0;
     this.active[intid] = 1;
     return iar;
@@ -113,7 +112,7 @@ export class GicInterruptState {
     let best: number | undefined;
     let bestPriority = 0x100;
     for (const intid of this.enabledIds) {
-      const priority = at(this.priority, intid);
+      const priority = this.priority[intid] ?? 0;
       if (!this.active[intid] && priority < bestPriority && this.isPending(intid)) {
         best = intid;
         bestPriority = priority;

@@ -87,7 +87,7 @@ export class VfioRegion {
           this.options.guestError(
             () => `vfio_region_read(${this.options.deviceName}:region${info.index}+0x${offset.toString(16)}, ${size}) failed: ${hostErrorText(error)}`,
           );
-          value = at(ALL_ONES, size);
+          value = ALL_ONES[size] ?? 0;
         }
         this.options.onTrappedAccess();
         return value;
@@ -110,7 +110,7 @@ export class VfioRegion {
 
 function littleEndian(bytes: Uint8Array): number {
   let value = 0;
-  for (let i = bytes.length - 1; i >= 0; i--) value = value * 256 + at(bytes, i);
+  for (let i = bytes.length - 1; i >= 0; i--) value = value * 256 + (bytes[i] ?? 0);
   return value;
 }
 

@@ -8,7 +8,6 @@ import { HostMemory } from './host-memory.js';
 import { resolveRegister, sysregKey, type SysregEncoding } from './registers.js';
 import { exceptionClassName, hasFaultAddress } from './syndrome.js';
 import { VcpuDebug, type DebugStop } from './vcpu-debug.js';
-import { at } from '../util/at.js';
 
 /** An MMIO handler. Unicorn splits 8-byte accesses into two 4-byte ones: handlers see sizes 1, 2 and 4. */
 export interface MmioHandler {
@@ -140,11 +139,13 @@ export class Vcpu {
     this.cpu = new native.Vcpu({ deterministic: this.clock === 'deterministic', nsPerInstruction: this.nsPerInstruction });
     this.cpu.setStrictHypercalls(options.strictHypercalls ?? false);
     const a = this.args;
+    // Every trapped access reads these words: a closure over the one Uint32Array keeps the load monomorphic.
+    const arg = (i: number): number => a[i] ?? 0;
     this.cpu.setHandlers(
-      () => this.mmioRead(at(a, 0), at(a, 1) + at(a, 2) * 0x1_0000_0000, at(a, 3)),
-      () => this.mmioWrite(at(a, 0), at(a, 1) + at(a, 2) * 0x1_0000_0000, at(a, 3), at(a, 4) + at(a, 5) * 0x1_0000_0000),
-      () => this.sysregAccess(at(a, 6), at(a, 7) === 1, (BigInt(at(a, 5)) << 32n) | BigInt(at(a, 4))),
-      () => this.exception(at(a, 0), at(a, 1) + at(a, 2) * 0x1_0000_0000, at(a, 3)),
+      () => this.mmioRead(arg(0), arg(1) + arg(2) * 0x1_0000_0000, arg(3)),
+      () => this.mmioWrite(arg(0), arg(1) + arg(2) * 0x1_0000_0000, arg(3), arg(4) + arg(5) * 0x1_0000_0000),
+      () => this.sysregAccess(arg(6), arg(7) === 1, (BigInt(arg(5)) << 32n) | BigInt(arg(4))),
+      () => this.exception(arg(0), arg(1) + arg(2) * 0x1_0000_0000, arg(3)),
       a,
     );
     this.debug = new VcpuDebug(this.cpu);

@@ -3,7 +3,6 @@
 import { findRange, flatten, type FlatRange } from './flat-view.js';
 import { ioRead, ioWrite } from './access.js';
 import type { MemoryRegion } from './region.js';
-import { at } from '../util/at.js';
 
 export interface MemoryListener {
   /** The new flat view after a commit. */
@@ -102,7 +101,7 @@ export class AddressSpace implements DmaMemory {
       for (let i = 0; i < len;) {
         const size = accessSize(regionOffset + i, len - i);
         let v = 0;
-        for (let b = 0; b < size; b++) v += at(bytes, pos + i + b) * 2 ** (8 * b);
+        for (let b = 0; b < size; b++) v += (bytes[pos + i + b] ?? 0) * 2 ** (8 * b);
         ioWrite(
           region.ops,
           regionOffset + i,

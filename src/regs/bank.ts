@@ -12,7 +12,6 @@ import { describeRegister } from './describe.js';
 import { RegisterLayout, type Register } from './layout.js';
 import type { IndexArgs, RegisterSpecs, RegisterValue, SetArgs } from './spec.js';
 import { bytes } from './text.js';
-import { at } from '../util/at.js';
 
 const traceRead = defineTraceEvent('regbank_read', '%s: %u-byte read of %s at %#x -> %#x');
 const traceWrite = defineTraceEvent('regbank_write', '%s: %u-byte write of %#x to %s at %#x');
@@ -57,9 +56,9 @@ export class RegisterBank<const S extends RegisterSpecs> {
     }
     const relative = offset - register.offset;
     const word = register.word + (relative >> 2);
-    const stored = register.onRead ? this.hookedRead(register, register.onRead, relative >> 2) : at(this.words, word);
-    const returned = stored & at(register.readMask, relative >> 2) & accessMask(size, relative);
-    if (register.access === 'RC') this.words[word] = at(this.words, word) & ~returned;
+    const stored = register.onRead ? this.hookedRead(register, register.onRead, relative >> 2) : (this.words[word] ?? 0);
+    const returned = stored & (register.readMask[relative >> 2] ?? 0) & accessMask(size, relative);
+    if (register.access === 'RC') this.words[word] = (this.words[word] ?? 0) & ~returned;
     const value = returned >>> ((relative & 3) * 8);
     traceRead(this.label, size, register.name, offset, value);
     return value;
@@ -79,9 +78,9 @@ export class RegisterBank<const S extends RegisterSpecs> {
     traceWrite(this.label, size, value, register.name, offset);
     const relative = offset - register.offset;
     const word = register.word + (relative >> 2);
-    const mask = accessMask(size, relative) & at(register.writeMask, relative >> 2);
+    const mask = accessMask(size, relative) & (register.writeMask[relative >> 2] ?? 0);
     const bits = (value << ((relative & 3) * 8)) & mask;
-    const old = at(this.words, word);
+    const old = this.words[word] ?? 0;
     const written = register.access === 'W1C' ? old & ~bits : register.access === 'W1S' ? old | bits : (old & ~mask) | bits;
     if (!register.beforeWrite && !register.onWrite) {
       this.words[word] = written;
@@ -145,8 +144,8 @@ export class RegisterBank<const S extends RegisterSpecs> {
   }
 
   private value(register: Register): number | bigint {
-    if (register.size !== 8) return at(this.words, register.word);
-    return (BigInt(at(this.words, register.word + 1)) << 32n) | BigInt(at(this.words, register.word));
+    if (register.size !== 8) return this.words[register.word] ?? 0;
+    return (BigInt(this.words[register.word + 1] ?? 0) << 32n) | BigInt(this.words[register.word] ?? 0);
   }
 
   /** The register's word `lane` as its onRead hook computes it from the whole stored value. */

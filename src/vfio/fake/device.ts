@@ -188,7 +188,7 @@ export class FakeDevice implements VfioDevice {
     this.device.model.sync();
     if (count === 4 && start % 4 === 0) {
       // The common trapped access, one aligned word: no view, no split.
-      this.device.model.write(index, start, 4, (at(data, 0) | (at(data, 1) << 8) | (at(data, 2) << 16) | (at(data, 3) << 24)) >>> 0);
+      this.device.model.write(index, start, 4, ((data[0] ?? 0) | ((data[1] ?? 0) << 8) | ((data[2] ?? 0) << 16) | ((data[3] ?? 0) << 24)) >>> 0);
       return count;
     }
     const view = new DataView(data.buffer, data.byteOffset, data.byteLength);

@@ -66,13 +66,13 @@ export abstract class DeviceModel {
 
   /** A trapped read of 1, 2 or 4 bytes (the kernel's ioread8/16/32); the default reads the storage. */
   read(region: number, offset: number, size: 1 | 2 | 4): number {
-    const view = at(this.regions, region).view;
+    const view = this.view(region);
     return size === 4 ? view.getUint32(offset, true) : size === 2 ? view.getUint16(offset, true) : view.getUint8(offset);
   }
 
   /** A trapped write; the default stores into the storage. */
   write(region: number, offset: number, size: 1 | 2 | 4, value: number): void {
-    const view = at(this.regions, region).view;
+    const view = this.view(region);
     if (size === 4) view.setUint32(offset, value, true);
     else if (size === 2) view.setUint16(offset, value, true);
     else view.setUint8(offset, value);
@@ -92,12 +92,19 @@ export abstract class DeviceModel {
     return undefined;
   }
 
+  /** Region `region`'s storage; its own lookup rather than the generic at(), since every trapped access comes here. */
+  private view(region: number): DataView {
+    const found = this.regions[region];
+    if (!found) throw new RangeError(`${this.constructor.name}: no region ${region}`);
+    return found.view;
+  }
+
   protected get32(region: number, offset: number): number {
-    return at(this.regions, region).view.getUint32(offset, true);
+    return this.view(region).getUint32(offset, true);
   }
 
   protected set32(region: number, offset: number, value: number): void {
-    at(this.regions, region).view.setUint32(offset, value >>> 0, true);
+    this.view(region).setUint32(offset, value >>> 0, true);
   }
 }
 
