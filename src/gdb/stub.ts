@@ -95,7 +95,7 @@ export class GdbStub implements GdbTarget, ConnectionOwner {
     if (options.listen.kind === 'unix') removeStaleSocket(options.listen.path, where);
     await new Promise<void>((resolve, reject) => {
       stub.server.once('error', (e: NodeJS.ErrnoException) =>
-        reject(new Error(`gdb server: cannot listen on ${where}: ${e.code === 'EADDRINUSE' ? 'the address is in use' : e.message}`)),
+        reject(new Error(`gdb server: cannot listen on '${where}': ${e.code === 'EADDRINUSE' ? 'the address is in use' : e.message}`)),
       );
       const l = options.listen;
       stub.server.listen(l.kind === 'tcp' ? { host: l.host, port: l.port } : { path: l.path }, resolve);
@@ -254,6 +254,6 @@ function removeStaleSocket(path: string, where: string): void {
   } catch {
     return; // nothing there
   }
-  if (!isSocket) throw new Error(`gdb server: cannot listen on ${where}: the path exists and is not a socket`);
+  if (!isSocket) throw new Error(`gdb server: cannot listen on '${where}': the path exists and is not a socket`);
   rmSync(path);
 }

@@ -189,7 +189,7 @@ describe('gdb-multiarch against the gdb server', function () {
     const { port } = taken.address() as { port: number };
     try {
       const r = spawnSync(process.execPath, [armvirtCli, '-kernel', firmwarePath('virt_timer'), '-gdb', `tcp::${port}`], { encoding: 'utf8', timeout: 20_000 });
-      expect(r.stderr).to.equal(`armvirt: gdb server: cannot listen on localhost:${port}: the address is in use\n`);
+      expect(r.stderr).to.equal(`armvirt: gdb server: cannot listen on 'localhost:${port}': the address is in use\n`);
       expect(r.status).to.equal(2);
     } finally {
       taken.close();
@@ -198,7 +198,7 @@ describe('gdb-multiarch against the gdb server', function () {
     try {
       const path = join(dir, 'missing', 'gdb.sock');
       const r = spawnSync(process.execPath, [armvirtCli, '-kernel', firmwarePath('virt_timer'), '-gdb', `unix:${path}`], { encoding: 'utf8', timeout: 20_000 });
-      expect(r.stderr).to.match(new RegExp(`^armvirt: gdb server: cannot listen on unix:${path}: [^\n]*\n$`));
+      expect(r.stderr).to.match(new RegExp(`^armvirt: gdb server: cannot listen on 'unix:${path}': [^\n]*\n$`));
       expect(r.status).to.equal(2);
     } finally {
       rmSync(dir, { recursive: true });
