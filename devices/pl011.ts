@@ -8,6 +8,7 @@ import { DeviceError, prop, registerType } from '../src/qom/index.js';
 import { regCells, type DeviceTreeContext } from '../src/qom/device-tree.js';
 import { SysBusDevice } from '../src/qom/sys-bus-device.js';
 import { RegisterBank } from '../src/regs/index.js';
+import { primeCellIdRegisters } from '../src/regs/primecell.js';
 import { defineTraceEvent } from '../src/trace/index.js';
 import type { IrqLine } from '../src/core/irq.js';
 import type { FdtWriter } from '../src/fdt/fdt-writer.js';
@@ -31,10 +32,6 @@ const INT_ALL = 0x7ff;
 
 /** The receive FIFO with UARTLCR_H.FEN set: 16, as QEMU has it and as Linux sizes it from PeriphID2's revision 1. */
 const FIFO_DEPTH = 16;
-
-// QEMU's "pl011" (Arm) variant: part 0x011, revision 1.
-const PERIPH_ID = [0x11, 0x10, 0x14, 0x00];
-const PCELL_ID = [0x0d, 0xf0, 0x05, 0xb1];
 
 export class Pl011 extends SysBusDevice {
   private interrupt!: IrqLine;
@@ -60,8 +57,7 @@ export class Pl011 extends SysBusDevice {
     UARTMIS: { offset: 0x040, access: 'RO', onRead: (): number => this.regs.get('UARTRIS') & this.regs.get('UARTIMSC') },
     UARTICR: { offset: 0x044, access: 'WO', onWrite: (value: number): void => this.setRaw(value & INT_ALL, false) },
     UARTDMACR: { offset: 0x048, writeMask: 0x7, onWrite: (value: number): void => this.dmaControlWritten(value) },
-    PeriphID: { offset: 0xfe0, access: 'RO', count: 4, onRead: (_value: number, i: number): number => PERIPH_ID[i] ?? 0 },
-    PCellID: { offset: 0xff0, access: 'RO', count: 4, onRead: (_value: number, i: number): number => PCELL_ID[i] ?? 0 },
+    ...primeCellIdRegisters(0x0014_1011), // QEMU's "pl011" (Arm) variant: part 0x011, revision 1
   });
 
   /** The character backend the `chardev` property named (while realized). */

@@ -6,6 +6,7 @@ import { prop, registerType } from '../src/qom/index.js';
 import { regCells, type DeviceTreeContext } from '../src/qom/device-tree.js';
 import { SysBusDevice } from '../src/qom/sys-bus-device.js';
 import { RegisterBank } from '../src/regs/index.js';
+import { primeCellIdRegisters } from '../src/regs/primecell.js';
 import { defineTraceEvent } from '../src/trace/index.js';
 import type { IrqLine } from '../src/core/irq.js';
 import type { Timer } from '../src/core/timers.js';
@@ -15,9 +16,6 @@ const traceAlarm = defineTraceEvent('pl031_alarm', '%s: match at %u s raises the
 const traceSet = defineTraceEvent('pl031_set_time', '%s: counter loaded with %u s');
 
 const NS_PER_S = 1e9;
-
-const PERIPH_ID = [0x31, 0x10, 0x04, 0x00];
-const PCELL_ID = [0x0d, 0xf0, 0x05, 0xb1];
 
 export class Pl031 extends SysBusDevice {
   private interrupt!: IrqLine;
@@ -35,8 +33,7 @@ export class Pl031 extends SysBusDevice {
     RTCRIS: { offset: 0x14, access: 'RO' },
     RTCMIS: { offset: 0x18, access: 'RO', onRead: (): number => this.regs.get('RTCRIS') & this.regs.get('RTCIMSC') },
     RTCICR: { offset: 0x1c, access: 'WO', onWrite: (value: number): void => this.clearInterrupt(value) },
-    PeriphID: { offset: 0xfe0, access: 'RO', count: 4, onRead: (_value: number, i: number): number => PERIPH_ID[i] ?? 0 },
-    PCellID: { offset: 0xff0, access: 'RO', count: 4, onRead: (_value: number, i: number): number => PCELL_ID[i] ?? 0 },
+    ...primeCellIdRegisters(0x0004_1031),
   });
 
   protected override onRealize(): void {

@@ -10,6 +10,7 @@ import { prop, registerType } from '../src/qom/index.js';
 import { regCells, type DeviceTreeContext } from '../src/qom/device-tree.js';
 import { SysBusDevice } from '../src/qom/sys-bus-device.js';
 import { RegisterBank } from '../src/regs/index.js';
+import { primeCellIdRegisters } from '../src/regs/primecell.js';
 import { defineTraceEvent } from '../src/trace/index.js';
 import type { IrqLine } from '../src/core/irq.js';
 import type { Timer } from '../src/core/timers.js';
@@ -23,9 +24,6 @@ const POWER_BUTTON_PIN = 3;
 const POWER_BUTTON_PRESS_NS = 100e6;
 /** Linux's input event code of the power button (include/uapi/linux/input-event-codes.h). */
 const KEY_POWER = 116;
-// Part 0x061, designer Arm, revision 0 (Linux's amba id 0x00041061), and the PrimeCell ID.
-const PERIPH_ID = [0x61, 0x10, 0x04, 0x00];
-const PCELL_ID = [0x0d, 0xf0, 0x05, 0xb1];
 
 export class Pl061 extends SysBusDevice {
   private interrupt!: IrqLine;
@@ -55,8 +53,7 @@ export class Pl061 extends SysBusDevice {
     GPIOMIS: { offset: 0x418, access: 'RO', onRead: (): number => this.regs.get('GPIORIS') & this.regs.get('GPIOIE') },
     GPIOIC: { offset: 0x41c, access: 'WO', writeMask: PINS, onWrite: (value: number): void => this.clearInterrupts(value) },
     GPIOAFSEL: { offset: 0x420, writeMask: PINS },
-    PeriphID: { offset: 0xfe0, access: 'RO', count: 4, onRead: (_value: number, i: number): number => PERIPH_ID[i] ?? 0 },
-    PCellID: { offset: 0xff0, access: 'RO', count: 4, onRead: (_value: number, i: number): number => PCELL_ID[i] ?? 0 },
+    ...primeCellIdRegisters(0x0004_1061),
   });
 
   protected override onRealize(): void {

@@ -9,6 +9,7 @@ import { DeviceError, prop, registerType } from '../src/qom/index.js';
 import { regCells, type DeviceTreeContext } from '../src/qom/device-tree.js';
 import { SysBusDevice } from '../src/qom/sys-bus-device.js';
 import { RegisterBank } from '../src/regs/index.js';
+import { primeCellIdRegisters } from '../src/regs/primecell.js';
 import { defineTraceEvent } from '../src/trace/index.js';
 import type { IrqLine } from '../src/core/irq.js';
 import type { Timer } from '../src/core/timers.js';
@@ -20,9 +21,6 @@ const traceExpired = defineTraceEvent('sp805_expired', '%s: the counter reached 
 const UNLOCK = 0x1acc_e551;
 const CONTROL_INTEN = 1 << 0;
 const CONTROL_RESEN = 1 << 1;
-// Part 0x805, designer Arm, revision 1 (Linux's amba id 0x00141805), and the PrimeCell ID.
-const PERIPH_ID = [0x05, 0x18, 0x14, 0x00];
-const PCELL_ID = [0x0d, 0xf0, 0x05, 0xb1];
 
 export class Sp805 extends SysBusDevice {
   private interrupt!: IrqLine;
@@ -52,8 +50,7 @@ export class Sp805 extends SysBusDevice {
     WdogLock: { offset: 0xc00, beforeWrite: (value: number): number => (value === UNLOCK ? 0 : 1) },
     WdogITCR: { offset: 0xf00, writeMask: 1, beforeWrite: this.unlessLocked },
     WdogITOP: { offset: 0xf04, access: 'WO', writeMask: 3, beforeWrite: this.unlessLocked },
-    PeriphID: { offset: 0xfe0, access: 'RO', count: 4, onRead: (_value: number, i: number): number => PERIPH_ID[i] ?? 0 },
-    PCellID: { offset: 0xff0, access: 'RO', count: 4, onRead: (_value: number, i: number): number => PCELL_ID[i] ?? 0 },
+    ...primeCellIdRegisters(0x0014_1805),
   });
 
   protected override onRealize(): void {

@@ -8,7 +8,7 @@
 // description puts the UART at an address that is not page aligned, machines/hosts/pl011.json).
 import { RegisterBank, type RegisterSpecs } from '../../../regs/index.js';
 import { DeviceModel, expectShape, type ModelHost, type ModelRegionSpec } from './device-model.js';
-import { at } from '../../../util/at.js';
+import { primeCellIdRegisters } from '../../../regs/primecell.js';
 
 export const PL011_REGION_SIZE = 0x1000;
 // UARTFR
@@ -22,9 +22,6 @@ export const PL011_INT_RX = 1 << 4;
 export const PL011_INT_TX = 1 << 5;
 const INT_ALL = 0x7ff;
 const FIFO_DEPTH = 16;
-/** Part 0x011, designer Arm, revision 1 (a 16-byte FIFO to Linux), and the PrimeCell ID. */
-const PERIPH_ID = [0x11, 0x10, 0x14, 0x00];
-const PCELL_ID = [0x0d, 0xf0, 0x05, 0xb1];
 const IRQ = 0;
 
 export class Pl011HostModel extends DeviceModel {
@@ -63,8 +60,7 @@ export class Pl011HostModel extends DeviceModel {
       UARTMIS: { offset: 0x040, size: 4, access: 'RO', onRead: (): number => this.regs.get('UARTRIS') & this.regs.get('UARTIMSC') },
       UARTICR: { offset: 0x044, size: 4, access: 'WO', onWrite: (v: number) => this.setRaw(v & INT_ALL, false) },
       UARTDMACR: { offset: 0x048, size: 4, writeMask: 0x7 },
-      PeriphID: { offset: 0xfe0, size: 4, access: 'RO', count: 4, onRead: (_v: number, i: number): number => at(PERIPH_ID, i) },
-      PCellID: { offset: 0xff0, size: 4, access: 'RO', count: 4, onRead: (_v: number, i: number): number => at(PCELL_ID, i) },
+      ...primeCellIdRegisters(0x0014_1011), // part 0x011, designer Arm, revision 1 (a 16-byte FIFO to Linux)
     } satisfies RegisterSpecs;
     this.regs = new RegisterBank({ label: () => `${host.label} pl011`, guestError: (message) => host.log(message()) }, specs);
   }
