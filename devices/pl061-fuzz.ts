@@ -6,10 +6,7 @@ import { hex } from '../src/util/hex.js';
 import { DeviceHarness } from '../src/testing/device-harness.js';
 import { levelMismatch, registerFuzzProfile } from '../src/testing/fuzz/profile.js';
 import type { Recorder } from '../src/testing/fuzz/target.js';
-import { Pl061 } from './pl061.js';
-
-const PINS = 0xff;
-const POWER_BUTTON_PIN = 3;
+import { Pl061, PINS, POWER_BUTTON_PIN } from './pl061.js';
 
 registerFuzzProfile('pl061', (typeName, rng, options) => {
   const powerButton = rng.chance(0.5);

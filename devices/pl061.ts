@@ -18,9 +18,9 @@ import type { FdtWriter } from '../src/fdt/fdt-writer.js';
 
 const traceInput = defineTraceEvent('pl061_input', '%s: input %u goes %s');
 
-const PINS = 0xff;
+export const PINS = 0xff;
 /** QEMU's gpio-key: the input virt wires it to, and how long a press holds it (GPIO_KEY_LATENCY). */
-const POWER_BUTTON_PIN = 3;
+export const POWER_BUTTON_PIN = 3;
 const POWER_BUTTON_PRESS_NS = 100e6;
 /** Linux's input event code of the power button (include/uapi/linux/input-event-codes.h). */
 const KEY_POWER = 116;

@@ -5,10 +5,7 @@
 import { hex } from '../src/util/hex.js';
 import { DeviceHarness } from '../src/testing/device-harness.js';
 import { levelMismatch, registerFuzzProfile } from '../src/testing/fuzz/profile.js';
-import { Sp805 } from './sp805.js';
-
-const INTEN = 1 << 0;
-const RESEN = 1 << 1;
+import { CONTROL_INTEN as INTEN, CONTROL_RESEN as RESEN, Sp805, UNLOCK } from './sp805.js';
 
 registerFuzzProfile('sp805', (typeName, rng, options) => {
   const hz = rng.chance(0.5) ? rng.between(1_000, 100_000_000) : 1_000_000_000;
@@ -25,7 +22,7 @@ registerFuzzProfile('sp805', (typeName, rng, options) => {
         weight: 2,
         run: (_rng, record) => {
           record?.('write32 WdogLock <- 0x1acce551');
-          wdt.regs.write(0xc00, 4, 0x1acc_e551);
+          wdt.regs.write(0xc00, 4, UNLOCK);
           return 1;
         },
       },

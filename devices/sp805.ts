@@ -18,9 +18,9 @@ import type { FdtWriter } from '../src/fdt/fdt-writer.js';
 const traceExpired = defineTraceEvent('sp805_expired', '%s: the counter reached zero: %s');
 
 /** WdogLock: this value opens the other registers to writes; any other closes them. */
-const UNLOCK = 0x1acc_e551;
-const CONTROL_INTEN = 1 << 0;
-const CONTROL_RESEN = 1 << 1;
+export const UNLOCK = 0x1acc_e551;
+export const CONTROL_INTEN = 1 << 0;
+export const CONTROL_RESEN = 1 << 1;
 
 export class Sp805 extends SysBusDevice {
   private interrupt!: IrqLine;
