@@ -35,15 +35,19 @@ int main(unsigned long dtb)
         u64 tval = freq / 1000; /* 1 ms */
         __asm__ volatile("msr cntv_tval_el0, %0" : : "r"(tval));
         vtimer_set(1);
-        irq_enable();
+        /*
+         * Checked with IRQs masked: an IRQ taken between the check and an unmasked WFI would leave the WFI
+         * waiting for a timer that is already off. Masked, the pending IRQ ends WFI and is taken at the unmask.
+         */
         for (unsigned long spins = 0; ticks <= round; spins++) {
             if (spins > 100000000UL) {
                 puts("timer FAIL\n");
                 firmware_exit(1);
             }
             wfi();
+            irq_enable();
+            irq_disable();
         }
-        irq_disable();
     }
     puts(last_intid == INTID_VTIMER ? "timer irq 27 x3 ok\n" : "timer irq FAIL\n");
     puts("virt_timer: done\n");
