@@ -12,7 +12,7 @@ import {
   VFIO_TYPE1_IOMMU,
   VFIO_TYPE1v2_IOMMU,
 } from '../../../src/vfio/uapi.js';
-import { TEST_DEVICE, expectErrno, loadHost, openDevice, type OpenedHost } from './fake-host-fixture.js';
+import { TEST_DEVICE, XGMAC_IN_GROUP_1, expectErrno, loadHost, openDevice, type OpenedHost } from './fake-host-fixture.js';
 
 const RW = VFIO_DMA_MAP_FLAG_READ | VFIO_DMA_MAP_FLAG_WRITE;
 
@@ -74,16 +74,7 @@ describe('fake VFIO host: container and group rules', () => {
     host = new FakeVfioHost(
       parseHostDescription(
         {
-          devices: [
-            {
-              name: 'fff51000.ethernet',
-              iommuGroup: 1,
-              node: { path: '/soc/ethernet@fff51000', properties: { compatible: 'calxeda,hb-xgmac' } },
-              regions: [{ address: '0xfff51000', size: '0x1000' }],
-              irqs: [{ trigger: 'level' }, { trigger: 'level' }, { trigger: 'level' }],
-              model: { name: 'calxeda-xgmac' },
-            },
-          ],
+          devices: [XGMAC_IN_GROUP_1],
           groups: [{ id: 1, otherDevices: [{ name: 'fff52000.serial', driver: 'uart-pl011' }] }],
         },
         'inline.json',

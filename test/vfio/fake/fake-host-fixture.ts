@@ -13,6 +13,16 @@ import { VfioHostError, type Errno } from '../../../src/vfio/host.js';
 export const HOSTS_DIR = join(fileURLToPath(import.meta.url), '..', '..', '..', '..', '..', 'machines', 'hosts');
 export const TEST_DEVICE = 'a0000000.vfio-test';
 
+/** A Calxeda xgmac in IOMMU group 1, as a description's JSON lists it, for tests about the rest of that group. */
+export const XGMAC_IN_GROUP_1 = {
+  name: 'fff51000.ethernet',
+  iommuGroup: 1,
+  node: { path: '/soc/ethernet@fff51000', properties: { compatible: 'calxeda,hb-xgmac' } },
+  regions: [{ address: '0xfff51000', size: '0x1000' }],
+  irqs: [{ trigger: 'level' }, { trigger: 'level' }, { trigger: 'level' }],
+  model: { name: 'calxeda-xgmac' },
+};
+
 /** Some of a JSON object's entries, named so that a test can change them, and any others. */
 type JsonObject = Record<string, unknown>;
 

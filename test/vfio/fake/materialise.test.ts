@@ -6,7 +6,7 @@ import { readDtDirectory } from '../../../src/fdt/index.js';
 import type { FdtNode } from '../../../src/fdt/index.js';
 import { FakeVfioHost, parseHostDescription } from '../../../src/vfio/fake/index.js';
 import { VFIO_DEVICE_FLAGS_PLATFORM, VFIO_GROUP_FLAGS_VIABLE, VFIO_TYPE1v2_IOMMU } from '../../../src/vfio/uapi.js';
-import { HOSTS_DIR, TEST_DEVICE, loadHost } from './fake-host-fixture.js';
+import { HOSTS_DIR, TEST_DEVICE, XGMAC_IN_GROUP_1, loadHost } from './fake-host-fixture.js';
 import { at } from '../../../src/util/at.js';
 
 function find(node: FdtNode, path: string): FdtNode {
@@ -89,16 +89,7 @@ describe('fake VFIO host: the materialised sysfs tree', () => {
   it('lists devices bound to host drivers in their IOMMU group, with no /dev/vfio node for a group vfio has no device in', () => {
     const description = parseHostDescription(
       {
-        devices: [
-          {
-            name: 'fff51000.ethernet',
-            iommuGroup: 1,
-            node: { path: '/soc/ethernet@fff51000', properties: { compatible: 'calxeda,hb-xgmac' } },
-            regions: [{ address: '0xfff51000', size: '0x1000' }],
-            irqs: [{ trigger: 'level' }, { trigger: 'level' }, { trigger: 'level' }],
-            model: { name: 'calxeda-xgmac' },
-          },
-        ],
+        devices: [XGMAC_IN_GROUP_1],
         groups: [
           { id: 1, viable: false, otherDevices: [{ name: 'fff52000.serial', driver: 'uart-pl011' }] },
           { id: 9, otherDevices: [{ name: 'fff53000.i2c', driver: 'i2c-designware' }] },
