@@ -39,13 +39,8 @@ export class Pl031 extends SysBusDevice {
   protected override onRealize(): void {
     this.initMmio(MemoryRegion.io('pl031', 0x1000, this.regs));
     this.interrupt = this.initIrq();
-    this.alarm = this.context.clock.timers.create(`${this.label()} alarm`, () => this.matchReached());
+    this.alarm = this.initTimer('alarm', () => this.matchReached());
     this.onReset();
-  }
-
-  protected override onUnrealize(): void {
-    this.alarm.cancel();
-    this.context.clock.timers.remove(this.alarm);
   }
 
   protected override onReset(): void {

@@ -59,7 +59,7 @@ export class Pl061 extends SysBusDevice {
   protected override onRealize(): void {
     this.initMmio(MemoryRegion.io('pl061', 0x1000, this.regs));
     this.interrupt = this.initIrq();
-    this.release = this.context.clock.timers.create(`${this.label()} power button`, () => this.setInput(POWER_BUTTON_PIN, false));
+    this.release = this.initTimer('power button', () => this.setInput(POWER_BUTTON_PIN, false));
     if (this.getBool('power-button')) this.stopListening = this.context.onPowerDownRequest(() => this.pressPowerButton());
     this.onReset();
   }
@@ -67,8 +67,6 @@ export class Pl061 extends SysBusDevice {
   protected override onUnrealize(): void {
     this.stopListening?.();
     this.stopListening = undefined;
-    this.release.cancel();
-    this.context.clock.timers.remove(this.release);
   }
 
   protected override onReset(): void {

@@ -57,13 +57,8 @@ export class Sp805 extends SysBusDevice {
     if (this.getUint32('clock-frequency') === 0) throw new DeviceError(`${this.label()}: clock-frequency must be above 0 Hz`);
     this.initMmio(MemoryRegion.io('sp805', 0x1000, this.regs));
     this.interrupt = this.initIrq();
-    this.expiry = this.context.clock.timers.create(`${this.label()} expiry`, (_now, deadline) => this.expired(deadline));
+    this.expiry = this.initTimer('expiry', (_now, deadline) => this.expired(deadline));
     this.onReset();
-  }
-
-  protected override onUnrealize(): void {
-    this.expiry.cancel();
-    this.context.clock.timers.remove(this.expiry);
   }
 
   protected override onReset(): void {

@@ -30,7 +30,7 @@ export class HarnessDevice extends SysBusDevice implements MemoryOps {
   protected override onRealize(): void {
     this.initMmio(MemoryRegion.io('test-harness', 0x1000, this));
     this.line = this.initIrq();
-    this.timer = this.context.clock.timers.create('test-harness timer', (now) => {
+    this.timer = this.initTimer('timer', (now) => {
       this.timerFiredAt.push(now);
       this.status |= 1;
       this.line.raise();

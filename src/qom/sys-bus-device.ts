@@ -1,7 +1,9 @@
 // Memory-mapped devices (QEMU's SysBusDevice): a device declares its MMIO regions and IRQ outputs at
 // realize; the machine places the regions and wires the outputs. Wiring an output calls onIrqConnected,
-// which is where a device that needs to know its destination (vfio-platform) starts that interrupt.
+// which is where a device that needs to know its destination (vfio-platform) starts that interrupt. Timers
+// made with initTimer are cancelled and taken off the clock at unrealize, as the regions and outputs are forgotten.
 import type { IrqSink } from '../core/irq.js';
+import type { Timer, TimerCallback } from '../core/timers.js';
 import { IrqLine } from '../core/irq.js';
 import type { MemoryRegion } from '../memory/region.js';
 import type { FdtWriter } from '../fdt/fdt-writer.js';
@@ -13,12 +15,17 @@ import { registerType } from './types.js';
 export class SysBusDevice extends Device {
   readonly mmioRegions: MemoryRegion[] = [];
   readonly irqOutputs: IrqLine[] = [];
+  private readonly timers: Timer[] = [];
 
-  /** Forgets the regions and outputs realize declared, so a later realize declares them afresh. */
+  /** Forgets the regions, outputs and timers realize declared, so a later realize declares them afresh. */
   override unrealize(): void {
     super.unrealize();
     this.mmioRegions.length = 0;
     this.irqOutputs.length = 0;
+    for (const timer of this.timers.splice(0)) {
+      timer.cancel();
+      this.context.clock.timers.remove(timer);
+    }
   }
 
   /** Declares MMIO region n (in order of calls). */
@@ -32,6 +39,13 @@ export class SysBusDevice extends Device {
     const line = new IrqLine(`${this.label()}.irq[${this.irqOutputs.length}]`);
     this.irqOutputs.push(line);
     return line;
+  }
+
+  /** A timer on the machine's clock, named after the device; unrealize removes it, so it never fires for a device that is gone. */
+  protected initTimer(name: string, callback: TimerCallback): Timer {
+    const timer = this.context.clock.timers.create(`${this.label()} ${name}`, callback);
+    this.timers.push(timer);
+    return timer;
   }
 
   mmio(n: number): MemoryRegion {

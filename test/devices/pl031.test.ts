@@ -55,12 +55,19 @@ describe('PL031 real-time clock', () => {
     expect(t.irq(0).history).to.deep.equal([true, false]);
   });
 
-  it('declares its region and IRQ afresh when realized again after unrealize', () => {
-    const t = rtc();
+  it('declares its region, IRQ and alarm afresh when realized again after unrealize; the old alarm never fires', () => {
+    const t = rtc('0');
+    t.write32(RTCIMSC, 1);
+    t.write32(RTCMR, 3);
+    expect(t.clock.timers.nextDeadline()).to.equal(3 * S);
     t.device.unrealize();
+    expect(t.clock.timers.nextDeadline()).to.equal(Infinity);
+    t.step(4 * S);
+    expect(t.irq(0).history).to.deep.equal([]);
     t.device.realize();
     expect(t.device.mmioRegions).to.have.length(1);
     expect(t.device.irqOutputs).to.have.length(1);
+    expect(t.clock.timers.nextDeadline()).to.equal(Infinity);
   });
 
   it('answers with the PrimeCell identification registers', () => {
